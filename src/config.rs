@@ -1,0 +1,239 @@
+//! `config.toml`: the schema (unknown keys rejected, with a suggestion) and its defaults.
+//! Parsing only; nothing here reads the disk.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostics::{self, Diagnostic};
+
+/// The whole site configuration, as written in `config.toml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub title: String,
+    pub base_url: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// Articles per index page.
+    #[serde(default = "default_paginate")]
+    pub paginate: usize,
+    #[serde(default)]
+    pub authors: BTreeMap<String, AuthorConfig>,
+    #[serde(default)]
+    pub services: Vec<Service>,
+    #[serde(default)]
+    pub offices: Vec<Office>,
+    #[serde(default)]
+    pub cta: Option<Cta>,
+    #[serde(default)]
+    pub more_articles: MoreArticles,
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
+    /// Free-form values for templates.
+    #[serde(default)]
+    pub extra: BTreeMap<String, toml::Value>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorConfig {
+    pub name: String,
+    pub role: String,
+    #[serde(default)]
+    pub bio: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Office {
+    pub city: String,
+    #[serde(default)]
+    pub address: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cta {
+    pub heading: String,
+    #[serde(default)]
+    pub text: String,
+    pub link_text: String,
+    pub link: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MoreArticles {
+    #[serde(default = "default_more_count")]
+    pub count: usize,
+}
+
+impl Default for MoreArticles {
+    fn default() -> Self {
+        MoreArticles {
+            count: default_more_count(),
+        }
+    }
+}
+
+/// `[markdown]`: how article bodies are rendered.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MarkdownConfig {
+    pub smart_punctuation: bool,
+    pub external_links_new_tab: bool,
+    pub raw_html: bool,
+    pub highlight_code: bool,
+    pub highlight: HighlightConfig,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig {
+            smart_punctuation: true,
+            external_links_new_tab: false,
+            raw_html: true,
+            highlight_code: true,
+            highlight: HighlightConfig::default(),
+        }
+    }
+}
+
+/// `[markdown.highlight]`: the syntax themes for light and dark colour schemes.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HighlightConfig {
+    pub light: String,
+    pub dark: String,
+}
+
+impl Default for HighlightConfig {
+    fn default() -> Self {
+        HighlightConfig {
+            light: "InspiredGitHub".into(),
+            dark: "Monokai Extended".into(),
+        }
+    }
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_paginate() -> usize {
+    10
+}
+fn default_more_count() -> usize {
+    4
+}
+
+impl Config {
+    /// Parse `config.toml`'s text; `path` is only used in messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostic> {
+        let source: Arc<str> = Arc::from(text);
+        let mut config: Config = toml::from_str(text).map_err(|err| {
+            let mut diag = Diagnostic::error(format!("invalid config: {}", err.message()))
+                .in_file(path)
+                .at(&source, err.span().unwrap_or(0..0));
+            if let Some((key, suggestion)) = diagnostics::unknown_field(err.message()) {
+                diag.message = format!("unknown config key `{key}`");
+                diag = match suggestion {
+                    Some(s) => diag.label(format!("did you mean `{s}`?")),
+                    None => diag.label("not a known key"),
+                };
+            }
+            diag
+        })?;
+        let at_key = |key: &str| {
+            let start = text.find(key).unwrap_or(0);
+            Diagnostic::error("")
+                .in_file(path)
+                .at(&source, start..start + key.len())
+        };
+        let base = config.base_url.trim().to_string();
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            let mut d = at_key("base_url");
+            d.message = format!("`base_url` must be an absolute http(s) URL, found `{base}`");
+            return Err(d.help("write it like `base_url = \"https://example.com/\"`"));
+        }
+        if config.paginate == 0 {
+            let mut d = at_key("paginate");
+            d.message = "`paginate` must be at least 1".into();
+            return Err(d);
+        }
+        config.base_url = with_trailing_slash(&base);
+        Ok(config)
+    }
+
+    /// The path part of `base_url`: `/` or e.g. `/blog/`. Every site link starts with it.
+    pub fn base_path(&self) -> String {
+        let after_scheme = self.base_url.split_once("://").map_or("", |(_, r)| r);
+        match after_scheme.find('/') {
+            Some(i) => with_trailing_slash(&after_scheme[i..]),
+            None => "/".into(),
+        }
+    }
+
+    /// Replace `base_url` (e.g. `--base-url` for preview deploys).
+    pub fn set_base_url(&mut self, url: &str) {
+        self.base_url = with_trailing_slash(url.trim());
+    }
+}
+
+fn with_trailing_slash(s: &str) -> String {
+    if s.ends_with('/') {
+        s.to_string()
+    } else {
+        format!("{s}/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "title = \"T\"\nbase_url = \"https://example.com/blog\"\n";
+
+    #[test]
+    fn defaults_fill_optional_keys() {
+        let c = Config::parse(MINIMAL, Path::new("config.toml")).unwrap();
+        assert_eq!(c.theme, "default");
+        assert_eq!(c.more_articles.count, 4);
+        assert_eq!(c.base_url, "https://example.com/blog/");
+        assert_eq!(c.base_path(), "/blog/");
+        assert!(c.markdown.smart_punctuation);
+    }
+
+    #[test]
+    fn unknown_key_is_named_with_suggestion_and_line() {
+        let text = format!("{MINIMAL}descripton = \"x\"\n");
+        let err = Config::parse(&text, Path::new("config.toml")).unwrap_err();
+        assert_eq!(err.message, "unknown config key `descripton`");
+        assert_eq!(err.label.as_deref(), Some("did you mean `description`?"));
+        assert_eq!(err.line_col().unwrap().0, 3);
+    }
+
+    #[test]
+    fn relative_base_url_is_rejected() {
+        let err = Config::parse("title = \"T\"\nbase_url = \"/x\"\n", Path::new("c")).unwrap_err();
+        assert!(err.message.contains("absolute"));
+        assert_eq!(err.line_col().unwrap().0, 2);
+    }
+}

@@ -1,0 +1,88 @@
+//! Publication dates: `YYYY-MM-DD` or RFC 3339, parsed once into a type that cannot be bad.
+
+use jiff::civil::Date;
+use jiff::{Timestamp, tz::TimeZone};
+
+/// A date that parsed: the calendar day as written, and the instant it stands for
+/// (midnight UTC for a plain date), which orders articles published on the same day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PublishDate {
+    pub instant: Timestamp,
+    pub day: Date,
+}
+
+impl PublishDate {
+    pub fn parse(text: &str) -> Result<PublishDate, String> {
+        let text = text.trim();
+        // jiff reads the date part of a date-time as a date, so a time means RFC 3339.
+        if let (false, Ok(day)) = (text.contains(['T', 't', ' ']), text.parse::<Date>()) {
+            let instant = TimeZone::UTC
+                .to_timestamp(day.to_datetime(jiff::civil::Time::midnight()))
+                .map_err(|e| format!("bad date `{text}`: {e}"))?;
+            return Ok(PublishDate { instant, day });
+        }
+        match text
+            .parse::<Timestamp>()
+            .map(|t| (t, rfc3339_offset(text).to_datetime(t).date()))
+        {
+            Ok((instant, day)) => Ok(PublishDate { instant, day }),
+            Err(_) => Err(format!(
+                "bad date `{text}`: expected `YYYY-MM-DD` (e.g. 2025-03-14) or RFC 3339 (e.g. 2025-03-14T09:30:00+01:00)"
+            )),
+        }
+    }
+
+    /// `2025-03-14`
+    pub fn iso_day(&self) -> String {
+        self.day.to_string()
+    }
+
+    /// `14 March 2025`
+    pub fn display(&self) -> String {
+        self.day.strftime("%-d %B %Y").to_string()
+    }
+
+    /// RFC 3339 in UTC, for feeds and structured data.
+    pub fn rfc3339(&self) -> String {
+        self.instant.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+    }
+}
+
+/// The fixed offset written at the end of an RFC 3339 time (`Z`, `+01:00`), so the calendar
+/// day is the one the writer meant.
+fn rfc3339_offset(text: &str) -> TimeZone {
+    let tail = &text[text.len().saturating_sub(6)..];
+    let sign = match tail.as_bytes().first() {
+        Some(b'+') => 1,
+        Some(b'-') => -1,
+        _ => return TimeZone::UTC,
+    };
+    let hours: i32 = tail[1..3].parse().unwrap_or(0);
+    let minutes: i32 = tail[4..].parse().unwrap_or(0);
+    jiff::tz::Offset::from_seconds(sign * (hours * 3600 + minutes * 60))
+        .map(TimeZone::fixed)
+        .unwrap_or(TimeZone::UTC)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_plain_dates_and_rfc3339() {
+        let d = PublishDate::parse("2025-03-14").unwrap();
+        assert_eq!(d.iso_day(), "2025-03-14");
+        assert_eq!(d.display(), "14 March 2025");
+        let t = PublishDate::parse("2025-03-14T23:30:00-02:00").unwrap();
+        assert_eq!(t.iso_day(), "2025-03-14");
+        assert_eq!(t.rfc3339(), "2025-03-15T01:30:00Z");
+        assert!(t > d);
+    }
+
+    #[test]
+    fn rejects_impossible_dates() {
+        assert!(PublishDate::parse("2025-02-30").is_err());
+        assert!(PublishDate::parse("14/03/2025").is_err());
+        assert!(PublishDate::parse("").is_err());
+    }
+}

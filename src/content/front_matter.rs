@@ -1,0 +1,350 @@
+//! The YAML block at the top of an article: splitting it from the body and parsing it into
+//! typed fields. Every use of `serde_yaml` (deprecated upstream) stays in this file, so a
+//! maintained fork can replace it in one place. Works on text only; no disk access.
+
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use crate::content::date::PublishDate;
+use crate::diagnostics::{self, Diagnostic};
+
+/// The parsed front matter, with the spans needed to point at its values later.
+#[derive(Debug, Clone)]
+pub struct FrontMatter {
+    pub title: String,
+    pub author: Spanned<String>,
+    pub date: PublishDate,
+    pub summary: String,
+    pub tags: Vec<String>,
+    pub related: Vec<Related>,
+    pub slug: Option<Spanned<String>>,
+    pub draft: bool,
+    pub updated: Option<PublishDate>,
+    pub extra: Option<serde_json::Value>,
+}
+
+/// A value and the byte range in the file it came from.
+#[derive(Debug, Clone)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Range<usize>,
+}
+
+/// An entry of `related`: another article by slug, or an external link.
+#[derive(Debug, Clone)]
+pub enum Related {
+    Article(Spanned<String>),
+    External {
+        title: String,
+        url: String,
+        summary: String,
+    },
+}
+
+/// Where the parts of a file are: front matter text and body, as byte ranges of the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Split {
+    pub yaml: Range<usize>,
+    pub body: Range<usize>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    title: String,
+    author: String,
+    date: String,
+    summary: String,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    related: Vec<RawRelated>,
+    #[serde(default)]
+    slug: Option<String>,
+    #[serde(default)]
+    draft: bool,
+    #[serde(default)]
+    updated: Option<String>,
+    #[serde(default)]
+    extra: Option<serde_yaml::Mapping>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawRelated {
+    Slug(String),
+    External(RawExternal),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExternal {
+    title: String,
+    url: String,
+    #[serde(default)]
+    summary: String,
+}
+
+const OPENING_HELP: &str = "start the file with a line `---`, then `title:`, `author:`, `date:` and `summary:`, then a closing `---`";
+
+/// Find the front matter between the first line `---` and the next line `---`.
+pub fn split(source: &Arc<str>, path: &Path) -> Result<Split, Diagnostic> {
+    let error = |msg: &str| Diagnostic::error(msg).in_file(path);
+    if source.trim().is_empty() {
+        return Err(error("empty file: expected front matter").help(OPENING_HELP));
+    }
+    let mut lines = line_ranges(source);
+    let first = lines.next().unwrap_or(0..0);
+    if source[first.clone()].trim_end() != "---" {
+        return Err(error("missing front matter: the first line must be `---`")
+            .at(source, first)
+            .label("expected `---` here")
+            .help(OPENING_HELP));
+    }
+    let yaml_start = first.end;
+    for line in lines {
+        if source[line.clone()].trim_end() == "---" {
+            return Ok(Split {
+                yaml: yaml_start..line.start,
+                body: line.end..source.len(),
+            });
+        }
+    }
+    Err(error("unclosed front matter: no closing `---` line")
+        .at(source, 0..3)
+        .label("front matter opened here")
+        .help("add a line `---` after the last front-matter key"))
+}
+
+/// Byte ranges of each line including its line ending.
+fn line_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= text.len() {
+            return None;
+        }
+        let end = text[start..]
+            .find('\n')
+            .map_or(text.len(), |i| start + i + 1);
+        let range = start..end;
+        start = end;
+        Some(range)
+    })
+}
+
+/// Parse the YAML block located by `split`. `source` is the whole file.
+pub fn parse(
+    source: &Arc<str>,
+    yaml: Range<usize>,
+    path: &Path,
+) -> Result<FrontMatter, Diagnostic> {
+    let text = &source[yaml.clone()];
+    let error = |msg: String| Diagnostic::error(msg).in_file(path);
+    if text.trim().is_empty() {
+        return Err(error("empty front matter".into())
+            .at(source, 0..3)
+            .help("add `title:`, `author:`, `date:` and `summary:`"));
+    }
+    let raw: Raw = serde_yaml::from_str(text).map_err(|err| {
+        let message = err.to_string();
+        let message = message.split(" at line ").next().unwrap_or(&message);
+        let at = yaml.start + err.location().map_or(0, |l| l.index());
+        let span = at..(at + source[at..].find(['\n', '\r']).unwrap_or(0)).max(at);
+        if let Some((key, suggestion)) = diagnostics::unknown_field(message) {
+            let d = error(format!("unknown front-matter key `{key}`"))
+                .at(source, at..at + key.len());
+            return match suggestion {
+                Some(s) => d.label(format!("did you mean `{s}`?")),
+                None => d.label("not a front-matter key").help(
+                    "known keys: title, author, date, summary, tags, related, slug, draft, updated, extra (put your own values under `extra:`)",
+                ),
+            };
+        }
+        if let Some(key) = message.strip_prefix("missing field `") {
+            let key = key.trim_end_matches('`');
+            return error(format!("missing required front-matter key `{key}`"))
+                .at(source, 0..3)
+                .label("in this front matter")
+                .help(format!("add a line `{key}: ...`"));
+        }
+        if message.contains("did not match any variant of untagged enum RawRelated") {
+            return error("invalid `related` entry".into())
+                .at(source, span)
+                .help("each entry is an article slug, or a mapping with `title`, `url` and optional `summary`");
+        }
+        error(format!("invalid front matter: {message}")).at(source, span)
+    })?;
+    let key_span = |key: &str| value_span(source, yaml.clone(), key);
+
+    let date = PublishDate::parse(&raw.date).map_err(|e| {
+        error(e)
+            .at(source, key_span("date"))
+            .label("expected `YYYY-MM-DD` or an RFC 3339 date-time")
+    })?;
+    let updated = match &raw.updated {
+        Some(u) => Some(PublishDate::parse(u).map_err(|e| {
+            error(e)
+                .at(source, key_span("updated"))
+                .label("expected `YYYY-MM-DD` or an RFC 3339 date-time")
+        })?),
+        None => None,
+    };
+    let summary = raw.summary.trim().to_string();
+    if summary.contains('\n') {
+        return Err(error("`summary` must be one line".into())
+            .at(source, key_span("summary"))
+            .help("shorten it to one sentence; it is shown in lists and in the meta description"));
+    }
+    for (name, value) in [("title", &raw.title), ("author", &raw.author)] {
+        if value.trim().is_empty() {
+            return Err(error(format!("`{name}` is empty")).at(source, key_span(name)));
+        }
+    }
+    let related_from = source[yaml.clone()]
+        .find("related:")
+        .map_or(yaml.start, |i| yaml.start + i);
+    let related = raw
+        .related
+        .into_iter()
+        .map(|r| match r {
+            RawRelated::Slug(slug) => {
+                let start = source[related_from..yaml.end]
+                    .find(slug.as_str())
+                    .map_or(related_from, |i| related_from + i);
+                Related::Article(Spanned {
+                    span: start..start + slug.len(),
+                    value: slug,
+                })
+            }
+            RawRelated::External(e) => Related::External {
+                title: e.title,
+                url: e.url,
+                summary: e.summary,
+            },
+        })
+        .collect();
+    let extra = match raw.extra {
+        Some(map) => Some(serde_json::to_value(map).map_err(|e| {
+            error(format!("`extra` cannot be passed to templates: {e}"))
+                .at(source, key_span("extra"))
+        })?),
+        None => None,
+    };
+    Ok(FrontMatter {
+        title: raw.title.trim().to_string(),
+        author: Spanned {
+            span: key_span("author"),
+            value: raw.author.trim().to_string(),
+        },
+        date,
+        summary,
+        tags: raw
+            .tags
+            .into_iter()
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect(),
+        related,
+        slug: raw.slug.map(|s| Spanned {
+            span: key_span("slug"),
+            value: s,
+        }),
+        draft: raw.draft,
+        updated,
+        extra,
+    })
+}
+
+/// Byte range of the value of a top-level `key:` line in the YAML block (or of the key
+/// itself when the value is on later lines).
+fn value_span(source: &str, yaml: Range<usize>, key: &str) -> Range<usize> {
+    let mut offset = yaml.start;
+    for line in source[yaml.clone()].split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix(key).and_then(|r| r.strip_prefix(':')) {
+            let value = rest.trim();
+            if value.is_empty() {
+                return offset..offset + key.len();
+            }
+            let start = offset + key.len() + 1 + (rest.len() - rest.trim_start().len());
+            return start..start + value.len();
+        }
+        offset += line.len();
+    }
+    yaml.start..yaml.start
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> Result<FrontMatter, Diagnostic> {
+        let source: Arc<str> = Arc::from(text);
+        let split = split(&source, Path::new("a.md"))?;
+        parse(&source, split.yaml, Path::new("a.md"))
+    }
+
+    const GOOD: &str = "---\ntitle: Retry budgets\nauthor: ana\ndate: 2025-03-14\nsummary: Retries need a budget\ntags: [reliability, apis]\nrelated:\n  - other-post\n  - title: Docs\n    url: https://example.org/\n---\nBody\n";
+
+    #[test]
+    fn parses_all_keys() {
+        let fm = parse_str(GOOD).unwrap();
+        assert_eq!(fm.title, "Retry budgets");
+        assert_eq!(fm.author.value, "ana");
+        assert_eq!(fm.tags, ["reliability", "apis"]);
+        assert!(
+            matches!(&fm.related[0], Related::Article(s) if s.value == "other-post" && &GOOD[s.span.clone()] == "other-post")
+        );
+        assert!(
+            matches!(&fm.related[1], Related::External { url, .. } if url == "https://example.org/")
+        );
+        assert_eq!(&GOOD[fm.author.span.clone()], "ana");
+    }
+
+    #[test]
+    fn split_handles_crlf_and_finds_body() {
+        let text = "---\r\ntitle: a\r\n---\r\nBody\r\n";
+        let source: Arc<str> = Arc::from(text);
+        let s = split(&source, Path::new("a.md")).unwrap();
+        assert_eq!(&text[s.body.clone()], "Body\r\n");
+        assert_eq!(&text[s.yaml], "title: a\r\n");
+    }
+
+    #[test]
+    fn unknown_key_suggests_and_points_at_line() {
+        let err = parse_str("---\ntitle: a\nsumary: b\n---\n").unwrap_err();
+        assert_eq!(err.message, "unknown front-matter key `sumary`");
+        assert_eq!(err.label.as_deref(), Some("did you mean `summary`?"));
+        assert_eq!(err.line_col(), Some((3, 1)));
+    }
+
+    #[test]
+    fn missing_and_unclosed_front_matter_are_errors() {
+        assert!(
+            parse_str("Just text\n")
+                .unwrap_err()
+                .message
+                .contains("missing front matter")
+        );
+        assert!(
+            parse_str("---\ntitle: a\n")
+                .unwrap_err()
+                .message
+                .contains("unclosed")
+        );
+        assert!(parse_str("").unwrap_err().message.contains("empty file"));
+        let err = parse_str("---\ntitle: a\nauthor: b\ndate: 2025-01-01\n---\n").unwrap_err();
+        assert_eq!(err.message, "missing required front-matter key `summary`");
+    }
+
+    #[test]
+    fn bad_date_and_wrong_type_name_the_line() {
+        let err = parse_str(&GOOD.replace("2025-03-14", "2025-13-40")).unwrap_err();
+        assert_eq!(err.line_col().map(|l| l.0), Some(4));
+        let err = parse_str(&GOOD.replace("[reliability, apis]", "5")).unwrap_err();
+        assert!(err.message.contains("invalid type"), "{}", err.message);
+        assert_eq!(err.line_col().map(|l| l.0), Some(6));
+    }
+}

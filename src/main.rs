@@ -1,0 +1,117 @@
+//! Command line in, exit code out: 0 success, 1 content/config/template errors, 2 usage.
+#![allow(clippy::result_large_err)]
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+use folio::build::{self, BuildRequest};
+use folio::cli::{Cli, Command, RelatedArgs, SiteArgs};
+use folio::diagnostics::{Diagnostic, display_path};
+use folio::related;
+use folio::site::{BuildOptions, RelatedRef};
+use miette::GraphicalTheme;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Build(args) => {
+            let request = BuildRequest {
+                options: options(&args.site),
+                root: args.site.root,
+                output: args.output,
+                base_url: args.base_url,
+            };
+            build::build(&request).map(|built| {
+                print_all(&built.warnings);
+                println!(
+                    "Built {} articles, {} pages in {} ms → {}/",
+                    built.articles,
+                    built.pages,
+                    built.elapsed.as_millis(),
+                    display_path(&request.output).trim_end_matches('/')
+                );
+            })
+        }
+        Command::Related(args) => show_related(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(diags) => {
+            print_all(&diags);
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            eprintln!(
+                "{errors} error{} found; nothing was written",
+                if errors == 1 { "" } else { "s" }
+            );
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn options(site: &SiteArgs) -> BuildOptions {
+    BuildOptions {
+        drafts: site.drafts,
+        future: site.future,
+        now: jiff::Timestamp::now(),
+    }
+}
+
+fn print_all(diags: &[Diagnostic]) {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    for d in diags {
+        let theme = if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        eprintln!("{}", d.render(theme));
+    }
+}
+
+fn show_related(args: &RelatedArgs) -> Result<(), Vec<Diagnostic>> {
+    let prepared = build::prepare(&args.site.root, None, &options(&args.site))?;
+    let site = &prepared.site;
+    let Some(&index) = folio::content::slug::Slug::parse(&args.slug)
+        .ok()
+        .and_then(|s| site.by_slug.get(&s))
+    else {
+        let near = folio::diagnostics::nearest(&args.slug, site.by_slug.keys().map(|s| s.as_str()));
+        let mut d = Diagnostic::error(format!("no article with slug `{}`", args.slug));
+        if let Some(n) = near {
+            d = d.help(format!("did you mean `{n}`?"));
+        }
+        return Err(vec![d]);
+    };
+    let article = &site.articles[index];
+    println!(
+        "More articles for `{}` ({}):",
+        article.slug,
+        article.title()
+    );
+    for (n, pick) in related::rank_one(site, index).iter().enumerate() {
+        let (title, slug) = match &pick.target {
+            RelatedRef::Article(j) => (
+                site.articles[*j].title().to_string(),
+                site.articles[*j].slug.to_string(),
+            ),
+            RelatedRef::External { title, url, .. } => (title.clone(), url.clone()),
+        };
+        println!("{:>2}. {title} [{slug}]", n + 1);
+        if pick.pinned {
+            println!("    pinned: listed under `related` in the front matter");
+            continue;
+        }
+        println!("    score {:.2}", pick.score);
+        if !pick.shared_tags.is_empty() {
+            println!("    shared tags: {}", pick.shared_tags.join(", "));
+        }
+        if !pick.shared_words.is_empty() {
+            println!("    shared words: {}", pick.shared_words.join(", "));
+        }
+        if pick.shared_tags.is_empty() && pick.shared_words.is_empty() {
+            println!("    nothing in common: filled in as one of the newest articles");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,229 @@
+//! Putting the site on disk: everything goes into a staging folder beside the output, which
+//! replaces the output only once the whole build succeeded. A failed or killed build leaves
+//! the previous output exactly as it was.
+
+use std::ffi::OsString;
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use crate::diagnostics::Diagnostic;
+
+/// Staging folders are named `.<output name>.folio-staging-<pid>` beside the output.
+const STAGING_MARK: &str = ".folio-staging-";
+const OLD_MARK: &str = ".folio-old-";
+
+/// A build's output in progress.
+pub struct Staging {
+    dir: PathBuf,
+    target: PathBuf,
+}
+
+impl Staging {
+    /// Create a fresh staging folder for `target`, first removing any left by builds that
+    /// were killed.
+    pub fn create(target: &Path) -> Result<Staging, Diagnostic> {
+        let parent = parent_of(target);
+        fs::create_dir_all(&parent)
+            .map_err(|e| Diagnostic::io(&parent, "create the output's folder", &e))?;
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        remove_leftovers(&parent, &name);
+        let dir = parent.join(format!(".{name}{STAGING_MARK}{}", std::process::id()));
+        if dir.exists() {
+            fs::remove_dir_all(&dir)
+                .map_err(|e| Diagnostic::io(&dir, "clear the staging folder", &e))?;
+        }
+        fs::create_dir(&dir).map_err(|e| Diagnostic::io(&dir, "create the staging folder", &e))?;
+        Ok(Staging {
+            dir,
+            target: target.to_path_buf(),
+        })
+    }
+
+    /// Write `bytes` at `rel` (a `/`-separated path inside the output).
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let path = self.path_of(rel)?;
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)
+                .map_err(|e| Diagnostic::io(Path::new(rel), "create folder for", &e))?;
+        }
+        fs::write(&path, bytes).map_err(|e| Diagnostic::io(&self.target.join(rel), "write", &e))
+    }
+
+    /// Copy the file `from` to `rel` inside the output.
+    pub fn copy(&self, from: &Path, rel: &str) -> Result<(), Diagnostic> {
+        let path = self.path_of(rel)?;
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)
+                .map_err(|e| Diagnostic::io(Path::new(rel), "create folder for", &e))?;
+        }
+        fs::copy(from, &path)
+            .map(|_| ())
+            .map_err(|e| Diagnostic::io(from, "copy", &e))
+    }
+
+    fn path_of(&self, rel: &str) -> Result<PathBuf, Diagnostic> {
+        let p = Path::new(rel);
+        if p.components().any(|c| !matches!(c, Component::Normal(_))) {
+            return Err(Diagnostic::error(format!(
+                "refusing to write outside the output: `{rel}`"
+            )));
+        }
+        Ok(self.dir.join(p))
+    }
+
+    /// Swap the staging folder in as the output. The previous output is moved aside first,
+    /// then removed; if the swap fails it is put back.
+    pub fn commit(self) -> Result<(), Diagnostic> {
+        let parent = parent_of(&self.target);
+        let name = self
+            .target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let old = parent.join(format!(".{name}{OLD_MARK}{}", std::process::id()));
+        let had_previous = self.target.exists();
+        if had_previous {
+            fs::rename(&self.target, &old)
+                .map_err(|e| Diagnostic::io(&self.target, "replace the output folder", &e))?;
+        }
+        if let Err(e) = fs::rename(&self.dir, &self.target) {
+            if had_previous {
+                let _ = fs::rename(&old, &self.target);
+            }
+            return Err(Diagnostic::io(
+                &self.target,
+                "move the new output into place",
+                &e,
+            ));
+        }
+        if had_previous {
+            let _ = fs::remove_dir_all(&old);
+        }
+        Ok(())
+    }
+
+    /// Throw the staging folder away (the build failed).
+    pub fn discard(self) {
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn parent_of(target: &Path) -> PathBuf {
+    match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Remove staging and old-output folders of `name` left by killed builds, except ones that
+/// belong to a build still running (its pid is alive).
+fn remove_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name: OsString = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        let Some(rest) = file_name.strip_prefix(&format!(".{name}")) else {
+            continue;
+        };
+        let pid = rest
+            .strip_prefix(STAGING_MARK)
+            .or_else(|| rest.strip_prefix(OLD_MARK));
+        if let Some(pid) = pid.and_then(|p| p.parse::<u32>().ok())
+            && (pid == std::process::id() || !process_alive(pid))
+        {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+fn process_alive(pid: u32) -> bool {
+    Path::new(&format!("/proc/{pid}")).exists()
+}
+
+/// Every file under `dir`, as (absolute path, `/`-separated path relative to `dir`), sorted.
+pub fn files_under(dir: &Path) -> io::Result<Vec<(PathBuf, String)>> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
+        let entry = entry.map_err(io::Error::other)?;
+        if entry.file_type().is_file() {
+            let name = entry.file_name().to_string_lossy();
+            if crate::content::is_ignored_name(&name) {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            out.push((
+                entry.path().to_path_buf(),
+                rel.to_string_lossy().replace('\\', "/"),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commit_replaces_previous_output_and_leaves_no_staging() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        fs::create_dir_all(&target).unwrap();
+        fs::write(target.join("old.html"), "old").unwrap();
+        let staging = Staging::create(&target).unwrap();
+        staging.write("a/index.html", b"new").unwrap();
+        staging.commit().unwrap();
+        assert_eq!(
+            fs::read_to_string(target.join("a/index.html")).unwrap(),
+            "new"
+        );
+        assert!(!target.join("old.html").exists());
+        let names: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names, ["public"]);
+    }
+
+    #[test]
+    fn discard_keeps_previous_output() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        fs::create_dir_all(&target).unwrap();
+        fs::write(target.join("old.html"), "old").unwrap();
+        let staging = Staging::create(&target).unwrap();
+        staging.write("new.html", b"new").unwrap();
+        staging.discard();
+        assert_eq!(fs::read_to_string(target.join("old.html")).unwrap(), "old");
+        assert!(!target.join("new.html").exists());
+    }
+
+    #[test]
+    fn leftovers_of_dead_builds_are_removed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let stale = tmp.path().join(".public.folio-staging-999999999");
+        fs::create_dir_all(&stale).unwrap();
+        let staging = Staging::create(&tmp.path().join("public")).unwrap();
+        assert!(!stale.exists());
+        staging.discard();
+    }
+
+    #[test]
+    fn paths_cannot_escape_the_output() {
+        let tmp = tempfile::tempdir().unwrap();
+        let staging = Staging::create(&tmp.path().join("public")).unwrap();
+        assert!(staging.write("../evil", b"x").is_err());
+        assert!(staging.write("/etc/x", b"x").is_err());
+        staging.discard();
+    }
+}

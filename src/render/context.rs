@@ -1,0 +1,225 @@
+//! What templates see: the serializable structs that are the contract with theme authors.
+//! Every field here is documented in docs/themes.md, and a test keeps the two in step.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::config::{Cta, Office, Service};
+use crate::markdown::headings::TocEntry;
+
+/// `site`: the configuration, as templates need it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteContext<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub language: &'a str,
+    pub base_url: &'a str,
+    pub base_path: &'a str,
+    pub authors: Vec<AuthorContext>,
+    pub services: &'a [Service],
+    pub offices: &'a [Office],
+    pub cta: Option<&'a Cta>,
+    pub extra: &'a BTreeMap<String, toml::Value>,
+}
+
+/// `page`: what every page says about itself (for the head).
+#[derive(Debug, Clone, Serialize)]
+pub struct PageContext {
+    pub kind: &'static str,
+    pub title: String,
+    pub description: String,
+    pub url: String,
+    pub permalink: String,
+}
+
+/// An author, wherever one appears.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuthorContext {
+    pub id: String,
+    pub name: String,
+    pub role: String,
+    pub bio: Option<String>,
+    pub url: String,
+    pub permalink: String,
+    pub article_count: usize,
+}
+
+/// A tag, wherever one appears.
+#[derive(Debug, Clone, Serialize)]
+pub struct TagContext {
+    pub name: String,
+    pub slug: String,
+    pub url: String,
+    pub count: usize,
+}
+
+/// An article in a list (index, author and tag pages).
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleSummary {
+    pub title: String,
+    pub slug: String,
+    pub url: String,
+    pub permalink: String,
+    pub date: String,
+    pub date_display: String,
+    pub updated: Option<String>,
+    pub updated_display: Option<String>,
+    pub author: AuthorContext,
+    pub summary: String,
+    pub tags: Vec<TagContext>,
+    pub reading_time: usize,
+}
+
+/// `article` on an article page: the summary fields plus the body and its extras.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleContext<'a> {
+    #[serde(flatten)]
+    pub summary: &'a ArticleSummary,
+    pub content: &'a str,
+    pub toc: &'a [TocEntry],
+    pub word_count: usize,
+    pub more: Vec<MoreEntry>,
+    pub extra: Option<&'a serde_json::Value>,
+}
+
+/// An entry of "More articles".
+#[derive(Debug, Clone, Serialize)]
+pub struct MoreEntry {
+    pub title: String,
+    pub url: String,
+    pub summary: String,
+    pub external: bool,
+}
+
+/// `paginator` on index and tag pages.
+#[derive(Debug, Clone, Serialize)]
+pub struct Paginator {
+    pub current: usize,
+    pub total: usize,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub pages: Vec<PageLink>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PageLink {
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
+}
+
+impl Paginator {
+    /// Page `current` of `total`; page 1 lives at `first_url`, page N at `first_url/page/N/`.
+    pub fn new(first_url: &str, current: usize, total: usize) -> Paginator {
+        let url = |n: usize| page_url(first_url, n);
+        Paginator {
+            current,
+            total,
+            prev: (current > 1).then(|| url(current - 1)),
+            next: (current < total).then(|| url(current + 1)),
+            pages: (1..=total)
+                .map(|n| PageLink {
+                    number: n,
+                    url: url(n),
+                    current: n == current,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// URL of page `n` of a paginated list whose first page is `first_url`.
+pub fn page_url(first_url: &str, n: usize) -> String {
+    if n == 1 {
+        first_url.to_string()
+    } else {
+        format!("{first_url}page/{n}/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paginator_links_neighbours() {
+        let p = Paginator::new("/blog/", 2, 3);
+        assert_eq!(p.prev.as_deref(), Some("/blog/"));
+        assert_eq!(p.next.as_deref(), Some("/blog/page/3/"));
+        assert!(p.pages[1].current);
+        let first = Paginator::new("/", 1, 1);
+        assert!(first.prev.is_none() && first.next.is_none());
+    }
+
+    /// The theme guide documents every field templates get: compare it with what the
+    /// structs actually serialize.
+    #[test]
+    fn theme_guide_documents_every_field() {
+        let guide = include_str!("../../docs/themes.md");
+        let summary = ArticleSummary {
+            title: String::new(),
+            slug: String::new(),
+            url: String::new(),
+            permalink: String::new(),
+            date: String::new(),
+            date_display: String::new(),
+            updated: None,
+            updated_display: None,
+            author: AuthorContext {
+                id: String::new(),
+                name: String::new(),
+                role: String::new(),
+                bio: None,
+                url: String::new(),
+                permalink: String::new(),
+                article_count: 0,
+            },
+            summary: String::new(),
+            tags: vec![],
+            reading_time: 0,
+        };
+        let article = ArticleContext {
+            summary: &summary,
+            content: "",
+            toc: &[],
+            word_count: 0,
+            more: vec![],
+            extra: None,
+        };
+        let more = MoreEntry {
+            title: String::new(),
+            url: String::new(),
+            summary: String::new(),
+            external: false,
+        };
+        let page = PageContext {
+            kind: "",
+            title: String::new(),
+            description: String::new(),
+            url: String::new(),
+            permalink: String::new(),
+        };
+        let tag = TagContext {
+            name: String::new(),
+            slug: String::new(),
+            url: String::new(),
+            count: 0,
+        };
+        let values = [
+            serde_json::to_value(&article).unwrap(),
+            serde_json::to_value(&more).unwrap(),
+            serde_json::to_value(&page).unwrap(),
+            serde_json::to_value(&tag).unwrap(),
+            serde_json::to_value(Paginator::new("/", 1, 1)).unwrap(),
+        ];
+        for value in values {
+            for key in value.as_object().unwrap().keys() {
+                assert!(
+                    guide.contains(&format!("`{key}`")) || guide.contains(&format!(".{key}`")),
+                    "docs/themes.md does not document `{key}`"
+                );
+            }
+        }
+    }
+}

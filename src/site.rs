@@ -1,0 +1,341 @@
+//! The model: `Site` with its config, authors, articles (newest first, slugs unique,
+//! references resolved) and tags. Plain data built from loaded content; no I/O.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use jiff::Timestamp;
+
+use crate::config::{AuthorConfig, Config};
+use crate::content::front_matter::Related;
+use crate::content::slug::Slug;
+use crate::content::{Content, SourceFile};
+use crate::diagnostics::{Diagnostic, nearest};
+
+/// What goes into the build besides the files.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Include articles with `draft: true`.
+    pub drafts: bool,
+    /// Include articles dated after `now`.
+    pub future: bool,
+    /// The moment the build runs, for leaving out future articles.
+    pub now: Timestamp,
+}
+
+/// An author from `[authors.<id>]`.
+#[derive(Debug, Clone)]
+pub struct Author {
+    pub id: Slug,
+    pub name: String,
+    pub role: String,
+    pub bio: Option<String>,
+}
+
+/// A tag and the articles carrying it (indexes into `Site::articles`, newest first).
+#[derive(Debug, Clone)]
+pub struct Tag {
+    pub name: String,
+    pub slug: Slug,
+    pub articles: Vec<usize>,
+}
+
+/// A resolved `related` entry.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RelatedRef {
+    Article(usize),
+    External {
+        title: String,
+        url: String,
+        summary: String,
+    },
+}
+
+/// An article in the site: its source, and its references checked against the rest.
+#[derive(Debug, Clone)]
+pub struct Article {
+    pub slug: Slug,
+    pub source: SourceFile,
+    /// Key into `Site::authors`.
+    pub author: Slug,
+    /// Tag slugs, in the order written.
+    pub tags: Vec<Slug>,
+    pub related: Vec<RelatedRef>,
+}
+
+impl Article {
+    pub fn title(&self) -> &str {
+        &self.source.front_matter.title
+    }
+    pub fn body(&self) -> &str {
+        &self.source.text[self.source.body.clone()]
+    }
+}
+
+/// The whole site, ready to render.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: Config,
+    pub authors: BTreeMap<Slug, Author>,
+    /// Newest first; ties broken by slug.
+    pub articles: Vec<Article>,
+    pub tags: BTreeMap<Slug, Tag>,
+    pub by_slug: HashMap<Slug, usize>,
+}
+
+/// Build the model, collecting every error rather than stopping at the first.
+pub fn build_site(
+    config: Config,
+    content: Content,
+    opts: &BuildOptions,
+) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut diags = content.diagnostics;
+    let authors = authors_from(&config, &mut diags);
+    let mut kept: Vec<(Slug, SourceFile)> = Vec::new();
+    let mut first_seen: HashMap<Slug, usize> = HashMap::new();
+    let mut left_out: HashMap<String, &'static str> = HashMap::new();
+    for file in content.files {
+        let slug = match article_slug(&file) {
+            Ok(s) => s,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        if let Some(&i) = first_seen.get(&slug) {
+            diags.push(duplicate_slug(&slug, &file, &kept[i].1));
+            continue;
+        }
+        let fm = &file.front_matter;
+        if fm.draft && !opts.drafts {
+            left_out.insert(
+                slug.to_string(),
+                "a draft (build with --drafts to include it)",
+            );
+            continue;
+        }
+        if fm.date.instant > opts.now && !opts.future {
+            left_out.insert(
+                slug.to_string(),
+                "dated in the future (build with --future to include it)",
+            );
+            continue;
+        }
+        first_seen.insert(slug.clone(), kept.len());
+        kept.push((slug, file));
+    }
+    kept.sort_by(|(sa, a), (sb, b)| {
+        (b.front_matter
+            .date
+            .instant
+            .cmp(&a.front_matter.date.instant))
+        .then_with(|| sa.cmp(sb))
+    });
+    let by_slug: HashMap<Slug, usize> = kept
+        .iter()
+        .enumerate()
+        .map(|(i, (s, _))| (s.clone(), i))
+        .collect();
+    let mut articles = Vec::with_capacity(kept.len());
+    let mut tags: BTreeMap<Slug, Tag> = BTreeMap::new();
+    for (index, (slug, file)) in kept.into_iter().enumerate() {
+        let fm = &file.front_matter;
+        let author = match Slug::parse(&fm.author.value) {
+            Ok(id) if authors.contains_key(&id) => id,
+            // The build fails; keep the article so later indexes stay aligned.
+            _ => {
+                diags.push(unknown_author(&file, &authors));
+                Slug::from_text(&fm.author.value, "unknown")
+            }
+        };
+        let related = resolve_related(&file, &slug, &by_slug, &left_out, &mut diags);
+        let mut article_tags = Vec::new();
+        for name in &fm.tags {
+            let tag_slug = Slug::from_text(name, "tag");
+            let tag = tags.entry(tag_slug.clone()).or_insert_with(|| Tag {
+                name: name.clone(),
+                slug: tag_slug.clone(),
+                articles: Vec::new(),
+            });
+            if !article_tags.contains(&tag_slug) {
+                tag.articles.push(index);
+                article_tags.push(tag_slug);
+            }
+        }
+        articles.push(Article {
+            slug,
+            author,
+            tags: article_tags,
+            related,
+            source: file,
+        });
+    }
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(diags);
+    }
+    Ok((
+        Site {
+            config,
+            authors,
+            articles,
+            tags,
+            by_slug,
+        },
+        diags,
+    ))
+}
+
+fn authors_from(config: &Config, diags: &mut Vec<Diagnostic>) -> BTreeMap<Slug, Author> {
+    let mut authors = BTreeMap::new();
+    for (id, AuthorConfig { name, role, bio }) in &config.authors {
+        match Slug::parse(id) {
+            Ok(slug) => {
+                authors.insert(
+                    slug.clone(),
+                    Author {
+                        id: slug,
+                        name: name.clone(),
+                        role: role.clone(),
+                        bio: bio.clone(),
+                    },
+                );
+            }
+            Err(e) => diags.push(
+                Diagnostic::error(format!("invalid author id `{id}` in `[authors.{id}]`: {e}"))
+                    .in_file("config.toml"),
+            ),
+        }
+    }
+    authors
+}
+
+/// `slug:` from front matter, else the file name, else (for `x/index.md`) the folder name.
+fn article_slug(file: &SourceFile) -> Result<Slug, Diagnostic> {
+    if let Some(s) = &file.front_matter.slug {
+        return Slug::parse(&s.value).map_err(|e| {
+            Diagnostic::error("invalid `slug`")
+                .in_file(&file.path)
+                .at(&file.text, s.span.clone())
+                .label(e)
+        });
+    }
+    let stem = file.path.file_stem().unwrap_or_default().to_string_lossy();
+    let name = if stem == "index" {
+        file.path
+            .parent()
+            .and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    } else {
+        stem.into_owned()
+    };
+    Slug::parse(&name).map_err(|e| {
+        Diagnostic::error(format!("the file name `{name}` cannot be used as a URL"))
+            .in_file(&file.path)
+            .help(format!(
+                "{e}; rename the file or set `slug:` in the front matter"
+            ))
+    })
+}
+
+fn duplicate_slug(slug: &Slug, file: &SourceFile, first: &SourceFile) -> Diagnostic {
+    let d = Diagnostic::error(format!(
+        "duplicate slug `{slug}`: `{}` already uses it",
+        crate::diagnostics::display_path(&first.path)
+    ))
+    .in_file(&file.path)
+    .help("every article needs its own slug; rename one file or set `slug:` in its front matter");
+    match &file.front_matter.slug {
+        Some(s) => d.at(&file.text, s.span.clone()),
+        None => d,
+    }
+}
+
+fn unknown_author(file: &SourceFile, authors: &BTreeMap<Slug, Author>) -> Diagnostic {
+    let id = &file.front_matter.author;
+    let known: Vec<&str> = authors.keys().map(Slug::as_str).collect();
+    let label = match nearest(&id.value, known.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => "not defined in config.toml".into(),
+    };
+    Diagnostic::error(format!("unknown author `{}`", id.value))
+        .in_file(&file.path)
+        .at(&file.text, id.span.clone())
+        .label(label)
+        .help(format!(
+            "authors are defined as `[authors.<id>]` in config.toml; known ids: {}",
+            if known.is_empty() {
+                "none".into()
+            } else {
+                known.join(", ")
+            }
+        ))
+}
+
+fn resolve_related(
+    file: &SourceFile,
+    own: &Slug,
+    by_slug: &HashMap<Slug, usize>,
+    left_out: &HashMap<String, &'static str>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<RelatedRef> {
+    let mut out = Vec::new();
+    for entry in &file.front_matter.related {
+        match entry {
+            Related::Article(s) => {
+                let found = Slug::parse(&s.value)
+                    .ok()
+                    .and_then(|slug| by_slug.get(&slug).map(|i| (slug, *i)));
+                let here = |msg: String| {
+                    Diagnostic::error(msg)
+                        .in_file(&file.path)
+                        .at(&file.text, s.span.clone())
+                };
+                match found {
+                    Some((slug, _)) if &slug == own => {
+                        diags.push(here("an article cannot be related to itself".into()))
+                    }
+                    Some((_, i))
+                        if !out
+                            .iter()
+                            .any(|r| matches!(r, RelatedRef::Article(j) if *j == i)) =>
+                    {
+                        out.push(RelatedRef::Article(i))
+                    }
+                    Some(_) => {}
+                    None => match left_out.get(&s.value) {
+                        Some(why) => diags.push(
+                            Diagnostic::warning(format!(
+                                "related article `{}` is {why}; left out",
+                                s.value
+                            ))
+                            .in_file(&file.path)
+                            .at(&file.text, s.span.clone()),
+                        ),
+                        None => {
+                            let label = match nearest(&s.value, by_slug.keys().map(Slug::as_str)) {
+                                Some(n) => format!("did you mean `{n}`?"),
+                                None => "no article has this slug".into(),
+                            };
+                            diags.push(
+                                here(format!("related article `{}` not found", s.value))
+                                    .label(label)
+                                    .help("a related entry is another article's slug (its file name without `.md`), or a mapping with `title` and `url`"),
+                            )
+                        }
+                    },
+                }
+            }
+            Related::External {
+                title,
+                url,
+                summary,
+            } => out.push(RelatedRef::External {
+                title: title.clone(),
+                url: url.clone(),
+                summary: summary.clone(),
+            }),
+        }
+    }
+    out
+}
