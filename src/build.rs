@@ -265,6 +265,9 @@ fn write_all(p: &Prepared, root: &Path, staging: &Staging) -> Result<usize, Vec<
     let model = Model::new(&p.site, &p.bodies, &p.picks);
     let pages = model.render_all(&p.theme, &|rel, bytes| staging.write(rel, bytes))?;
     let mut errors = Vec::new();
+    for (rel, bytes) in model.extra_files().map_err(|d| vec![d])? {
+        errors.extend(staging.write(rel, &bytes).err());
+    }
     for (rel, path) in &p.statics {
         errors.extend(staging.copy(path, rel).err());
     }

@@ -36,6 +36,8 @@ pub struct Config {
     pub more_articles: MoreArticles,
     #[serde(default)]
     pub markdown: MarkdownConfig,
+    #[serde(default)]
+    pub feed: FeedConfig,
     /// Free-form values for templates.
     #[serde(default)]
     pub extra: BTreeMap<String, toml::Value>,
@@ -87,6 +89,25 @@ impl Default for MoreArticles {
     fn default() -> Self {
         MoreArticles {
             count: default_more_count(),
+        }
+    }
+}
+
+/// `[feed]`: the Atom feed at `/atom.xml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FeedConfig {
+    /// How many of the newest articles the feed carries.
+    pub limit: usize,
+    /// Whole articles in the feed, instead of their summaries only.
+    pub full_content: bool,
+}
+
+impl Default for FeedConfig {
+    fn default() -> Self {
+        FeedConfig {
+            limit: 20,
+            full_content: false,
         }
     }
 }

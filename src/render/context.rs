@@ -81,6 +81,8 @@ pub struct ArticleContext<'a> {
     pub word_count: usize,
     pub more: Vec<MoreEntry>,
     pub extra: Option<&'a serde_json::Value>,
+    /// JSON-LD `BlogPosting`, ready for a `<script type="application/ld+json">`.
+    pub json_ld: String,
 }
 
 /// An entry of "More articles".
@@ -186,6 +188,7 @@ mod tests {
             word_count: 0,
             more: vec![],
             extra: None,
+            json_ld: String::new(),
         };
         let more = MoreEntry {
             title: String::new(),

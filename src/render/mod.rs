@@ -2,6 +2,7 @@
 //! the site through the theme, in parallel. Pure: pages are handed to a sink, never written.
 
 pub mod context;
+pub mod feeds;
 pub mod theme;
 
 use std::collections::{BTreeMap, HashSet};
@@ -172,6 +173,7 @@ impl<'a> Model<'a> {
                     word_count: body.word_count,
                     more: self.more_entries(*i),
                     extra: self.site.articles[*i].source.front_matter.extra.as_ref(),
+                    json_ld: feeds::json_ld(self, summary),
                 };
                 let path = format!("articles/{}/", summary.slug);
                 ctx.insert(
@@ -254,6 +256,26 @@ impl<'a> Model<'a> {
             }
         };
         theme.render(template, &ctx)
+    }
+
+    /// The list entry of article `i`.
+    pub fn summary(&self, i: usize) -> &ArticleSummary {
+        &self.summaries[i]
+    }
+
+    /// The files besides pages: feed, sitemap, robots.txt and the search index.
+    pub fn extra_files(&self) -> Result<Vec<(&'static str, Vec<u8>)>, Diagnostic> {
+        let xml_err = |e: std::io::Error| Diagnostic::error(format!("cannot write XML: {e}"));
+        Ok(vec![
+            ("atom.xml", feeds::atom(self).map_err(xml_err)?),
+            ("sitemap.xml", feeds::sitemap(self).map_err(xml_err)?),
+            ("robots.txt", feeds::robots(self)),
+            (
+                "search.json",
+                feeds::search_index(self)
+                    .map_err(|e| Diagnostic::error(format!("cannot write search.json: {e}")))?,
+            ),
+        ])
     }
 
     fn tag_context(&self, tag: &crate::site::Tag) -> TagContext {
