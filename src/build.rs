@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -30,14 +31,24 @@ pub struct BuildRequest {
 /// The site loaded, modelled and its articles rendered: everything but the pages.
 pub struct Prepared {
     pub site: Site,
-    pub theme: Theme,
-    pub bodies: Vec<Rendered>,
+    pub theme: Arc<Theme>,
+    /// Article bodies, in `site.articles` order.
+    pub bodies: Vec<Arc<Rendered>>,
     pub picks: Vec<Vec<Pick>>,
     /// Static files: output path → source file.
     pub statics: BTreeMap<String, PathBuf>,
     /// Generated files (e.g. the highlighting stylesheet): output path → bytes.
     pub generated: BTreeMap<String, Vec<u8>>,
+    /// Static and generated file → URL for templates (with a content hash when busting caches).
+    pub assets: BTreeMap<String, String>,
     pub warnings: Vec<Diagnostic>,
+}
+
+impl Prepared {
+    /// The render model over this site.
+    pub fn model(&self) -> Model<'_> {
+        Model::new(&self.site, &self.bodies, &self.picks, &self.assets)
+    }
 }
 
 /// What a successful build did.
@@ -77,54 +88,107 @@ pub fn prepare(
     base_url: Option<&str>,
     options: &BuildOptions,
 ) -> Result<Prepared, Vec<Diagnostic>> {
-    let config_path = root.join("config.toml");
-    let config_text = std::fs::read_to_string(&config_path).map_err(|e| {
+    let config = load_config(root, base_url)?;
+    let (theme, loaded) = rayon::join(|| Theme::load(root, &config.theme), || content::load(root));
+    let theme = Arc::new(theme.map_err(|d| vec![locate_theme_error(&config, d)])?);
+    assemble(root, config, theme, loaded, options, &BodyCache::default())
+}
+
+/// A theme problem that concerns config.toml points at its `theme` line.
+pub fn locate_theme_error(config: &Config, d: Diagnostic) -> Diagnostic {
+    let in_config = d.file.as_deref() == Some(Path::new("config.toml"));
+    if in_config && d.span.is_none() {
+        config.point_at(d, "theme")
+    } else {
+        d
+    }
+}
+
+/// Read and parse `config.toml`, applying a `base_url` override.
+pub fn load_config(root: &Path, base_url: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
+    let text = std::fs::read_to_string(root.join("config.toml")).map_err(|e| {
         vec![Diagnostic::io(
             Path::new("config.toml"),
             "read the site config",
             &e,
         )]
     })?;
-    let mut config = Config::parse(&config_text, Path::new("config.toml")).map_err(|d| vec![d])?;
+    let mut config = Config::parse(&text, Path::new("config.toml")).map_err(|d| vec![d])?;
     if let Some(url) = base_url {
-        config.set_base_url(url);
+        config
+            .set_base_url(url)
+            .map_err(|e| vec![Diagnostic::error(e)])?;
     }
-    let (theme, loaded) = rayon::join(|| Theme::load(root, &config.theme), || content::load(root));
+    Ok(config)
+}
+
+/// Rendered bodies from an earlier build, reused for files whose text is unchanged.
+#[derive(Default)]
+pub struct BodyCache {
+    bodies: HashMap<PathBuf, (Arc<str>, Arc<Rendered>)>,
+}
+
+impl BodyCache {
+    /// Remember the bodies of `prepared`.
+    pub fn from_prepared(prepared: &Prepared) -> BodyCache {
+        let bodies = prepared
+            .site
+            .articles
+            .iter()
+            .zip(&prepared.bodies)
+            .map(|(a, b)| (a.source.path.clone(), (a.source.text.clone(), b.clone())))
+            .collect();
+        BodyCache { bodies }
+    }
+
+    fn get(&self, path: &Path, text: &Arc<str>) -> Option<Arc<Rendered>> {
+        let (old, body) = self.bodies.get(path)?;
+        (Arc::ptr_eq(old, text) || **old == **text).then(|| body.clone())
+    }
+}
+
+/// Model the loaded content, render bodies (reusing `cache`), rank More articles, and
+/// collect static and generated files. Pure but for listing static files.
+pub fn assemble(
+    root: &Path,
+    config: Config,
+    theme: Arc<Theme>,
+    loaded: content::Content,
+    options: &BuildOptions,
+    cache: &BodyCache,
+) -> Result<Prepared, Vec<Diagnostic>> {
     let (site, mut warnings) = site::build_site(config, loaded, options).map_err(sorted)?;
-    let theme = theme.map_err(|d| vec![d])?;
-    let bodies = render_bodies(&site, &mut warnings)?;
+    let bodies = render_bodies(&site, cache, &mut warnings)?;
     let picks = related::rank_all(&site);
     let mut generated = BTreeMap::new();
     if bodies.iter().any(|b| b.has_code) {
         let h = &site.config.markdown.highlight;
         let css = highlight::stylesheet(&h.light, &h.dark).map_err(|e| {
-            vec![
-                Diagnostic::error(format!("bad `[markdown.highlight]` theme: {e}"))
-                    .in_file("config.toml"),
-            ]
+            vec![site.config.point_at(
+                Diagnostic::error(format!("bad `[markdown.highlight]` theme: {e}")),
+                "light",
+            )]
         })?;
         generated.insert("css/highlight.css".to_string(), css.into_bytes());
     }
     let statics = static_files(root, &theme)?;
-    let mut prepared = Prepared {
+    let assets = asset_urls(
+        &site.config.base_path(),
+        &statics,
+        &generated,
+        options.cache_bust,
+    );
+    diagnostics::sort(&mut warnings);
+    Ok(Prepared {
         site,
         theme,
         bodies,
         picks,
         statics,
         generated,
+        assets,
         warnings,
-    };
-    let assets = asset_urls(&prepared);
-    let site_value = {
-        let model = Model::new(&prepared.site, &[], &[]);
-        tera::Value::from_serializable(&model.site_context())
-    };
-    let globals = prepared.theme.tera.global_context();
-    globals.insert_value("site", site_value);
-    globals.insert("assets", &assets);
-    diagnostics::sort(&mut prepared.warnings);
-    Ok(prepared)
+    })
 }
 
 fn sorted(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
@@ -135,8 +199,9 @@ fn sorted(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// Markdown of every article, in parallel; then links to headings of other articles.
 fn render_bodies(
     site: &Site,
+    cache: &BodyCache,
     warnings: &mut Vec<Diagnostic>,
-) -> Result<Vec<Rendered>, Vec<Diagnostic>> {
+) -> Result<Vec<Arc<Rendered>>, Vec<Diagnostic>> {
     let files: HashMap<PathBuf, usize> = site
         .articles
         .iter()
@@ -154,10 +219,22 @@ fn render_bodies(
         urls: &urls,
     };
     let md = &site.config.markdown;
-    let bodies: Vec<Rendered> = site
+    let bodies: Vec<Arc<Rendered>> = site
         .articles
         .par_iter()
-        .map(|a| markdown::render(a.body(), &a.source.path, &a.source.assets, md, &targets))
+        .map(|a| {
+            cache
+                .get(&a.source.path, &a.source.text)
+                .unwrap_or_else(|| {
+                    Arc::new(markdown::render(
+                        a.body(),
+                        &a.source.path,
+                        &a.source.assets,
+                        md,
+                        &targets,
+                    ))
+                })
+        })
         .collect();
     let mut diags = Vec::new();
     for (article, body) in site.articles.iter().zip(&bodies) {
@@ -238,17 +315,29 @@ fn static_files(root: &Path, theme: &Theme) -> Result<BTreeMap<String, PathBuf>,
     Ok(files)
 }
 
-/// Static file path → its URL with a content hash, so CDNs never serve a stale copy.
-fn asset_urls(p: &Prepared) -> BTreeMap<String, String> {
-    let base = p.site.config.base_path();
+/// Static file path → its URL, with a content hash when `cache_bust` so CDNs never serve a
+/// stale copy.
+fn asset_urls(
+    base: &str,
+    statics: &BTreeMap<String, PathBuf>,
+    generated: &BTreeMap<String, Vec<u8>>,
+    cache_bust: bool,
+) -> BTreeMap<String, String> {
+    let url = |rel: &str, bytes: &[u8]| match cache_bust {
+        true => format!("{base}{rel}?h={}", short_hash(bytes)),
+        false => format!("{base}{rel}"),
+    };
     let mut urls = BTreeMap::new();
-    for (rel, path) in &p.statics {
-        if let Ok(bytes) = std::fs::read(path) {
-            urls.insert(rel.clone(), format!("{base}{rel}?h={}", short_hash(&bytes)));
-        }
+    for (rel, path) in statics {
+        let bytes = if cache_bust {
+            std::fs::read(path).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        urls.insert(rel.clone(), url(rel, &bytes));
     }
-    for (rel, bytes) in &p.generated {
-        urls.insert(rel.clone(), format!("{base}{rel}?h={}", short_hash(bytes)));
+    for (rel, bytes) in generated {
+        urls.insert(rel.clone(), url(rel, bytes));
     }
     urls
 }
@@ -262,7 +351,7 @@ fn short_hash(bytes: &[u8]) -> String {
 
 /// Render and write every page, static file and article asset into `staging`.
 fn write_all(p: &Prepared, root: &Path, staging: &Staging) -> Result<usize, Vec<Diagnostic>> {
-    let model = Model::new(&p.site, &p.bodies, &p.picks);
+    let model = p.model();
     let pages = model.render_all(&p.theme, &|rel, bytes| staging.write(rel, bytes))?;
     let mut errors = Vec::new();
     for (rel, bytes) in model.extra_files().map_err(|d| vec![d])? {

@@ -42,7 +42,7 @@ pub struct BuildArgs {
     #[arg(long, value_name = "DIR", default_value = "public")]
     pub output: PathBuf,
     /// Use this instead of `base_url` from config.toml (e.g. for preview deploys).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = base_url)]
     pub base_url: Option<String>,
 }
 
@@ -52,4 +52,9 @@ pub struct RelatedArgs {
     pub site: SiteArgs,
     /// The article's slug (its file name without `.md`).
     pub slug: String,
+}
+
+/// `--base-url` must be absolute, like `base_url` in config.toml.
+fn base_url(s: &str) -> Result<String, String> {
+    crate::config::check_base_url(s).map(|()| s.to_string())
 }

@@ -41,6 +41,9 @@ pub struct Config {
     /// Free-form values for templates.
     #[serde(default)]
     pub extra: BTreeMap<String, toml::Value>,
+    /// The text of config.toml, for pointing at a key in later messages.
+    #[serde(skip)]
+    pub source: Arc<str>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -182,25 +185,38 @@ impl Config {
             }
             diag
         })?;
-        let at_key = |key: &str| {
-            let start = text.find(key).unwrap_or(0);
-            Diagnostic::error("")
-                .in_file(path)
-                .at(&source, start..start + key.len())
-        };
-        let base = config.base_url.trim().to_string();
-        if !(base.starts_with("http://") || base.starts_with("https://")) {
-            let mut d = at_key("base_url");
-            d.message = format!("`base_url` must be an absolute http(s) URL, found `{base}`");
-            return Err(d.help("write it like `base_url = \"https://example.com/\"`"));
+        config.source = source;
+        if let Err(e) = check_base_url(&config.base_url) {
+            return Err(config
+                .point_at(Diagnostic::error(e), "base_url")
+                .help("write it like `base_url = \"https://example.com/\"`"));
         }
         if config.paginate == 0 {
-            let mut d = at_key("paginate");
-            d.message = "`paginate` must be at least 1".into();
-            return Err(d);
+            return Err(config.point_at(
+                Diagnostic::error("`paginate` must be at least 1"),
+                "paginate",
+            ));
         }
-        config.base_url = with_trailing_slash(&base);
+        config.base_url = with_trailing_slash(config.base_url.trim());
         Ok(config)
+    }
+
+    /// Point `diag` at the line of `key` in config.toml (its first line that starts with it).
+    pub fn point_at(&self, diag: Diagnostic, key: &str) -> Diagnostic {
+        let mut offset = 0;
+        for line in self.source.split_inclusive('\n') {
+            let trimmed = line.trim_start();
+            if trimmed
+                .strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with('='))
+            {
+                let start = offset + (line.len() - trimmed.len());
+                let end = offset + line.trim_end().len();
+                return diag.in_file("config.toml").at(&self.source, start..end);
+            }
+            offset += line.len();
+        }
+        diag.in_file("config.toml")
     }
 
     /// The path part of `base_url`: `/` or e.g. `/blog/`. Every site link starts with it.
@@ -212,9 +228,29 @@ impl Config {
         }
     }
 
-    /// Replace `base_url` (e.g. `--base-url` for preview deploys).
-    pub fn set_base_url(&mut self, url: &str) {
+    /// Replace `base_url` (e.g. `--base-url` for preview deploys); it must be absolute.
+    pub fn set_base_url(&mut self, url: &str) -> Result<(), String> {
+        check_base_url(url)?;
         self.base_url = with_trailing_slash(url.trim());
+        Ok(())
+    }
+}
+
+/// A base URL must be absolute, so feeds, canonical links and sitemaps work anywhere.
+pub fn check_base_url(url: &str) -> Result<(), String> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    match rest {
+        Some(host)
+            if !host.is_empty() && !host.starts_with('/') && !url.contains(char::is_whitespace) =>
+        {
+            Ok(())
+        }
+        _ => Err(format!(
+            "base URL must be an absolute http(s) URL like `https://example.com/`, found `{url}`"
+        )),
     }
 }
 

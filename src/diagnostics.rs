@@ -204,7 +204,8 @@ pub fn unknown_field(message: &str) -> Option<(String, Option<String>)> {
 pub fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
     candidates
         .map(|c| (strsim::damerau_levenshtein(word, c), c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        // One edit for short words (`zed` is not a typo of `ben`), a third of the word for long ones.
+        .filter(|(d, c)| *d > 0 && *d <= (word.chars().count().min(c.chars().count()) / 3).max(1))
         .min()
         .map(|(_, c)| c.to_string())
 }
@@ -222,6 +223,11 @@ mod tests {
         );
         let msg = "unknown field `colour`, expected one of `title`, `summary`";
         assert_eq!(unknown_field(msg), Some(("colour".into(), None)));
+        assert_eq!(nearest("zed", ["ben", "ana"].into_iter()), None);
+        assert_eq!(
+            nearest("descripton", ["description"].into_iter()).as_deref(),
+            Some("description")
+        );
     }
 
     #[test]

@@ -25,9 +25,9 @@ fn main() -> ExitCode {
             build::build(&request).map(|built| {
                 print_all(&built.warnings);
                 println!(
-                    "Built {} articles, {} pages in {} ms → {}/",
-                    built.articles,
-                    built.pages,
+                    "Built {}, {} in {} ms → {}/",
+                    plural(built.articles, "article"),
+                    plural(built.pages, "page"),
                     built.elapsed.as_millis(),
                     display_path(&request.output).trim_end_matches('/')
                 );
@@ -40,13 +40,15 @@ fn main() -> ExitCode {
         Err(diags) => {
             print_all(&diags);
             let errors = diags.iter().filter(|d| d.is_error()).count();
-            eprintln!(
-                "{errors} error{} found; nothing was written",
-                if errors == 1 { "" } else { "s" }
-            );
+            eprintln!("{}", plural(errors, "error") + " found");
             ExitCode::from(1)
         }
     }
+}
+
+/// `1 article`, `2 articles`.
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 fn options(site: &SiteArgs) -> BuildOptions {
@@ -54,6 +56,7 @@ fn options(site: &SiteArgs) -> BuildOptions {
         drafts: site.drafts,
         future: site.future,
         now: jiff::Timestamp::now(),
+        cache_bust: true,
     }
 }
 

@@ -21,6 +21,8 @@ pub struct BuildOptions {
     pub future: bool,
     /// The moment the build runs, for leaving out future articles.
     pub now: Timestamp,
+    /// Add content hashes to asset URLs (off in `serve`, where nothing is cached).
+    pub cache_bust: bool,
 }
 
 /// An author from `[authors.<id>]`.
@@ -238,15 +240,21 @@ fn article_slug(file: &SourceFile) -> Result<Slug, Diagnostic> {
     })
 }
 
+/// Two files claim one slug: point at whichever sets it with `slug:` (the line to change),
+/// naming the other file.
 fn duplicate_slug(slug: &Slug, file: &SourceFile, first: &SourceFile) -> Diagnostic {
+    let (here, other) = match (&file.front_matter.slug, &first.front_matter.slug) {
+        (None, Some(_)) => (first, file),
+        _ => (file, first),
+    };
     let d = Diagnostic::error(format!(
         "duplicate slug `{slug}`: `{}` already uses it",
-        crate::diagnostics::display_path(&first.path)
+        crate::diagnostics::display_path(&other.path)
     ))
-    .in_file(&file.path)
+    .in_file(&here.path)
     .help("every article needs its own slug; rename one file or set `slug:` in its front matter");
-    match &file.front_matter.slug {
-        Some(s) => d.at(&file.text, s.span.clone()),
+    match &here.front_matter.slug {
+        Some(s) => d.at(&here.text, s.span.clone()).label("this slug is taken"),
         None => d,
     }
 }
@@ -313,7 +321,11 @@ fn resolve_related(
                             .at(&file.text, s.span.clone()),
                         ),
                         None => {
-                            let label = match nearest(&s.value, by_slug.keys().map(Slug::as_str)) {
+                            let others = by_slug
+                                .keys()
+                                .map(Slug::as_str)
+                                .filter(|k| *k != own.as_str());
+                            let label = match nearest(&s.value, others) {
                                 Some(n) => format!("did you mean `{n}`?"),
                                 None => "no article has this slug".into(),
                             };

@@ -203,21 +203,16 @@ pub fn parse(
             return Err(error(format!("`{name}` is empty")).at(source, key_span(name)));
         }
     }
-    let related_from = source[yaml.clone()]
-        .find("related:")
-        .map_or(yaml.start, |i| yaml.start + i);
+    // Entries are found in order, each after the previous one, as whole words.
+    let mut cursor = value_span(source, yaml.clone(), "related").start;
     let related = raw
         .related
         .into_iter()
         .map(|r| match r {
             RawRelated::Slug(slug) => {
-                let start = source[related_from..yaml.end]
-                    .find(slug.as_str())
-                    .map_or(related_from, |i| related_from + i);
-                Related::Article(Spanned {
-                    span: start..start + slug.len(),
-                    value: slug,
-                })
+                let span = find_token(source, cursor..yaml.end, &slug).unwrap_or(cursor..cursor);
+                cursor = span.end;
+                Related::Article(Spanned { span, value: slug })
             }
             RawRelated::External(e) => Related::External {
                 title: e.title,
@@ -256,6 +251,20 @@ pub fn parse(
         updated,
         extra,
     })
+}
+
+/// The first occurrence of `token` in `range` that stands alone (not inside a longer word).
+fn find_token(source: &str, range: Range<usize>, token: &str) -> Option<Range<usize>> {
+    let is_word = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+    source[range.clone()]
+        .match_indices(token)
+        .map(|(i, _)| range.start + i)
+        .find(|&start| {
+            let end = start + token.len();
+            !source[..start].chars().next_back().is_some_and(is_word)
+                && !source[end..].chars().next().is_some_and(is_word)
+        })
+        .map(|start| start..start + token.len())
 }
 
 /// Byte range of the value of a top-level `key:` line in the YAML block (or of the key

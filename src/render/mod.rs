@@ -6,6 +6,7 @@ pub mod feeds;
 pub mod theme;
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use tera::Context;
@@ -34,15 +35,23 @@ pub enum PageJob {
 /// Everything the templates draw from, computed once per build.
 pub struct Model<'a> {
     pub site: &'a Site,
-    pub bodies: &'a [Rendered],
+    pub bodies: &'a [Arc<Rendered>],
     pub picks: &'a [Vec<Pick>],
     summaries: Vec<ArticleSummary>,
     authors: BTreeMap<String, AuthorContext>,
     base_path: String,
+    /// `site` and `assets`, serialized once; every page's context shares them.
+    globals: [tera::Value; 2],
 }
 
 impl<'a> Model<'a> {
-    pub fn new(site: &'a Site, bodies: &'a [Rendered], picks: &'a [Vec<Pick>]) -> Model<'a> {
+    /// `assets` maps static files to their URLs (see `docs/themes.md`).
+    pub fn new(
+        site: &'a Site,
+        bodies: &'a [Arc<Rendered>],
+        picks: &'a [Vec<Pick>],
+        assets: &BTreeMap<String, String>,
+    ) -> Model<'a> {
         let base_path = site.config.base_path();
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
         for a in &site.articles {
@@ -71,14 +80,17 @@ impl<'a> Model<'a> {
             .zip(bodies)
             .map(|(a, body)| summary_of(site, a, body, &authors, &base_path))
             .collect();
-        Model {
+        let mut model = Model {
             site,
             bodies,
             picks,
             summaries,
             authors,
             base_path,
-        }
+            globals: [tera::Value::none(), tera::Value::from_serializable(assets)],
+        };
+        model.globals[0] = tera::Value::from_serializable(&model.site_context());
+        model
     }
 
     /// The `site` variable.
@@ -137,6 +149,8 @@ impl<'a> Model<'a> {
     pub fn render(&self, theme: &Theme, job: &PageJob) -> Result<String, Diagnostic> {
         let c = &self.site.config;
         let mut ctx = Context::new();
+        ctx.insert_value("site", self.globals[0].clone());
+        ctx.insert_value("assets", self.globals[1].clone());
         let url_of = |path: &str| {
             (
                 format!("{}{path}", self.base_path),
