@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::content;
-use crate::diagnostics::{self, Diagnostic};
+use crate::diagnostics::{self, Diagnostic, display_path};
 use crate::markdown::{self, LinkTargets, Rendered, highlight};
 use crate::output::{self, Staging};
 use crate::related::{self, Pick};
@@ -366,11 +366,7 @@ fn write_all(p: &Prepared, root: &Path, staging: &Staging) -> Result<usize, Vec<
     for article in &p.site.articles {
         let dir = article.source.path.parent().unwrap_or(Path::new(""));
         for asset in &article.source.assets {
-            let inside = asset
-                .strip_prefix(dir)
-                .unwrap_or(asset)
-                .to_string_lossy()
-                .replace('\\', "/");
+            let inside = display_path(asset.strip_prefix(dir).unwrap_or(asset));
             errors.extend(
                 staging
                     .copy(

@@ -16,4 +16,5 @@ pub mod markdown;
 pub mod output;
 pub mod related;
 pub mod render;
+pub mod session;
 pub mod site;

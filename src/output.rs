@@ -162,7 +162,7 @@ pub fn files_under(dir: &Path) -> io::Result<Vec<(PathBuf, String)>> {
             let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
             out.push((
                 entry.path().to_path_buf(),
-                rel.to_string_lossy().replace('\\', "/"),
+                crate::diagnostics::display_path(rel),
             ));
         }
     }

@@ -96,6 +96,12 @@ pub fn build_site(
     let mut kept: Vec<(Slug, SourceFile)> = Vec::new();
     let mut first_seen: HashMap<Slug, usize> = HashMap::new();
     let mut left_out: HashMap<String, &'static str> = HashMap::new();
+    // Files that failed to load are already reported; references to them are not errors too.
+    for d in &diags {
+        if let Some(slug) = d.file.as_deref().and_then(slug_of_path) {
+            left_out.insert(slug, "");
+        }
+    }
     for file in content.files {
         let slug = match article_slug(&file) {
             Ok(s) => s,
@@ -211,6 +217,16 @@ fn authors_from(config: &Config, diags: &mut Vec<Diagnostic>) -> BTreeMap<Slug, 
     authors
 }
 
+/// The slug a file name gives (`x.md` → `x`, `x/index.md` → `x`).
+fn slug_of_path(path: &Path) -> Option<String> {
+    let stem = path.file_stem()?.to_string_lossy();
+    if stem == "index" {
+        Some(path.parent()?.file_name()?.to_string_lossy().into_owned())
+    } else {
+        Some(stem.into_owned())
+    }
+}
+
 /// `slug:` from front matter, else the file name, else (for `x/index.md`) the folder name.
 fn article_slug(file: &SourceFile) -> Result<Slug, Diagnostic> {
     if let Some(s) = &file.front_matter.slug {
@@ -221,16 +237,7 @@ fn article_slug(file: &SourceFile) -> Result<Slug, Diagnostic> {
                 .label(e)
         });
     }
-    let stem = file.path.file_stem().unwrap_or_default().to_string_lossy();
-    let name = if stem == "index" {
-        file.path
-            .parent()
-            .and_then(Path::file_name)
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    } else {
-        stem.into_owned()
-    };
+    let name = slug_of_path(&file.path).unwrap_or_default();
     Slug::parse(&name).map_err(|e| {
         Diagnostic::error(format!("the file name `{name}` cannot be used as a URL"))
             .in_file(&file.path)
@@ -312,6 +319,7 @@ fn resolve_related(
                     }
                     Some(_) => {}
                     None => match left_out.get(&s.value) {
+                        Some(&"") => {}
                         Some(why) => diags.push(
                             Diagnostic::warning(format!(
                                 "related article `{}` is {why}; left out",

@@ -117,10 +117,6 @@ pub fn relative(root: &Path, path: &Path) -> PathBuf {
 }
 
 fn read_article(root: &Path, rel: &Path, others: &[PathBuf]) -> Result<SourceFile, Diagnostic> {
-    let bytes = std::fs::read(root.join(rel)).map_err(|e| Diagnostic::io(rel, "read file", &e))?;
-    let text = decode(bytes, rel)?;
-    let split = front_matter::split(&text, rel)?;
-    let fm = front_matter::parse(&text, split.yaml, rel)?;
     let assets = if rel.file_name().is_some_and(|n| n == "index.md") {
         let dir = rel.parent().unwrap_or(Path::new(""));
         others
@@ -131,6 +127,16 @@ fn read_article(root: &Path, rel: &Path, others: &[PathBuf]) -> Result<SourceFil
     } else {
         Vec::new()
     };
+    read_one(root, rel, assets)
+}
+
+/// Read and parse one article file (`rel` is relative to `root`), with the asset files
+/// that sit beside it.
+pub fn read_one(root: &Path, rel: &Path, assets: Vec<PathBuf>) -> Result<SourceFile, Diagnostic> {
+    let bytes = std::fs::read(root.join(rel)).map_err(|e| Diagnostic::io(rel, "read file", &e))?;
+    let text = decode(bytes, rel)?;
+    let split = front_matter::split(&text, rel)?;
+    let fm = front_matter::parse(&text, split.yaml, rel)?;
     Ok(SourceFile {
         path: rel.to_path_buf(),
         text,

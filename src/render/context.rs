@@ -34,7 +34,7 @@ pub struct PageContext {
 }
 
 /// An author, wherever one appears.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AuthorContext {
     pub id: String,
     pub name: String,
@@ -46,7 +46,7 @@ pub struct AuthorContext {
 }
 
 /// A tag, wherever one appears.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TagContext {
     pub name: String,
     pub slug: String,
@@ -55,7 +55,7 @@ pub struct TagContext {
 }
 
 /// An article in a list (index, author and tag pages).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ArticleSummary {
     pub title: String,
     pub slug: String,
@@ -86,7 +86,7 @@ pub struct ArticleContext<'a> {
 }
 
 /// An entry of "More articles".
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MoreEntry {
     pub title: String,
     pub url: String,

@@ -2,6 +2,7 @@
 //! the site through the theme, in parallel. Pure: pages are handed to a sink, never written.
 
 pub mod context;
+mod diff;
 pub mod feeds;
 pub mod theme;
 
@@ -199,11 +200,7 @@ impl<'a> Model<'a> {
             }
             PageJob::Author(id) => {
                 let author = &self.authors[id];
-                let list: Vec<&ArticleSummary> = self
-                    .summaries
-                    .iter()
-                    .filter(|s| &s.author.id == id)
-                    .collect();
+                let list = self.author_list(id);
                 let description = format!("Articles by {}, {}", author.name, author.role);
                 ctx.insert(
                     "page",
@@ -219,12 +216,7 @@ impl<'a> Model<'a> {
                 "author.html"
             }
             PageJob::Tags => {
-                let tags: Vec<TagContext> = self
-                    .site
-                    .tags
-                    .values()
-                    .map(|t| self.tag_context(t))
-                    .collect();
+                let tags = self.tag_contexts();
                 ctx.insert(
                     "page",
                     &page(
@@ -240,8 +232,7 @@ impl<'a> Model<'a> {
             PageJob::Tag(slug, n) => {
                 let tag = &self.site.tags[slug.as_str()];
                 let tag_ctx = self.tag_context(tag);
-                let list: Vec<&ArticleSummary> =
-                    tag.articles.iter().map(|&i| &self.summaries[i]).collect();
+                let list = self.tag_list(tag);
                 let first = format!("tags/{slug}/");
                 let description = format!("Articles tagged “{}” on {}", tag.name, c.title);
                 ctx.insert(
@@ -270,6 +261,25 @@ impl<'a> Model<'a> {
             }
         };
         theme.render(template, &ctx)
+    }
+
+    fn author_list(&self, id: &str) -> Vec<&ArticleSummary> {
+        self.summaries
+            .iter()
+            .filter(|s| s.author.id == id)
+            .collect()
+    }
+
+    fn tag_list(&self, tag: &crate::site::Tag) -> Vec<&ArticleSummary> {
+        tag.articles.iter().map(|&i| &self.summaries[i]).collect()
+    }
+
+    fn tag_contexts(&self) -> Vec<TagContext> {
+        self.site
+            .tags
+            .values()
+            .map(|t| self.tag_context(t))
+            .collect()
     }
 
     /// The list entry of article `i`.

@@ -135,9 +135,7 @@ fn read_templates(
         let rel = relative(root, entry.path());
         let text = std::fs::read_to_string(entry.path())
             .map_err(|e| Diagnostic::io(&rel, "read template", &e))?;
-        let name = relative(dir, entry.path())
-            .to_string_lossy()
-            .replace('\\', "/");
+        let name = crate::diagnostics::display_path(&relative(dir, entry.path()));
         files.insert(name, (rel, Arc::from(text)));
     }
     Ok(())
