@@ -124,7 +124,9 @@ pub fn render(
             Event::Html(h) | Event::InlineHtml(h) if !config.raw_html => Event::Text(h),
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
                 out.has_code = true;
-                code = Some((info.to_string(), String::new(), span));
+                // Problems with a block point at its opening fence line.
+                let fence_end = body[span.start..].find('\n').map_or(span.end, |i| span.start + i);
+                code = Some((info.to_string(), String::new(), span.start..fence_end));
                 continue;
             }
             Event::Start(Tag::Link {
@@ -210,30 +212,34 @@ fn plain_text(events: &[Event]) -> String {
 fn code_block(
     info: &str,
     text: &str,
-    at: Range<usize>,
+    fence: Range<usize>,
     config: &MarkdownConfig,
     problems: &mut Vec<Problem>,
 ) -> String {
-    let parsed = match highlight::parse_info(info) {
-        Ok(p) => p,
-        Err(e) => {
-            problems.push(Problem {
-                message: format!("bad code block options: {e}"),
-                label: "in this info string".into(),
-                span: at.start..at.start,
-                is_error: true,
-            });
-            highlight::parse_info("").unwrap_or_else(|_| unreachable!())
-        }
+    let mut problem = |message: String, label: &str, is_error: bool| {
+        problems.push(Problem { message, label: label.into(), span: fence.clone(), is_error });
     };
+    let parsed = highlight::parse_info(info).unwrap_or_else(|e| {
+        problem(format!("bad code block options: {e}"), "in this info string", true);
+        highlight::CodeInfo::default()
+    });
+    for word in &parsed.unknown {
+        problem(
+            format!("unknown code block option `{word}`: ignored"),
+            "expected a language, `linenos` or `hl_lines=...`",
+            false,
+        );
+    }
     let block = highlight::render_code_block(text, &parsed, config.highlight_code);
-    if let Some(lang) = block.unknown_language {
-        problems.push(Problem {
-            message: format!("unknown code language `{lang}`: rendered as plain text"),
-            label: "no syntax for this language".into(),
-            span: at.start..at.start,
-            is_error: false,
-        });
+    if let Some(lang) = &block.unknown_language {
+        problem(
+            format!("unknown code language `{lang}`: rendered as plain text"),
+            "no syntax for this language",
+            false,
+        );
+    }
+    if let Some(err) = &block.highlight_error {
+        problem(format!("could not highlight this block ({err}): rendered as plain text"), "here", false);
     }
     block.html
 }

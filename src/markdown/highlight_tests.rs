@@ -1,0 +1,516 @@
+use super::*;
+use scraper::{Html, Selector};
+
+/// Every language the docs promise, with the grammar it must resolve to.
+const LANGS: &[(&str, &str)] = &[
+    ("rust", "Rust"),
+    ("rs", "Rust"),
+    ("py", "Python"),
+    ("python", "Python"),
+    ("js", "JavaScript (Babel)"),
+    ("javascript", "JavaScript (Babel)"),
+    ("ts", "TypeScript"),
+    ("typescript", "TypeScript"),
+    ("sql", "SQL"),
+    ("yaml", "YAML"),
+    ("yml", "YAML"),
+    ("toml", "TOML"),
+    ("bash", "Bourne Again Shell (bash)"),
+    ("sh", "Bourne Again Shell (bash)"),
+    ("shell", "Bourne Again Shell (bash)"),
+    ("zsh", "Bourne Again Shell (bash)"),
+    ("console", "Bourne Again Shell (bash)"),
+    ("json", "JSON"),
+    ("go", "Go"),
+    ("golang", "Go"),
+    ("java", "Java"),
+    ("dockerfile", "Dockerfile"),
+    ("Dockerfile", "Dockerfile"),
+    ("docker", "Dockerfile"),
+    ("html", "HTML"),
+    ("css", "CSS"),
+    ("c", "C"),
+    ("cpp", "C++"),
+    ("c++", "C++"),
+    ("diff", "Diff"),
+    ("markdown", "Markdown"),
+    ("md", "Markdown"),
+    ("xml", "XML"),
+    ("ruby", "Ruby"),
+    ("rb", "Ruby"),
+    ("php", "PHP"),
+    ("kotlin", "Kotlin"),
+    ("swift", "Swift"),
+    ("csharp", "C#"),
+    ("cs", "C#"),
+    ("Rust", "Rust"),
+    ("text", "Plain Text"),
+];
+
+/// Characters that break naive escaping or line handling, in one block.
+const TRICKY: &str = "a < b && c > d; s = \"q\" 'x' &amp; &#13; <!-- x -->\n\
+\tindented\twith tabs\r\n\
+windows line\r\n   \n\
+\u{1F600} 漢字 e\u{301} ñ \u{200D}\n\
+let s = \"never closed\n\
+{{ var }} {% if x %}{%- endif -%} ${x} #{y}\n\
+/* comment that never closes\n\
+<script>alert(1)</script> ]]> </code></pre>\n\
+\n\
+last line without newline";
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).unwrap()
+}
+
+fn info(s: &str) -> CodeInfo {
+    parse_info(s).unwrap()
+}
+
+/// (text, marked) of every line span, which must be a direct child of `pre > code`.
+fn lines(html: &str) -> Vec<(String, bool)> {
+    lines_of(&Html::parse_fragment(html))
+}
+
+fn lines_of(doc: &Html) -> Vec<(String, bool)> {
+    assert_eq!(
+        doc.select(&sel("span.line span.line")).count(),
+        0,
+        "nested lines"
+    );
+    doc.select(&sel("pre.code > code > span.line"))
+        .map(|l| (l.text().collect(), l.value().classes().any(|c| c == "hl")))
+        .collect()
+}
+
+/// Renders and checks the properties every block must have; returns the result.
+fn check(code: &str, info: &CodeInfo, highlight: bool) -> Highlighted {
+    let out = render_code_block(code, info, highlight);
+    let doc = Html::parse_fragment(&out.html);
+    let pre: Vec<_> = doc.select(&sel("pre.code")).collect();
+    assert_eq!(pre.len(), 1, "{}", out.html);
+    let text: String = pre[0].text().collect();
+    assert!(
+        text == code,
+        "text differs for {:?}:\n{:?}\n{:?}",
+        info.lang,
+        text,
+        code
+    );
+    let got: Vec<String> = lines_of(&doc).into_iter().map(|l| l.0).collect();
+    assert_eq!(
+        got,
+        split_lines(code).map(|l| l.0).collect::<Vec<_>>(),
+        "{}",
+        out.html
+    );
+    assert_eq!(
+        out.html.matches("<span").count(),
+        out.html.matches("</span>").count()
+    );
+    let scope_spans = out
+        .html
+        .replace("<span class=\"line\"></span>", "")
+        .replace("<span class=\"line hl\"></span>", "");
+    assert!(
+        !scope_spans.contains("\"></span>"),
+        "empty scope span: {}",
+        out.html
+    );
+    assert!(!out.html.contains('\r'), "raw CR would become LF");
+    out
+}
+
+#[test]
+fn languages_resolve_to_the_expected_grammar() {
+    for (token, name) in LANGS {
+        let found = find_syntax(token).map(|s| s.name.as_str());
+        assert_eq!(found, Some(*name), "language `{token}`");
+    }
+    assert!(find_syntax("klingon").is_none());
+}
+
+#[test]
+fn text_content_equals_source_in_every_language() {
+    let snippets = [
+        "fn main() {\n    let v: Vec<&str> = vec![\"a\"]; // <b>\n}\n",
+        "def f(x):\n    return x < 3 and x > 1  # comment\n",
+        "<div class=\"a\">&nbsp;<b>x</b></div>\n",
+        "key = \"value\" # comment\n[table]\n",
+        "SELECT * FROM t WHERE a < 1 AND b <> 'x';\n",
+        "if [ \"$a\" -lt 3 ]; then echo \"<$a>\"; fi\n",
+    ];
+    for (token, _) in LANGS {
+        for snippet in snippets {
+            let code = format!("{snippet}{TRICKY}");
+            let out = check(&code, &info(token), true);
+            assert_eq!(out.unknown_language, None);
+            assert_eq!(out.highlight_error, None, "{token}");
+            if *token != "text" {
+                assert!(out.html.contains("class=\"hl-"), "{token} not highlighted");
+            }
+        }
+        check(
+            TRICKY,
+            &info(&format!("{token} linenos hl_lines=1-3 9")),
+            true,
+        );
+    }
+}
+
+#[test]
+fn edge_cases_round_trip() {
+    let long_line = "let x = [1, \"two\", 'c', a < b];".repeat(100_000 / 31 + 1);
+    let cases = [
+        "".to_string(),
+        "\n".to_string(),
+        "\n\n\n".to_string(),
+        "no newline at all".to_string(),
+        "\r\n\r\n".to_string(),
+        "lone\rcarriage return\r".to_string(),
+        " \t \n".to_string(),
+        "\"unterminated string\nnext\n".to_string(),
+        format!("{long_line}\nshort\n"),
+    ];
+    for (i, code) in cases.iter().enumerate() {
+        // The 100k-character line costs ~1.5 s per grammar in a debug build: one is enough.
+        let langs: &[&str] = if i == cases.len() - 1 {
+            &["rust", "klingon"]
+        } else {
+            &["rust", "js", "html", "json", "python", "klingon", ""]
+        };
+        for lang in langs {
+            check(code, &info(lang), true);
+            check(code, &info(lang), false);
+        }
+    }
+}
+
+#[test]
+fn lines_split_at_commonmark_line_endings() {
+    let got: Vec<_> = split_lines("a\nb\r\nc\rd\r\re").collect();
+    assert_eq!(
+        got,
+        [
+            ("a", "\n"),
+            ("b", "\r\n"),
+            ("c", "\r"),
+            ("d", "\r"),
+            ("", "\r"),
+            ("e", "")
+        ]
+    );
+    assert_eq!(split_lines("").count(), 0);
+    assert_eq!(split_lines("\n").collect::<Vec<_>>(), [("", "\n")]);
+}
+
+#[test]
+fn hl_lines_marks_exactly_those_lines() {
+    let code = "one\ntwo\nthree\nfour\nfive\nsix\nseven";
+    for lang in ["rust", "klingon", ""] {
+        for (highlight, spec) in [
+            (true, "hl_lines=2-4 7"),
+            (false, "hl_lines=2,3,4,7 linenos"),
+        ] {
+            let out = check(code, &info(&format!("{lang} {spec}")), highlight);
+            let marked: Vec<usize> = lines(&out.html)
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.1)
+                .map(|(i, _)| i + 1)
+                .collect();
+            assert_eq!(marked, [2, 3, 4, 7], "{}", out.html);
+        }
+    }
+    // A marked line beyond the end of the block is simply not there.
+    let out = check("a\nb\n", &info("hl_lines=2 9"), true);
+    assert_eq!(lines(&out.html).iter().filter(|l| l.1).count(), 1);
+}
+
+#[test]
+fn linenos_adds_a_class_and_no_text() {
+    let code = "fn main() {\n    println!(\"hi\");\n}\n";
+    let out = check(code, &info("rust linenos"), true);
+    let doc = Html::parse_fragment(&out.html);
+    assert_eq!(doc.select(&sel("pre.code.linenos")).count(), 1);
+    let text: String = doc.root_element().text().collect();
+    assert!(!text.chars().any(|c| c.is_ascii_digit()), "{}", out.html);
+    let plain = check(code, &info("rust"), true);
+    assert!(!plain.html.contains("linenos"));
+}
+
+#[test]
+fn block_structure() {
+    let out = render_code_block("x\n", &info("rust"), true);
+    assert!(out.html.starts_with(
+        "<pre class=\"code\" data-lang=\"rust\"><code class=\"language-rust\"><span class=\"line\"><span class=\"hl-source hl-rust\">"
+    ), "{}", out.html);
+    assert!(
+        out.html.ends_with("</span></span>\n</code></pre>\n"),
+        "{}",
+        out.html
+    );
+    assert_eq!(
+        render_code_block("", &info(""), true).html,
+        "<pre class=\"code\"><code></code></pre>\n"
+    );
+    assert_eq!(
+        render_code_block("a<b\r\n", &info("text"), true).html,
+        "<pre class=\"code\" data-lang=\"text\"><code class=\"language-text\"><span class=\"line\">a&lt;b</span>&#13;\n</code></pre>\n"
+    );
+    // A PHP snippet without `<?php` is highlighted as PHP, not as HTML text.
+    let php = render_code_block("$x = 1;\n", &info("php"), true).html;
+    assert!(php.contains("hl-variable"), "{php}");
+    // The language is attribute-escaped.
+    let out = check("x", &info("a\"<b>"), true);
+    assert!(
+        out.html.contains("data-lang=\"a&quot;&lt;b&gt;\""),
+        "{}",
+        out.html
+    );
+}
+
+#[test]
+fn unknown_language_is_plain_with_a_warning() {
+    let code = "let a = \"<b>\";\n";
+    let out = check(code, &info("klingon linenos"), true);
+    assert_eq!(out.unknown_language.as_deref(), Some("klingon"));
+    assert!(!out.html.contains("hl-"), "{}", out.html);
+    assert!(out.html.contains("class=\"language-klingon\""));
+    // highlight = false never looks the language up, so never warns.
+    let off = check(code, &info("rust"), false);
+    assert_eq!(off.unknown_language, None);
+    assert!(!off.html.contains("hl-"), "{}", off.html);
+    assert!(off.html.contains("data-lang=\"rust\""));
+    // No language: no warning, no attributes.
+    let none = check(code, &info(""), true);
+    assert_eq!((none.unknown_language, none.highlight_error), (None, None));
+    assert!(
+        none.html
+            .starts_with("<pre class=\"code\"><code><span class=\"line\">")
+    );
+}
+
+#[test]
+fn concurrent_calls_agree_with_sequential_ones() {
+    let jobs: Vec<(String, CodeInfo)> = LANGS
+        .iter()
+        .map(|(t, _)| (format!("{TRICKY}\n{t}"), info(&format!("{t} hl_lines=2"))))
+        .collect();
+    let expected: Vec<String> = jobs
+        .iter()
+        .map(|(c, i)| render_code_block(c, i, true).html)
+        .collect();
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4)
+            .map(|k| {
+                let jobs = &jobs;
+                s.spawn(move || {
+                    jobs.iter()
+                        .skip(k)
+                        .map(|(c, i)| render_code_block(c, i, true).html)
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for (k, h) in handles.into_iter().enumerate() {
+            assert_eq!(h.join().unwrap(), expected[k..]);
+        }
+    });
+}
+
+#[test]
+fn info_strings() {
+    let set = |v: &[usize]| v.iter().copied().collect::<BTreeSet<usize>>();
+    let words = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    #[rustfmt::skip]
+    // (info string, lang, linenos, hl_lines, unknown)
+    type Row = (&'static str, Option<&'static str>, bool, &'static [usize], &'static [&'static str]);
+    let ok: &[Row] = &[
+        ("", None, false, &[], &[]),
+        ("   ", None, false, &[], &[]),
+        ("rust", Some("rust"), false, &[], &[]),
+        ("py linenos", Some("py"), true, &[], &[]),
+        ("ts hl_lines=2-4 7", Some("ts"), false, &[2, 3, 4, 7], &[]),
+        ("linenos hl_lines=1,3", None, true, &[1, 3], &[]),
+        ("hl_lines=5", None, false, &[5], &[]),
+        (
+            "rust hl_lines=1, 3 5-6 linenos",
+            Some("rust"),
+            true,
+            &[1, 3, 5, 6],
+            &[],
+        ),
+        (
+            "rust hl_lines=\"2-3 8\"",
+            Some("rust"),
+            false,
+            &[2, 3, 8],
+            &[],
+        ),
+        ("rust hl_lines= 4", Some("rust"), false, &[4], &[]),
+        (
+            "rust hl_lines=2 hl_lines=2-3",
+            Some("rust"),
+            false,
+            &[2, 3],
+            &[],
+        ),
+        ("rust hl_lines=3-3", Some("rust"), false, &[3], &[]),
+        ("rust,ignore", Some("rust"), false, &[], &["ignore"]),
+        (
+            "rust,linenos,hl_lines=1,3",
+            Some("rust"),
+            true,
+            &[1, 3],
+            &[],
+        ),
+        ("rust hl_lines=2, x", Some("rust"), false, &[2], &["x"]),
+        (
+            "rust hl_lines=2 x 3",
+            Some("rust"),
+            false,
+            &[2],
+            &["x", "3"],
+        ),
+        (
+            "c++ title=main.cpp linenos extra",
+            Some("c++"),
+            true,
+            &[],
+            &["title=main.cpp", "extra"],
+        ),
+        ("\tjs\t linenos\t", Some("js"), true, &[], &[]),
+        ("linenos rust", None, true, &[], &["rust"]),
+        (
+            "python {linenos}",
+            Some("python"),
+            false,
+            &[],
+            &["{linenos}"],
+        ),
+    ];
+    for &(input, lang, linenos, hl, unknown) in ok {
+        let expected = CodeInfo {
+            lang: lang.map(str::to_string),
+            linenos,
+            hl_lines: set(hl),
+            unknown: words(unknown),
+        };
+        assert_eq!(parse_info(input), Ok(expected), "info string {input:?}");
+    }
+    let bad: &[(&str, &str)] = &[
+        ("rust hl_lines=4-2", "4 is after 2"),
+        ("rust hl_lines=x", "expected a line number"),
+        ("rust hl_lines=2,x", "expected a line number"),
+        ("rust hl_lines=0", "numbered from 1"),
+        ("rust hl_lines=1-", "expected a line number"),
+        ("rust hl_lines=-3", "expected a line number"),
+        ("rust hl_lines=2-3-4", "expected a line number"),
+        ("rust hl_lines=1-999999999999", "unsupported"),
+        ("rust hl_lines=99999999999999999999999", "unsupported"),
+        ("rust hl_lines=", "needs line numbers"),
+        ("rust hl_lines= linenos", "needs line numbers"),
+        ("rust hl_lines=2 5-1", "5 is after 1"),
+    ];
+    for &(input, message) in bad {
+        let err = parse_info(input).unwrap_err();
+        assert!(err.contains(message), "{input:?} gave {err:?}");
+        assert!(err.contains("hl_lines"), "{err}");
+    }
+}
+
+#[test]
+fn stylesheet_switches_on_dark_mode() {
+    let css = stylesheet("InspiredGitHub", "Monokai Extended").unwrap();
+    let dark = css
+        .find("@media (prefers-color-scheme: dark) {")
+        .expect("dark media query");
+    let light = css
+        .find("@media not all and (prefers-color-scheme: dark) {")
+        .expect("light query");
+    assert!(light < dark);
+    assert!(
+        css.contains("/* light theme: InspiredGitHub */\n@media not all"),
+        "{css}"
+    );
+    assert!(
+        css[light..dark].contains("background-color: #ffffff"),
+        "light theme"
+    );
+    assert!(
+        css.contains("/* dark theme: Monokai Extended */\n@media (prefers-color-scheme: dark)")
+    );
+    assert!(
+        css[dark..].contains("theme \"Monokai Extended\""),
+        "dark theme"
+    );
+    assert!(css.contains("pre.code {") && css.contains(".hl-comment"));
+    assert!(css.contains("counter(line)"));
+    assert_eq!(css.matches('{').count(), css.matches('}').count());
+    // Same theme twice: no media queries at all.
+    let one = stylesheet("Nord", "Nord").unwrap();
+    assert!(!one.contains("@media") && one.contains("pre.code {"));
+    // Case-insensitive when unambiguous.
+    assert!(
+        stylesheet("github", "onehalfdark")
+            .unwrap()
+            .contains("/* dark theme: OneHalfDark */")
+    );
+}
+
+#[test]
+fn every_theme_gives_balanced_css_and_bad_names_list_valid_ones() {
+    let names = theme_names();
+    for expected in [
+        "InspiredGitHub",
+        "GitHub",
+        "Monokai Extended",
+        "OneHalfDark",
+        "OneHalfLight",
+    ] {
+        assert!(
+            names.iter().any(|n| n == expected),
+            "{expected} missing from {names:?}"
+        );
+    }
+    for name in &names {
+        let css = stylesheet(name, name).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(css.matches('{').count(), css.matches('}').count(), "{name}");
+    }
+    let err = stylesheet("InspiredGitHub", "Nope").unwrap_err();
+    assert!(
+        err.contains("\"Nope\"") && err.contains("Monokai Extended") && err.contains("OneHalfDark"),
+        "{err}"
+    );
+    assert!(
+        stylesheet("ansi", "Nord").is_err(),
+        "terminal themes are not CSS themes"
+    );
+}
+
+#[test]
+fn random_inputs_round_trip() {
+    const PIECES: &[&str] = &[
+        "a", "Z", "0", " ", "\t", "\n", "\r\n", "\r", "<", ">", "&", "\"", "'", "`", "{", "}", "%",
+        "#", "/", "*", "\\", "$", "é", "😀", "<!--", "-->", "/*", "*/", "\"\"\"", "<?php", "?>",
+        "fn", "let", "//", "${", "&amp;", "<<EOF", "]]>", "---",
+    ];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed as usize
+    };
+    for lang in [
+        "rust", "python", "js", "html", "php", "bash", "markdown", "yaml", "sql", "css",
+    ] {
+        for _ in 0..20 {
+            let code: String = (0..next() % 80)
+                .map(|_| PIECES[next() % PIECES.len()])
+                .collect();
+            check(&code, &info(&format!("{lang} linenos hl_lines=1-2")), true);
+        }
+    }
+}
