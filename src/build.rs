@@ -37,6 +37,8 @@ pub struct Prepared {
     pub picks: Vec<Vec<Pick>>,
     /// Static files: output path → source file.
     pub statics: BTreeMap<String, PathBuf>,
+    /// Files beside folder articles: output path (next to the page) → source file.
+    pub article_assets: BTreeMap<String, PathBuf>,
     /// Generated files (e.g. the highlighting stylesheet): output path → bytes.
     pub generated: BTreeMap<String, Vec<u8>>,
     /// Static and generated file → URL for templates (with a content hash when busting caches).
@@ -45,6 +47,11 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// Every file copied as it is: static files, then article assets.
+    pub fn copied_files(&self) -> impl Iterator<Item = (&String, &PathBuf)> {
+        self.statics.iter().chain(&self.article_assets)
+    }
+
     /// The render model over this site.
     pub fn model(&self) -> Model<'_> {
         Model::new(&self.site, &self.bodies, &self.picks, &self.assets)
@@ -65,7 +72,7 @@ pub fn build(request: &BuildRequest) -> Result<Built, Vec<Diagnostic>> {
     let started = Instant::now();
     let prepared = prepare(&request.root, request.base_url.as_deref(), &request.options)?;
     let staging = Staging::create(&request.output).map_err(|d| vec![d])?;
-    match write_all(&prepared, &request.root, &staging) {
+    match write_all(&prepared, &staging) {
         Ok(pages) => {
             staging.commit().map_err(|d| vec![d])?;
             Ok(Built {
@@ -172,6 +179,20 @@ pub fn assemble(
         generated.insert("css/highlight.css".to_string(), css.into_bytes());
     }
     let statics = static_files(root, &theme)?;
+    let article_assets = site
+        .articles
+        .iter()
+        .flat_map(|article| {
+            let dir = article.source.path.parent().unwrap_or(Path::new(""));
+            article.source.assets.iter().map(move |asset| {
+                let inside = display_path(asset.strip_prefix(dir).unwrap_or(asset));
+                (
+                    format!("articles/{}/{inside}", article.slug),
+                    root.join(asset),
+                )
+            })
+        })
+        .collect();
     let assets = asset_urls(
         &site.config.base_path(),
         &statics,
@@ -185,6 +206,7 @@ pub fn assemble(
         bodies,
         picks,
         statics,
+        article_assets,
         generated,
         assets,
         warnings,
@@ -350,32 +372,18 @@ fn short_hash(bytes: &[u8]) -> String {
 }
 
 /// Render and write every page, static file and article asset into `staging`.
-fn write_all(p: &Prepared, root: &Path, staging: &Staging) -> Result<usize, Vec<Diagnostic>> {
+fn write_all(p: &Prepared, staging: &Staging) -> Result<usize, Vec<Diagnostic>> {
     let model = p.model();
     let pages = model.render_all(&p.theme, &|rel, bytes| staging.write(rel, bytes))?;
     let mut errors = Vec::new();
     for (rel, bytes) in model.extra_files().map_err(|d| vec![d])? {
         errors.extend(staging.write(rel, &bytes).err());
     }
-    for (rel, path) in &p.statics {
+    for (rel, path) in p.copied_files() {
         errors.extend(staging.copy(path, rel).err());
     }
     for (rel, bytes) in &p.generated {
         errors.extend(staging.write(rel, bytes).err());
-    }
-    for article in &p.site.articles {
-        let dir = article.source.path.parent().unwrap_or(Path::new(""));
-        for asset in &article.source.assets {
-            let inside = display_path(asset.strip_prefix(dir).unwrap_or(asset));
-            errors.extend(
-                staging
-                    .copy(
-                        &root.join(asset),
-                        &format!("articles/{}/{inside}", article.slug),
-                    )
-                    .err(),
-            );
-        }
     }
     if errors.is_empty() {
         Ok(pages)

@@ -8,6 +8,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod build;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;
@@ -16,5 +17,7 @@ pub mod markdown;
 pub mod output;
 pub mod related;
 pub mod render;
+pub mod scaffold;
+pub mod serve;
 pub mod session;
 pub mod site;

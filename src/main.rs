@@ -6,9 +6,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use folio::build::{self, BuildRequest};
-use folio::cli::{Cli, Command, RelatedArgs, SiteArgs};
+use folio::check::{self, CheckOptions, ExternalOptions};
+use folio::cli::{CheckArgs, Cli, Command, RelatedArgs, ServeArgs, SiteArgs};
 use folio::diagnostics::{Diagnostic, display_path};
 use folio::related;
+use folio::scaffold::{self, ArticleRequest};
 use folio::site::{BuildOptions, RelatedRef};
 use miette::GraphicalTheme;
 
@@ -34,6 +36,19 @@ fn main() -> ExitCode {
             })
         }
         Command::Related(args) => show_related(&args),
+        Command::Serve(args) => serve(&args),
+        Command::Check(args) => return run_check(&args),
+        Command::Init(args) => scaffold::init(&args.dir, today()).map(|site| print!("{site}")),
+        Command::New(args) => {
+            let request = ArticleRequest {
+                title: args.title,
+                author: args.author,
+                tags: args.tags,
+                slug: args.slug,
+                today: today(),
+            };
+            scaffold::new_article(&args.root, &request).map(|article| print!("{article}"))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -58,6 +73,65 @@ fn options(site: &SiteArgs) -> BuildOptions {
         now: jiff::Timestamp::now(),
         cache_bust: true,
     }
+}
+
+/// The writer's calendar day, for new articles.
+fn today() -> jiff::civil::Date {
+    jiff::ZonedDateTime::now().date()
+}
+
+/// Print every problem and a summary line; only errors fail (exit 1), warnings do not.
+fn run_check(args: &CheckArgs) -> ExitCode {
+    let options = CheckOptions {
+        build: options(&args.site),
+        base_url: args.base_url.clone(),
+        external: args.external.then(|| ExternalOptions {
+            timeout: std::time::Duration::from_secs(args.timeout),
+            ..ExternalOptions::default()
+        }),
+    };
+    let report = check::check(&args.site.root, &options);
+    print_all(&report.diagnostics);
+    println!(
+        "Checked {}: {}, {}{}",
+        plural(report.articles, "article"),
+        plural(report.errors(), "error"),
+        plural(report.warnings(), "warning"),
+        match report.links_checked {
+            true => "",
+            false => " (links are checked once the errors are fixed)",
+        }
+    );
+    match report.errors() {
+        0 => ExitCode::SUCCESS,
+        _ => ExitCode::from(1),
+    }
+}
+
+/// The terminal, as `serve` reports to it.
+struct Terminal;
+
+impl folio::serve::run::Reporter for Terminal {
+    fn line(&self, text: &str) {
+        println!("{text}");
+    }
+    fn diagnostics(&self, diags: &[Diagnostic]) {
+        print_all(diags);
+    }
+}
+
+fn serve(args: &ServeArgs) -> Result<(), Vec<Diagnostic>> {
+    static STOP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    let _ = ctrlc::set_handler(|| STOP.store(true, std::sync::atomic::Ordering::Relaxed));
+    let opts = folio::serve::run::ServeOptions {
+        root: args.site.root.clone(),
+        bind: args.bind,
+        port: args.port,
+        watch: args.watch,
+        open: args.open,
+        build: options(&args.site),
+    };
+    folio::serve::run::run(opts, &STOP, &Terminal)
 }
 
 fn print_all(diags: &[Diagnostic]) {

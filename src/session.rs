@@ -13,18 +13,21 @@ use rayon::prelude::*;
 use crate::build::{self, BodyCache, Prepared};
 use crate::config::Config;
 use crate::content::{self, Content, SourceFile};
-use crate::diagnostics::{Diagnostic, display_path};
+use crate::diagnostics::Diagnostic;
 use crate::render::{PageJob, Theme};
 use crate::site::BuildOptions;
 
 /// The whole output as served: path → bytes.
 pub type Files = BTreeMap<String, Arc<[u8]>>;
 
+/// One output file: its path and bytes.
+pub type OutFile = (String, Arc<[u8]>);
+
 /// What a change did to the output.
 #[derive(Debug, Default)]
 pub struct Update {
     /// Files written or rewritten, with their new bytes.
-    pub changed: Vec<(String, Arc<[u8]>)>,
+    pub changed: Vec<OutFile>,
     /// Files that no longer exist.
     pub removed: Vec<String>,
     /// Only stylesheets changed: browsers can swap them without reloading.
@@ -65,7 +68,7 @@ pub struct Session {
     good: Option<Prepared>,
     output: Files,
     /// Static files and article assets as last read; read again only when they change.
-    statics: Vec<(String, Arc<[u8]>)>,
+    statics: Vec<OutFile>,
     /// The last reload of config or templates failed.
     retry_full: bool,
 }
@@ -285,7 +288,7 @@ impl Session {
                     }
             })
             .collect();
-        let rendered: Vec<Result<(String, Arc<[u8]>), Diagnostic>> = dirty
+        let rendered: Vec<Result<OutFile, Diagnostic>> = dirty
             .par_iter()
             .map(|(job, path)| {
                 new_model
@@ -293,7 +296,7 @@ impl Session {
                     .map(|html| (path.clone(), Arc::from(html.into_bytes())))
             })
             .collect();
-        let mut files: Vec<(String, Arc<[u8]>)> = Vec::new();
+        let mut files: Vec<OutFile> = Vec::new();
         let mut errors = Vec::new();
         for r in rendered {
             match r {
@@ -335,7 +338,7 @@ impl Session {
     }
 
     /// Static files and article assets, read from disk.
-    fn read_statics(&self, p: &Prepared) -> Result<Vec<(String, Arc<[u8]>)>, Vec<Diagnostic>> {
+    fn read_statics(&self, p: &Prepared) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
         let mut out = Vec::new();
         let read = |path: &Path| -> Result<Arc<[u8]>, Vec<Diagnostic>> {
             std::fs::read(path).map(Arc::from).map_err(|e| {
@@ -346,18 +349,8 @@ impl Session {
                 )]
             })
         };
-        for (rel, path) in &p.statics {
+        for (rel, path) in p.copied_files() {
             out.push((rel.clone(), read(path)?));
-        }
-        for article in &p.site.articles {
-            let dir = article.source.path.parent().unwrap_or(Path::new(""));
-            for asset in &article.source.assets {
-                let inside = display_path(asset.strip_prefix(dir).unwrap_or(asset));
-                out.push((
-                    format!("articles/{}/{inside}", article.slug),
-                    read(&self.root.join(asset))?,
-                ));
-            }
         }
         Ok(out)
     }

@@ -25,6 +25,13 @@ pub struct BuildOptions {
     pub cache_bust: bool,
 }
 
+impl BuildOptions {
+    /// Whether an article with this front matter goes into the build.
+    pub fn includes(&self, fm: &crate::content::front_matter::FrontMatter) -> bool {
+        (self.drafts || !fm.draft) && (self.future || !fm.date.is_after(self.now))
+    }
+}
+
 /// An author from `[authors.<id>]`.
 #[derive(Debug, Clone)]
 pub struct Author {
@@ -122,7 +129,7 @@ pub fn build_site(
             );
             continue;
         }
-        if fm.date.instant > opts.now && !opts.future {
+        if fm.date.is_after(opts.now) && !opts.future {
             left_out.insert(
                 slug.to_string(),
                 "dated in the future (build with --future to include it)",

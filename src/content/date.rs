@@ -9,6 +9,8 @@ use jiff::{Timestamp, tz::TimeZone};
 pub struct PublishDate {
     pub instant: Timestamp,
     pub day: Date,
+    /// Written with a time of day (RFC 3339), not only a calendar day.
+    pub exact: bool,
 }
 
 impl PublishDate {
@@ -19,16 +21,34 @@ impl PublishDate {
             let instant = TimeZone::UTC
                 .to_timestamp(day.to_datetime(jiff::civil::Time::midnight()))
                 .map_err(|e| format!("bad date `{text}`: {e}"))?;
-            return Ok(PublishDate { instant, day });
+            return Ok(PublishDate {
+                instant,
+                day,
+                exact: false,
+            });
         }
         match text
             .parse::<Timestamp>()
             .map(|t| (t, rfc3339_offset(text).to_datetime(t).date()))
         {
-            Ok((instant, day)) => Ok(PublishDate { instant, day }),
+            Ok((instant, day)) => Ok(PublishDate {
+                instant,
+                day,
+                exact: true,
+            }),
             Err(_) => Err(format!(
                 "bad date `{text}`: expected `YYYY-MM-DD` (e.g. 2025-03-14) or RFC 3339 (e.g. 2025-03-14T09:30:00+01:00)"
             )),
+        }
+    }
+
+    /// Whether this date is still to come at `now`: a plain day is future only from the next
+    /// day in the build machine's time zone, so an article dated today is never hidden.
+    pub fn is_after(&self, now: Timestamp) -> bool {
+        if self.exact {
+            self.instant > now
+        } else {
+            self.day > TimeZone::system().to_datetime(now).date()
         }
     }
 

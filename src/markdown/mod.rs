@@ -125,7 +125,9 @@ pub fn render(
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
                 out.has_code = true;
                 // Problems with a block point at its opening fence line.
-                let fence_end = body[span.start..].find('\n').map_or(span.end, |i| span.start + i);
+                let fence_end = body[span.start..]
+                    .find('\n')
+                    .map_or(span.end, |i| span.start + i);
                 code = Some((info.to_string(), String::new(), span.start..fence_end));
                 continue;
             }
@@ -217,10 +219,19 @@ fn code_block(
     problems: &mut Vec<Problem>,
 ) -> String {
     let mut problem = |message: String, label: &str, is_error: bool| {
-        problems.push(Problem { message, label: label.into(), span: fence.clone(), is_error });
+        problems.push(Problem {
+            message,
+            label: label.into(),
+            span: fence.clone(),
+            is_error,
+        });
     };
     let parsed = highlight::parse_info(info).unwrap_or_else(|e| {
-        problem(format!("bad code block options: {e}"), "in this info string", true);
+        problem(
+            format!("bad code block options: {e}"),
+            "in this info string",
+            true,
+        );
         highlight::CodeInfo::default()
     });
     for word in &parsed.unknown {
@@ -239,7 +250,11 @@ fn code_block(
         );
     }
     if let Some(err) = &block.highlight_error {
-        problem(format!("could not highlight this block ({err}): rendered as plain text"), "here", false);
+        problem(
+            format!("could not highlight this block ({err}): rendered as plain text"),
+            "here",
+            false,
+        );
     }
     block.html
 }

@@ -1,0 +1,257 @@
+//! `folio check`: everything a build reports, plus what a build lets through (links to
+//! pages, files and headings the site will not have; summaries too long to show; articles
+//! without tags; with `--external`, dead links to other sites). The site is built in
+//! memory, exactly as `build` would build it, and nothing is written to disk.
+
+mod external;
+mod links;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Mutex;
+
+use crate::build::{self, Prepared};
+use crate::content::front_matter::Related;
+use crate::content::{self, SourceFile};
+use crate::diagnostics::{self, Diagnostic};
+use crate::site::{BuildOptions, Site};
+pub use external::ExternalOptions;
+use external::Place;
+
+/// Longest summary, in characters, that lists and search results show in full.
+pub const SUMMARY_LIMIT: usize = 200;
+
+/// What to check.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// Which articles the build would include (drafts, future articles).
+    pub build: BuildOptions,
+    /// Check as if the site were served here, like `build --base-url`.
+    pub base_url: Option<String>,
+    /// Also fetch every external http(s) link, when set.
+    pub external: Option<ExternalOptions>,
+}
+
+/// What a check found.
+#[derive(Debug)]
+pub struct Report {
+    /// Articles checked (those the build would include).
+    pub articles: usize,
+    /// Every problem, sorted by file and line.
+    pub diagnostics: Vec<Diagnostic>,
+    /// False when the build failed before the pages existed, so links could not be checked.
+    pub links_checked: bool,
+}
+
+impl Report {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+}
+
+/// Check the site at `root`.
+pub fn check(root: &Path, options: &CheckOptions) -> Report {
+    let prepared = match build::prepare(root, options.base_url.as_deref(), &options.build) {
+        Ok(p) => p,
+        Err(errors) => return check_unbuildable(root, &options.build, errors),
+    };
+    let site = &prepared.site;
+    let mut diags = prepared.warnings.clone();
+    let found = links::find(site);
+    let local: Vec<links::Local> = found.iter().map(|l| links::resolve(site, l)).collect();
+    let wanted_ids: HashSet<String> = local
+        .iter()
+        .filter_map(|l| match l {
+            links::Local::At {
+                files,
+                anchor: Some(_),
+            } => Some(files.iter().cloned()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let outputs = render_in_memory(&prepared, &wanted_ids, &mut diags);
+    let page_of: HashMap<String, usize> = (0..site.articles.len())
+        .map(|i| (links::article_page(site, i), i))
+        .collect();
+    let headings = |page: &str| {
+        let body = &prepared.bodies[*page_of.get(page)?];
+        Some(body.heading_ids.iter().cloned().collect())
+    };
+    for (link, to) in found.iter().zip(&local) {
+        diags.extend(links::check_local(site, link, to, &outputs, &headings));
+    }
+    diags.extend(site.articles.iter().flat_map(|a| lint(&a.source)));
+    if let Some(ext) = &options.external {
+        diags.extend(external::check(&external_links(site, &found), ext));
+    }
+    diagnostics::sort(&mut diags);
+    Report {
+        articles: site.articles.len(),
+        diagnostics: diags,
+        links_checked: true,
+    }
+}
+
+/// The build failed, so there are no pages to check links against: report its errors with
+/// the advice on the front matter of every article the build would include.
+fn check_unbuildable(root: &Path, options: &BuildOptions, errors: Vec<Diagnostic>) -> Report {
+    let loaded = content::load(root);
+    let included: Vec<&SourceFile> = loaded
+        .files
+        .iter()
+        .filter(|f| {
+            let fm = &f.front_matter;
+            options.includes(fm)
+        })
+        .collect();
+    let mut diags = errors;
+    diags.extend(included.iter().flat_map(|f| lint(f)));
+    diagnostics::sort(&mut diags);
+    Report {
+        articles: included.len(),
+        diagnostics: diags,
+        links_checked: false,
+    }
+}
+
+/// Every file a build would write, and the `id`s of the pages in `wanted_ids`. Template and
+/// feed errors go to `diags`.
+fn render_in_memory(
+    prepared: &Prepared,
+    wanted_ids: &HashSet<String>,
+    diags: &mut Vec<Diagnostic>,
+) -> links::Outputs {
+    let model = prepared.model();
+    let mut files: HashSet<String> = model
+        .jobs()
+        .iter()
+        .map(|job| model.output_path(job))
+        .collect();
+    let ids = Mutex::new(HashMap::new());
+    let keep_ids = |rel: &str, html: &[u8]| {
+        if wanted_ids.contains(rel) {
+            let found = links::html_ids(html);
+            ids.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(rel.to_string(), found);
+        }
+        Ok(())
+    };
+    if let Err(errors) = model.render_all(&prepared.theme, &keep_ids) {
+        diags.extend(errors);
+    }
+    match model.extra_files() {
+        Ok(extra) => files.extend(extra.into_iter().map(|(rel, _)| rel.to_string())),
+        Err(d) => diags.push(d),
+    }
+    files.extend(prepared.copied_files().map(|(rel, _)| rel.clone()));
+    files.extend(prepared.generated.keys().cloned());
+    links::Outputs {
+        files,
+        ids: ids
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    }
+}
+
+/// Advice on an article's front matter: warnings, never errors.
+fn lint(file: &SourceFile) -> Vec<Diagnostic> {
+    let fm = &file.front_matter;
+    let front = &file.text[..file.body.start];
+    let here = |d: Diagnostic, span: Range<usize>| d.in_file(&file.path).at(&file.text, span);
+    let mut out = Vec::new();
+    let length = fm.summary.chars().count();
+    if length > SUMMARY_LIMIT {
+        out.push(
+            here(
+                Diagnostic::warning(format!(
+                    "summary is {length} characters long; keep it under {SUMMARY_LIMIT}"
+                )),
+                key_span(front, "summary"),
+            )
+            .label("shown in lists, in \"More articles\" and as the page's description")
+            .help("search results cut descriptions at about 160 characters: say in one sentence what the reader will get"),
+        );
+    }
+    if fm.summary == crate::scaffold::PLACEHOLDER_SUMMARY {
+        out.push(
+            here(
+                Diagnostic::warning("summary is still the placeholder from `folio new`"),
+                key_span(front, "summary"),
+            )
+            .label("write one line about this article"),
+        );
+    }
+    if fm.tags.is_empty() {
+        out.push(
+            here(Diagnostic::warning("article has no tags"), 0..3)
+                .label("this front matter has no `tags:`")
+                .help("add a line like `tags: [reliability, postgres]`: tags list the article on tag pages and help choose its \"More articles\""),
+        );
+    }
+    out
+}
+
+/// The key of the front-matter line `key: ...`; the opening `---` when there is none.
+fn key_span(front: &str, key: &str) -> Range<usize> {
+    let mut offset = 0;
+    for line in front.split_inclusive('\n') {
+        if line.strip_prefix(key).is_some_and(|r| r.starts_with(':')) {
+            return offset..offset + key.len();
+        }
+        offset += line.len();
+    }
+    0..3
+}
+
+/// Every external http(s) link of the site, once each, with every place it appears.
+fn external_links(site: &Site, found: &[links::BodyLink]) -> BTreeMap<String, Vec<Place>> {
+    let mut urls: BTreeMap<String, Vec<Place>> = BTreeMap::new();
+    let mut add = |url: &str, file: &SourceFile, span: Range<usize>| {
+        if url.starts_with("http://") || url.starts_with("https://") {
+            urls.entry(url.to_string()).or_default().push(Place {
+                file: file.path.clone(),
+                text: file.text.clone(),
+                span,
+            });
+        }
+    };
+    for link in found {
+        add(
+            &link.dest,
+            &site.articles[link.article].source,
+            link.span.clone(),
+        );
+    }
+    for article in &site.articles {
+        let file = &article.source;
+        let front = &file.text[..file.body.start];
+        for entry in &file.front_matter.related {
+            if let Related::External { url, .. } = entry {
+                let span = front.find(url.as_str()).map_or(0..3, |i| i..i + url.len());
+                add(url, file, span);
+            }
+        }
+    }
+    urls
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_span_finds_the_key_at_the_start_of_a_line() {
+        let front = "---\ntitle: A summary: no\nsummary: Short\n---\n";
+        let span = key_span(front, "summary");
+        assert_eq!(&front[span.clone()], "summary");
+        assert_eq!(span.start, front.find("\nsummary").unwrap() + 1);
+        assert_eq!(key_span(front, "tags"), 0..3);
+    }
+}

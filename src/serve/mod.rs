@@ -1,0 +1,19 @@
+//! `folio serve`'s HTTP layer: answers from an in-memory snapshot of the last good build and
+//! tells browsers to reload. A thin layer: it never renders, parses content or reads config.
+//!
+//! Wiring: put the build output in a [`Snapshot`], wrap it in [`Shared`], [`start`] the
+//! server; after each rebuild call [`Shared::swap`] then publish a [`Reload`] on
+//! `shared.events`.
+
+pub mod events;
+pub mod http;
+pub mod livereload;
+mod request_path;
+pub mod run;
+pub mod snapshot;
+mod sse;
+pub mod watch;
+
+pub use events::{Events, Reload, Subscription};
+pub use http::{ServerHandle, Shared, start};
+pub use snapshot::{ServedFile, Snapshot};

@@ -1,0 +1,270 @@
+//! What an author sees in the browser with `folio serve --watch`: saves show up in the open
+//! page by themselves, build errors show as an overlay until fixed, stylesheet changes apply
+//! without a reload, and an open page survives the server restarting.
+//!
+//! Each test has its own copy of the example site, its own server on a free port and its own
+//! headless Chromium. Without /usr/bin/chromium and /usr/bin/chromedriver the tests skip,
+//! unless FOLIO_BROWSER_TESTS=1 (as on CI) makes that a failure.
+
+#[path = "browser/harness.rs"]
+mod harness;
+
+use harness::{Browser, Server, Site, TIMEOUT, browser_installed};
+
+const ARTICLE: &str = "content/articles/retry-budgets.md";
+const ARTICLE_URL: &str = "/articles/retry-budgets/";
+const STYLESHEET: &str = "themes/default/static/css/style.css";
+
+/// Waits until `js` is truthy in the page, failing with what the server printed.
+fn wait(browser: &Browser, server: &Server, js: &str, what: &str) {
+    if let Err(e) = browser.wait_until(js, TIMEOUT) {
+        panic!(
+            "{what}: {e}\n--- the page ---\n{}\n--- folio serve printed ---\n{}",
+            page_state(browser),
+            server.log()
+        );
+    }
+}
+
+/// What the page looks like to the live-reload machinery, for failure messages.
+fn page_state(browser: &Browser) -> String {
+    let state = browser.try_eval(
+        "JSON.stringify({
+             url: location.href,
+             marker: window.__folioMarker,
+             streams: (window.__folioStreams || []).map(function (s) {
+                 return s.url + ' readyState=' + s.readyState;
+             }),
+             overlay: !!document.getElementById('folio-error-overlay'),
+         })",
+    );
+    match state {
+        Ok(serde_json::Value::String(text)) => text,
+        Ok(other) => other.to_string(),
+        Err(e) => format!("(could not look: {e})"),
+    }
+}
+
+/// Opens `path` and waits until its live-reload stream is connected, so that every change
+/// made from now on reaches the page.
+fn open_live(browser: &Browser, server: &Server, path: &str) {
+    browser.goto(&server.page(path));
+    if let Err(e) = browser.wait_until_live(TIMEOUT) {
+        panic!(
+            "the page never connected to /__folio/events: {e}\n--- folio serve printed ---\n{}",
+            server.log()
+        );
+    }
+}
+
+/// A JavaScript string literal.
+fn js_str(text: &str) -> String {
+    serde_json::Value::String(text.to_string()).to_string()
+}
+
+fn body_contains(text: &str) -> String {
+    format!(
+        "document.body && document.body.innerText.includes({})",
+        js_str(text)
+    )
+}
+
+#[test]
+fn saved_markdown_shows_in_the_open_page_without_a_manual_reload() {
+    if !browser_installed() {
+        return;
+    }
+    let site = Site::example();
+    let server = Server::start(site.root());
+    let browser = Browser::new();
+    open_live(&browser, &server, ARTICLE_URL);
+    let sentence = format!(
+        "Budget sentinel {}: the retry ratio held below ten percent all week.",
+        std::process::id()
+    );
+    assert_eq!(browser.eval(&body_contains(&sentence)), false);
+
+    site.append(ARTICLE, &format!("\n\n{sentence}\n"));
+
+    wait(
+        &browser,
+        &server,
+        &body_contains(&sentence),
+        "the appended paragraph never showed in the open page",
+    );
+}
+
+#[test]
+fn broken_front_matter_shows_an_overlay_with_file_and_line_and_fixing_removes_it() {
+    if !browser_installed() {
+        return;
+    }
+    let site = Site::example();
+    let original = site.read(ARTICLE);
+    let line2 = original.lines().nth(1).unwrap_or_default();
+    assert!(
+        line2.starts_with("title:"),
+        "line 2 of {ARTICLE} is `{line2}`"
+    );
+    let server = Server::start(site.root());
+    let browser = Browser::new();
+    open_live(&browser, &server, ARTICLE_URL);
+    let title_shown = "Array.prototype.some.call(document.querySelectorAll('h1'), function (h) {
+                           return h.textContent.includes('Retry budgets');
+                       })";
+    assert_eq!(
+        browser.eval(title_shown),
+        true,
+        "the article's h1 before the test"
+    );
+
+    let broken = original.replacen("\ntitle:", "\ntitel:", 1);
+    site.save(ARTICLE, &broken);
+
+    let overlay = "document.getElementById('folio-error-overlay')";
+    wait(
+        &browser,
+        &server,
+        &format!(
+            "{overlay} && {overlay}.innerText.includes('retry-budgets.md:2') \
+             && {overlay}.innerText.includes('titel')"
+        ),
+        "no error overlay naming retry-budgets.md:2 and `titel`",
+    );
+
+    site.save(ARTICLE, &original);
+
+    wait(
+        &browser,
+        &server,
+        &format!("!{overlay} && ({title_shown})"),
+        "after the fix, the overlay should be gone and the article shown",
+    );
+}
+
+#[test]
+fn stylesheet_change_applies_without_reloading_the_page() {
+    if !browser_installed() {
+        return;
+    }
+    let site = Site::example();
+    let server = Server::start(site.root());
+    let browser = Browser::new();
+    open_live(&browser, &server, ARTICLE_URL);
+    browser.eval("window.__folioMarker = 42");
+    assert_eq!(
+        browser.eval("getComputedStyle(document.body).outlineWidth === '7px'"),
+        false
+    );
+
+    site.append(STYLESHEET, "\nbody { outline: 7px solid rgb(1, 2, 3) }\n");
+
+    wait(
+        &browser,
+        &server,
+        "getComputedStyle(document.body).outlineWidth === '7px'",
+        "the new rule in style.css never applied to the open page",
+    );
+    assert_eq!(
+        browser.eval("getComputedStyle(document.body).outlineColor"),
+        "rgb(1, 2, 3)"
+    );
+    assert_eq!(
+        browser.eval("window.__folioMarker === 42"),
+        true,
+        "the page reloaded for a stylesheet-only change"
+    );
+}
+
+#[test]
+fn page_reconnects_after_the_server_restarts() {
+    if !browser_installed() {
+        return;
+    }
+    let site = Site::example();
+    let server = Server::start(site.root());
+    let port = server.port;
+    let browser = Browser::new();
+    open_live(&browser, &server, ARTICLE_URL);
+    browser.eval("window.__folioMarker = 7");
+
+    drop(server);
+    if let Err(e) = browser.wait_until(
+        "!window.__folioStreams.some(function (s) { return s.readyState === 1; })",
+        TIMEOUT,
+    ) {
+        panic!("the page never noticed the server went away: {e}");
+    }
+    // Saved while nothing serves: the restarted server builds it, and the page, seeing a
+    // different server, reloads to show it.
+    let offline = format!(
+        "Offline edit {}: saved while the server was down.",
+        std::process::id()
+    );
+    site.append(ARTICLE, &format!("\n\n{offline}\n"));
+
+    let server = Server::start_on(site.root(), port);
+    wait(
+        &browser,
+        &server,
+        &body_contains(&offline),
+        "after the restart, the open page never showed the edit made while it was down",
+    );
+    assert_eq!(
+        browser.eval("window.__folioMarker === undefined"),
+        true,
+        "the page showed the edit without reloading?"
+    );
+
+    // And it is live again: the next save shows too.
+    if let Err(e) = browser.wait_until_live(TIMEOUT) {
+        panic!(
+            "the page did not reconnect: {e}\n--- folio serve printed ---\n{}",
+            server.log()
+        );
+    }
+    let online = format!(
+        "Online edit {}: saved after the restart.",
+        std::process::id()
+    );
+    site.append(ARTICLE, &format!("\n\n{online}\n"));
+    wait(
+        &browser,
+        &server,
+        &body_contains(&online),
+        "after the restart, a new save never showed in the open page",
+    );
+}
+
+#[test]
+fn site_broken_at_startup_shows_the_overlay_and_fixing_it_shows_the_page() {
+    if !browser_installed() {
+        return;
+    }
+    let site = Site::example();
+    let original = site.read(ARTICLE);
+    site.save(ARTICLE, &original.replacen("\ntitle:", "\ntitel:", 1));
+    let server = Server::start(site.root());
+    let browser = Browser::new();
+    open_live(&browser, &server, ARTICLE_URL);
+
+    let overlay = "document.getElementById('folio-error-overlay')";
+    wait(
+        &browser,
+        &server,
+        &format!("{overlay} && {overlay}.innerText.includes('retry-budgets.md:2')"),
+        "a site broken at startup should show the error overlay",
+    );
+
+    site.save(ARTICLE, &original);
+
+    wait(
+        &browser,
+        &server,
+        &format!(
+            "!{overlay} && Array.prototype.some.call(document.querySelectorAll('h1'), \
+             function (h) {{ return h.textContent.includes('Retry budgets'); }})"
+        ),
+        "after the fix, the article should show without a manual reload",
+    );
+}

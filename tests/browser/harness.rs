@@ -1,0 +1,456 @@
+//! The harness of the browser tests: a temporary copy of the example site, the real `folio`
+//! binary serving it, and a headless Chromium driven over WebDriver (plain HTTP to a
+//! chromedriver of our own, with ureq and serde_json). Every piece cleans up on drop.
+
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// How long anything the author would wait for may take: a rebuild showing, an overlay.
+pub const TIMEOUT: Duration = Duration::from_secs(20);
+
+/// How long starting a process may take (the first build of a debug binary is slow).
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Whether the browser tests can run. Missing browser: fail when `FOLIO_BROWSER_TESTS=1`
+/// (CI), otherwise say so and skip.
+pub fn browser_installed() -> bool {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+        return true;
+    }
+    if std::env::var("FOLIO_BROWSER_TESTS").is_ok_and(|v| v == "1") {
+        panic!("FOLIO_BROWSER_TESTS=1 but {CHROMIUM} or {CHROMEDRIVER} is missing");
+    }
+    eprintln!(
+        "skipped: chromium/chromedriver not installed (set FOLIO_BROWSER_TESTS=1 to require)"
+    );
+    false
+}
+
+// --- The site ----------------------------------------------------------------------------
+
+/// A copy of the example site (the repository root's config.toml, content/, themes/) in a
+/// fresh temporary folder.
+pub struct Site {
+    dir: TempDir,
+}
+
+impl Site {
+    pub fn example() -> Site {
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = tempfile::Builder::new()
+            .prefix("folio-browser-")
+            .tempdir()
+            .unwrap();
+        fs::copy(manifest.join("config.toml"), dir.path().join("config.toml")).unwrap();
+        for folder in ["content", "themes"] {
+            let source = manifest.join(folder);
+            for entry in walkdir::WalkDir::new(&source) {
+                let entry = entry.unwrap();
+                let target = dir
+                    .path()
+                    .join(folder)
+                    .join(entry.path().strip_prefix(&source).unwrap());
+                if entry.file_type().is_dir() {
+                    fs::create_dir_all(&target).unwrap();
+                } else {
+                    fs::copy(entry.path(), &target).unwrap();
+                }
+            }
+        }
+        Site { dir }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, relative: &str) -> PathBuf {
+        self.dir.path().join(relative)
+    }
+
+    pub fn read(&self, relative: &str) -> String {
+        fs::read_to_string(self.path(relative)).unwrap()
+    }
+
+    /// Appends in place, in one write, as `echo ... >> file` does.
+    pub fn append(&self, relative: &str, text: &str) {
+        let mut file = fs::OpenOptions::new()
+            .append(true)
+            .open(self.path(relative))
+            .unwrap();
+        file.write_all(text.as_bytes()).unwrap();
+    }
+
+    /// Saves the way most editors do: write a temporary file beside it, then rename it over.
+    pub fn save(&self, relative: &str, text: &str) {
+        let path = self.path(relative);
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let temp = path.with_file_name(format!(".{name}.tmp"));
+        fs::write(&temp, text).unwrap();
+        fs::rename(&temp, &path).unwrap();
+    }
+}
+
+// --- The server --------------------------------------------------------------------------
+
+/// `folio serve --watch` running on a copy of the site; killed on drop.
+pub struct Server {
+    child: Child,
+    /// `http://127.0.0.1:PORT/`, from the line the server prints.
+    pub url: String,
+    pub port: u16,
+    log: Arc<Mutex<String>>,
+}
+
+impl Server {
+    /// Serve `root` with `--watch` on a port the OS picks.
+    pub fn start(root: &Path) -> Server {
+        Server::start_on(root, 0)
+    }
+
+    /// Serve `root` with `--watch` on `port`; returns once the server is listening and
+    /// watching, so that a change made from now on is seen.
+    pub fn start_on(root: &Path, port: u16) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_folio"))
+            .args(["serve", "--watch", "--port", &port.to_string(), "--root"])
+            .arg(root)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("cannot start folio");
+        let log = Arc::new(Mutex::new(String::new()));
+        let (lines, ready) = mpsc::channel();
+        forward_lines(child.stdout.take().unwrap(), &log, Some(lines));
+        forward_lines(child.stderr.take().unwrap(), &log, None);
+        let mut server = Server {
+            child,
+            url: String::new(),
+            port: 0,
+            log,
+        };
+        server.url = server.wait_for_line(&ready, "Serving ", |line| {
+            let url = line.strip_prefix("Serving ")?.split_whitespace().next()?;
+            Some(url.to_string())
+        });
+        server.port = server
+            .url
+            .trim_end_matches('/')
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("no port in {}", server.url));
+        server.wait_for_line(&ready, "Watching ", |line| {
+            line.starts_with("Watching ").then_some(())
+        });
+        server
+    }
+
+    /// Everything the server printed so far, stdout and stderr interleaved.
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    pub fn page(&self, path: &str) -> String {
+        format!("{}{}", self.url, path.trim_start_matches('/'))
+    }
+
+    fn wait_for_line<T>(
+        &mut self,
+        lines: &Receiver<String>,
+        what: &str,
+        pick: impl Fn(&str) -> Option<T>,
+    ) -> T {
+        let deadline = Instant::now() + START_TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match lines.recv_timeout(left) {
+                Ok(line) => {
+                    if let Some(found) = pick(&line) {
+                        return found;
+                    }
+                }
+                Err(_) => {
+                    let status = self.child.try_wait().ok().flatten();
+                    panic!(
+                        "folio serve never printed a `{what}` line (exit status: {status:?}); it printed:\n{}",
+                        self.log()
+                    );
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Copies each line of `stream` into `log` (and to `lines`, if given) on its own thread.
+fn forward_lines(
+    stream: impl Read + Send + 'static,
+    log: &Arc<Mutex<String>>,
+    lines: Option<mpsc::Sender<String>>,
+) {
+    let log = Arc::clone(log);
+    thread::spawn(move || {
+        for line in BufReader::new(stream).lines() {
+            let Ok(line) = line else { break };
+            {
+                let mut log = log.lock().unwrap();
+                log.push_str(&line);
+                log.push('\n');
+            }
+            if let Some(lines) = &lines {
+                let _ = lines.send(line);
+            }
+        }
+    });
+}
+
+// --- The browser -------------------------------------------------------------------------
+
+/// Runs before any script of every page: keeps each `EventSource` the page opens in
+/// `window.__folioStreams`, so a test can wait until the live-reload stream is connected
+/// (the server subscribes a stream before it answers, so connected means nothing is missed).
+const WATCH_STREAMS: &str = r#"
+(function () {
+  var Original = window.EventSource;
+  if (!Original) return;
+  window.__folioStreams = [];
+  function Watched(url, init) {
+    var source = new Original(url, init);
+    window.__folioStreams.push(source);
+    return source;
+  }
+  Watched.prototype = Original.prototype;
+  Watched.CONNECTING = Original.CONNECTING;
+  Watched.OPEN = Original.OPEN;
+  Watched.CLOSED = Original.CLOSED;
+  window.EventSource = Watched;
+})();
+"#;
+
+/// A headless Chromium, through a chromedriver of its own; both end on drop.
+pub struct Browser {
+    agent: ureq::Agent,
+    driver: Child,
+    /// `http://127.0.0.1:PORT/session/ID`
+    session: String,
+    _profile: TempDir,
+}
+
+impl Browser {
+    pub fn new() -> Browser {
+        let profile = tempfile::Builder::new()
+            .prefix("folio-chromium-")
+            .tempdir()
+            .unwrap();
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .proxy(None)
+            .timeout_global(Some(Duration::from_secs(120)))
+            .build()
+            .into();
+        // The free port may be taken again before chromedriver binds it: then try another.
+        let mut attempts = 0;
+        let (driver, base) = loop {
+            attempts += 1;
+            let port = free_port();
+            let mut driver = Command::new(CHROMEDRIVER)
+                .arg(format!("--port={port}"))
+                // Chromium keeps crash reports and caches under these: not in the real home.
+                .env("XDG_CONFIG_HOME", profile.path().join("config"))
+                .env("XDG_CACHE_HOME", profile.path().join("cache"))
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("cannot start chromedriver");
+            let base = format!("http://127.0.0.1:{port}");
+            if wait_ready(&agent, &base, &mut driver) {
+                break (driver, base);
+            }
+            let _ = driver.kill();
+            let _ = driver.wait();
+            assert!(attempts < 3, "chromedriver did not start on a free port");
+        };
+        let user_data = format!("--user-data-dir={}", profile.path().join("user").display());
+        let capabilities = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--disable-dev-shm-usage", "--no-proxy-server",
+                    user_data,
+                ],
+            },
+        }}});
+        let mut browser = Browser {
+            agent,
+            driver,
+            session: String::new(),
+            _profile: profile,
+        };
+        let created = browser
+            .command("POST", &format!("{base}/session"), Some(capabilities))
+            .unwrap_or_else(|e| panic!("cannot start a Chromium session: {e}"));
+        let id = created["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session id in {created}"));
+        browser.session = format!("{base}/session/{id}");
+        browser.cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({"source": WATCH_STREAMS}),
+        );
+        browser
+    }
+
+    /// Opens `url` and waits for it to load.
+    pub fn goto(&self, url: &str) {
+        let session = &self.session;
+        self.command("POST", &format!("{session}/url"), Some(json!({"url": url})))
+            .unwrap_or_else(|e| panic!("cannot open {url}: {e}"));
+    }
+
+    /// The value of the JavaScript expression `js` in the page.
+    pub fn eval(&self, js: &str) -> Value {
+        self.try_eval(js)
+            .unwrap_or_else(|e| panic!("evaluating `{js}` failed: {e}"))
+    }
+
+    /// Polls the expression `js` every 100 ms until it is truthy. Errors while polling (the
+    /// page being mid-reload) count as "not yet". On timeout, says what it saw last.
+    pub fn wait_until(&self, js: &str, timeout: Duration) -> Result<(), String> {
+        let deadline = Instant::now() + timeout;
+        let predicate = format!("!!({js})");
+        loop {
+            let last = match self.try_eval(&predicate) {
+                Ok(Value::Bool(true)) => return Ok(()),
+                Ok(other) => format!("it was {other}"),
+                Err(e) => format!("the last try failed: {e}"),
+            };
+            if Instant::now() >= deadline {
+                return Err(format!("`{js}` still not true after {timeout:?}: {last}"));
+            }
+            thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Waits until the page's live-reload stream is connected to the server.
+    pub fn wait_until_live(&self, timeout: Duration) -> Result<(), String> {
+        self.wait_until(
+            "window.__folioStreams && window.__folioStreams.some(function (s) {
+                 return s.url.indexOf('/__folio/events') !== -1 && s.readyState === 1;
+             })",
+            timeout,
+        )
+    }
+
+    /// Like `eval`, but an error (say, the page is mid-navigation) is returned.
+    pub fn try_eval(&self, js: &str) -> Result<Value, String> {
+        let session = &self.session;
+        self.command(
+            "POST",
+            &format!("{session}/execute/sync"),
+            Some(json!({"script": format!("return ({js});"), "args": []})),
+        )
+    }
+
+    /// A Chrome DevTools command, through chromedriver's HTTP endpoint for them.
+    fn cdp(&self, cmd: &str, params: Value) -> Value {
+        let session = &self.session;
+        self.command(
+            "POST",
+            &format!("{session}/goog/cdp/execute"),
+            Some(json!({"cmd": cmd, "params": params})),
+        )
+        .unwrap_or_else(|e| panic!("DevTools command {cmd} failed: {e}"))
+    }
+
+    /// One WebDriver command: its `value` on success, the driver's error otherwise.
+    fn command(&self, method: &str, url: &str, body: Option<Value>) -> Result<Value, String> {
+        let response = match (method, body) {
+            ("POST", body) => self
+                .agent
+                .post(url)
+                .header("Content-Type", "application/json; charset=utf-8")
+                .send(body.unwrap_or_else(|| json!({})).to_string()),
+            ("DELETE", _) => self.agent.delete(url).call(),
+            (_, _) => self.agent.get(url).call(),
+        };
+        let mut response = response.map_err(|e| format!("{method} {url}: {e}"))?;
+        let status = response.status().as_u16();
+        let text = response
+            .body_mut()
+            .read_to_string()
+            .map_err(|e| format!("{method} {url}: reading the answer: {e}"))?;
+        let answer: Value = serde_json::from_str(&text)
+            .map_err(|e| format!("{method} {url}: answer is not JSON ({e}): {text}"))?;
+        let value = answer.get("value").cloned().unwrap_or(Value::Null);
+        if status != 200 {
+            return Err(format!(
+                "{method} {url}: HTTP {status}: {} {}",
+                value["error"].as_str().unwrap_or("?"),
+                value["message"].as_str().unwrap_or(&text)
+            ));
+        }
+        Ok(value)
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if !self.session.is_empty() {
+            let _ = self.command("DELETE", &self.session.clone(), None);
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// A port nobody listens on right now.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Waits until chromedriver answers `/status` as ready; false if it exited or never did.
+fn wait_ready(agent: &ureq::Agent, base: &str, driver: &mut Child) -> bool {
+    let deadline = Instant::now() + START_TIMEOUT;
+    while Instant::now() < deadline {
+        if driver.try_wait().ok().flatten().is_some() {
+            return false;
+        }
+        if let Ok(mut response) = agent.get(format!("{base}/status")).call()
+            && let Ok(text) = response.body_mut().read_to_string()
+            && serde_json::from_str::<Value>(&text)
+                .is_ok_and(|v| v["value"]["ready"] == Value::Bool(true))
+        {
+            return true;
+        }
+        thread::sleep(Duration::from_millis(100));
+    }
+    false
+}
