@@ -380,6 +380,36 @@ fn template_rendering_error_names_template_file_and_line() {
         .fails_pointing_at("templates/404.html", 3, "<p>{{ page.nope.deeper }}</p>");
 }
 
+#[test]
+fn endless_template_loop_is_stopped_with_an_error_naming_the_template() {
+    let site = Site::fixture("basic");
+    site.build().success();
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}\n{% block content %}{% for i in range(end=100000) %}{% for j in range(end=100000) %}{{ i }}{% endfor %}{% endfor %}{% endblock content %}\n",
+    );
+    site.build()
+        .failure(1)
+        .stderr_contains("template `404.html` did not finish")
+        .stderr_contains("templates/404.html")
+        .output_untouched();
+}
+
+#[test]
+fn recursive_component_is_an_error_not_a_crash() {
+    let site = Site::fixture("basic");
+    site.build().success();
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}\n{% component boom(n) %}{{ <boom n={n} /> }}{% endcomponent boom %}\n{% block content %}{{ <boom n={1} /> }}{% endblock content %}\n",
+    );
+    site.build()
+        .failure(1)
+        .stderr_contains("recursion depth")
+        .stderr_contains("templates/404.html")
+        .output_untouched();
+}
+
 // --- Config ----------------------------------------------------------------------------
 
 #[test]

@@ -2,14 +2,46 @@
 //! rendering them, with template errors turned into diagnostics naming file and line.
 
 use std::collections::BTreeMap;
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use tera::{Context, ErrorKind, Tera};
 use walkdir::WalkDir;
 
 use crate::content::{is_ignored_name, relative};
 use crate::diagnostics::Diagnostic;
+
+/// How long one page may take to render before it is taken for an endless loop.
+pub const PAGE_TIME_LIMIT: Duration = Duration::from_secs(20);
+
+/// A page bigger than this is a template writing without end, not a page.
+pub const PAGE_SIZE_LIMIT: usize = 256 * 1024 * 1024;
+
+/// Collects a page and fails the render once its deadline has passed. Tera writes as it
+/// renders, so a template stuck in a loop that prints anything is stopped here.
+struct DeadlineWriter {
+    bytes: Vec<u8>,
+    deadline: Instant,
+}
+
+impl io::Write for DeadlineWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if Instant::now() > self.deadline {
+            return Err(io::Error::from(io::ErrorKind::TimedOut));
+        }
+        if self.bytes.len() + buf.len() > PAGE_SIZE_LIMIT {
+            return Err(io::Error::from(io::ErrorKind::FileTooLarge));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
 
 /// The templates every theme must provide.
 pub const REQUIRED: &[&str] = &[
@@ -82,11 +114,43 @@ impl Theme {
         }
     }
 
-    /// Render template `name`; an error points into the template's file.
+    /// Render template `name`; an error points into the template's file. A page that takes
+    /// longer than `PAGE_TIME_LIMIT` (a template looping without end) is stopped with an error.
     pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
-        self.tera
-            .render(name, context)
-            .map_err(|e| self.diagnostic(&e))
+        let mut out = DeadlineWriter {
+            bytes: Vec::with_capacity(16 * 1024),
+            deadline: Instant::now() + PAGE_TIME_LIMIT,
+        };
+        match self.tera.render_to(name, context, &mut out) {
+            Ok(()) => String::from_utf8(out.bytes).map_err(|_| {
+                Diagnostic::error(format!("template `{name}` produced invalid UTF-8"))
+            }),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    ErrorKind::Io(io::ErrorKind::TimedOut | io::ErrorKind::FileTooLarge)
+                ) =>
+            {
+                let d = Diagnostic::error(format!(
+                    "template `{name}` did not finish within {} s or {} MB: does a loop never end?",
+                    PAGE_TIME_LIMIT.as_secs(),
+                    PAGE_SIZE_LIMIT / (1024 * 1024)
+                ));
+                Err(match self.files.get(name) {
+                    Some((path, _)) => d.in_file(path),
+                    None => d,
+                })
+            }
+            Err(e) => Err(self.in_template(self.diagnostic(&e), name)),
+        }
+    }
+
+    /// An error without a place of its own is placed in the template being rendered.
+    fn in_template(&self, d: Diagnostic, name: &str) -> Diagnostic {
+        match (&d.file, self.files.get(name)) {
+            (None, Some((path, _))) => d.in_file(path).help(format!("while rendering `{name}`")),
+            _ => d,
+        }
     }
 
     fn diagnostic(&self, err: &tera::Error) -> Diagnostic {
