@@ -22,6 +22,8 @@ pub const MAX_HEADER_BYTES: usize = 32 * 1024;
 pub const MAX_HEADERS: usize = 100;
 /// Most live-reload streams open at once; more get 503, so tabs cannot exhaust threads.
 pub const MAX_EVENT_STREAMS: usize = 64;
+/// Largest request body tiny_http may discard; a larger one gets 413 and is never read.
+pub const MAX_BODY: usize = 1024 * 1024;
 
 /// What the server shares with the rest of `folio serve`: the site it answers from and the
 /// live-reload hub.
@@ -154,9 +156,6 @@ fn work(server: &Server, shared: &Arc<Shared>, streams: &Arc<Streams>) {
         }
     }
 }
-
-/// Largest request body we let tiny_http discard; larger ones are refused without reading.
-pub const MAX_BODY: usize = 1024 * 1024;
 
 /// Answers a request that declares a body (only ever refused: the server is GET/HEAD only).
 ///
