@@ -11,7 +11,7 @@ use folio::cli::{CheckArgs, Cli, Command, RelatedArgs, ServeArgs, SiteArgs};
 use folio::diagnostics::{Diagnostic, display_path};
 use folio::related;
 use folio::scaffold::{self, ArticleRequest};
-use folio::site::{BuildOptions, RelatedRef};
+use folio::site::BuildOptions;
 use miette::GraphicalTheme;
 
 fn main() -> ExitCode {
@@ -148,47 +148,7 @@ fn print_all(diags: &[Diagnostic]) {
 
 fn show_related(args: &RelatedArgs) -> Result<(), Vec<Diagnostic>> {
     let prepared = build::prepare(&args.site.root, None, &options(&args.site))?;
-    let site = &prepared.site;
-    let Some(&index) = folio::content::slug::Slug::parse(&args.slug)
-        .ok()
-        .and_then(|s| site.by_slug.get(&s))
-    else {
-        let near = folio::diagnostics::nearest(&args.slug, site.by_slug.keys().map(|s| s.as_str()));
-        let mut d = Diagnostic::error(format!("no article with slug `{}`", args.slug));
-        if let Some(n) = near {
-            d = d.help(format!("did you mean `{n}`?"));
-        }
-        return Err(vec![d]);
-    };
-    let article = &site.articles[index];
-    println!(
-        "More articles for `{}` ({}):",
-        article.slug,
-        article.title()
-    );
-    for (n, pick) in related::rank_one(site, index).iter().enumerate() {
-        let (title, slug) = match &pick.target {
-            RelatedRef::Article(j) => (
-                site.articles[*j].title().to_string(),
-                site.articles[*j].slug.to_string(),
-            ),
-            RelatedRef::External { title, url, .. } => (title.clone(), url.clone()),
-        };
-        println!("{:>2}. {title} [{slug}]", n + 1);
-        if pick.pinned {
-            println!("    pinned: listed under `related` in the front matter");
-            continue;
-        }
-        println!("    score {:.2}", pick.score);
-        if !pick.shared_tags.is_empty() {
-            println!("    shared tags: {}", pick.shared_tags.join(", "));
-        }
-        if !pick.shared_words.is_empty() {
-            println!("    shared words: {}", pick.shared_words.join(", "));
-        }
-        if pick.shared_tags.is_empty() && pick.shared_words.is_empty() {
-            println!("    nothing in common: filled in as one of the newest articles");
-        }
-    }
+    let text = related::explain(&prepared.site, &args.slug).map_err(|d| vec![d])?;
+    print!("{text}");
     Ok(())
 }

@@ -67,47 +67,64 @@ pub fn atom(model: &Model) -> io::Result<Vec<u8>> {
 fn entry(w: &mut Writer<Vec<u8>>, model: &Model, i: usize) -> io::Result<()> {
     let s = model.summary(i);
     let full = model.site.config.feed.full_content;
-    w.create_element("entry").write_inner_content(|w| {
-        text(w, "title", &s.title)?;
-        w.create_element("link")
-            .with_attributes([
-                ("rel", "alternate"),
-                ("type", "text/html"),
-                ("href", s.permalink.as_str()),
-            ])
-            .write_empty()?;
-        text(w, "id", &s.permalink)?;
-        text(
-            w,
-            "published",
-            &model.site.articles[i].source.front_matter.date.rfc3339(),
-        )?;
-        text(w, "updated", &last_change(model, i))?;
-        w.create_element("author").write_inner_content(|w| {
-            text(w, "name", &s.author.name)?;
-            text(w, "uri", &s.author.permalink)?;
+    // Relative links in the body (images, `#anchors`) resolve against the article's own URL.
+    w.create_element("entry")
+        .with_attribute(("xml:base", s.permalink.as_str()))
+        .write_inner_content(|w| {
+            text(w, "title", &s.title)?;
+            w.create_element("link")
+                .with_attributes([
+                    ("rel", "alternate"),
+                    ("type", "text/html"),
+                    ("href", s.permalink.as_str()),
+                ])
+                .write_empty()?;
+            text(w, "id", &s.permalink)?;
+            text(
+                w,
+                "published",
+                &model.site.articles[i].source.front_matter.date.rfc3339(),
+            )?;
+            text(w, "updated", &last_change(model, i))?;
+            w.create_element("author").write_inner_content(|w| {
+                text(w, "name", &s.author.name)?;
+                text(w, "uri", &s.author.permalink)?;
+                Ok(())
+            })?;
+            for tag in &s.tags {
+                w.create_element("category")
+                    .with_attributes([("term", tag.slug.as_str()), ("label", tag.name.as_str())])
+                    .write_empty()?;
+            }
+            text(w, "summary", &s.summary)?;
+            if full {
+                w.create_element("content")
+                    .with_attribute(("type", "html"))
+                    .write_text_content(BytesText::new(&xml_chars(&model.bodies[i].html)))?;
+            }
             Ok(())
         })?;
-        for tag in &s.tags {
-            w.create_element("category")
-                .with_attributes([("term", tag.slug.as_str()), ("label", tag.name.as_str())])
-                .write_empty()?;
-        }
-        text(w, "summary", &s.summary)?;
-        if full {
-            w.create_element("content")
-                .with_attribute(("type", "html"))
-                .write_text_content(BytesText::new(&model.bodies[i].html))?;
-        }
-        Ok(())
-    })?;
     Ok(())
 }
 
 fn text(w: &mut Writer<Vec<u8>>, name: &str, value: &str) -> io::Result<()> {
     w.create_element(name)
-        .write_text_content(BytesText::new(value))?;
+        .write_text_content(BytesText::new(&xml_chars(value)))?;
     Ok(())
+}
+
+/// `text` without the characters XML 1.0 forbids (control characters other than tab and
+/// line breaks), which no escaping can carry and which would make the feed unreadable.
+fn xml_chars(text: &str) -> std::borrow::Cow<'_, str> {
+    let allowed = |c: char| {
+        (!c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+            && !matches!(c, '\u{fffe}' | '\u{ffff}')
+    };
+    if text.chars().all(allowed) {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(text.chars().filter(|&c| allowed(c)).collect())
+    }
 }
 
 /// RFC 3339 time of the article's last change: `updated`, else `date`.
@@ -119,11 +136,11 @@ fn last_change(model: &Model, i: usize) -> String {
 /// `sitemap.xml`: every page with the date it last changed.
 pub fn sitemap(model: &Model) -> io::Result<Vec<u8>> {
     let base = &model.site.config.base_url;
-    let newest = model
-        .site
-        .articles
-        .first()
-        .map(|_| day_of_last_change(model, 0));
+    // A list page changes when any article it lists does.
+    let latest = |articles: &mut dyn Iterator<Item = usize>| {
+        articles.map(|i| day_of_last_change(model, i)).max()
+    };
+    let newest = latest(&mut (0..model.site.articles.len()));
     let mut urls: Vec<(String, Option<String>)> = Vec::new();
     for job in model.jobs() {
         let path = model.output_path(&job);
@@ -133,18 +150,14 @@ pub fn sitemap(model: &Model) -> io::Result<Vec<u8>> {
         let loc = format!("{base}{}", path.trim_end_matches("index.html"));
         let lastmod = match job {
             super::PageJob::Article(i) => Some(day_of_last_change(model, i)),
-            super::PageJob::Author(ref id) => model
-                .site
-                .articles
-                .iter()
-                .position(|a| a.author.as_str() == id)
-                .map(|i| day_of_last_change(model, i)),
-            super::PageJob::Tag(ref slug, _) => model
-                .site
-                .tags
-                .get(slug.as_str())
-                .and_then(|t| t.articles.first())
-                .map(|&i| day_of_last_change(model, i)),
+            super::PageJob::Author(ref id) => latest(
+                &mut (0..model.site.articles.len())
+                    .filter(|&i| model.site.articles[i].author.as_str() == id),
+            ),
+            super::PageJob::Tag(ref slug, _) => match model.site.tags.get(slug.as_str()) {
+                Some(tag) => latest(&mut tag.articles.iter().copied()),
+                None => None,
+            },
             _ => newest.clone(),
         };
         urls.push((loc, lastmod));
@@ -239,5 +252,11 @@ pub fn json_ld(model: &Model, s: &ArticleSummary) -> String {
         },
     });
     // `</script>` inside a string would end the element early; `<\/` means the same in JSON.
-    value.to_string().replace("</", "<\\/")
+    // Inside <script>, `</script>` or `<!--` would end or derail the element: JSON may write
+    // `<`, `>` and `&` as escapes that mean the same.
+    value
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
