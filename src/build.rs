@@ -70,11 +70,15 @@ pub struct Built {
 /// Build the site into `request.output`; on any error the previous output is untouched.
 pub fn build(request: &BuildRequest) -> Result<Built, Vec<Diagnostic>> {
     let started = Instant::now();
+    let mut phase = phase_timer();
     let prepared = prepare(&request.root, request.base_url.as_deref(), &request.options)?;
+    phase("prepare");
     let staging = Staging::create(&request.output).map_err(|d| vec![d])?;
     match write_all(&prepared, &staging) {
         Ok(pages) => {
+            phase("render and write");
             staging.commit().map_err(|d| vec![d])?;
+            phase("swap in");
             Ok(Built {
                 articles: prepared.site.articles.len(),
                 pages,
@@ -96,9 +100,26 @@ pub fn prepare(
     options: &BuildOptions,
 ) -> Result<Prepared, Vec<Diagnostic>> {
     let config = load_config(root, base_url)?;
+    let mut phase = phase_timer();
     let (theme, loaded) = rayon::join(|| Theme::load(root, &config.theme), || content::load(root));
+    phase("load");
     let theme = Arc::new(theme.map_err(|d| vec![locate_theme_error(&config, d)])?);
     assemble(root, config, theme, loaded, options, &BodyCache::default())
+}
+
+/// With `FOLIO_TIMINGS` set, a function that prints how long each phase took to stderr.
+fn phase_timer() -> impl FnMut(&str) {
+    let on = std::env::var_os("FOLIO_TIMINGS").is_some();
+    let mut last = Instant::now();
+    move |name| {
+        if on {
+            eprintln!(
+                "{name:>18}: {:>6.1} ms",
+                last.elapsed().as_secs_f64() * 1000.0
+            );
+            last = Instant::now();
+        }
+    }
 }
 
 /// A theme problem that concerns config.toml points at its `theme` line.
@@ -164,9 +185,13 @@ pub fn assemble(
     options: &BuildOptions,
     cache: &BodyCache,
 ) -> Result<Prepared, Vec<Diagnostic>> {
+    let mut phase = phase_timer();
     let (site, mut warnings) = site::build_site(config, loaded, options).map_err(sorted)?;
+    phase("model");
     let bodies = render_bodies(&site, cache, &mut warnings)?;
+    phase("markdown");
     let picks = related::rank_all(&site);
+    phase("more articles");
     let mut generated = BTreeMap::new();
     if bodies.iter().any(|b| b.has_code) {
         let h = &site.config.markdown.highlight;
