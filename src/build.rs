@@ -193,14 +193,17 @@ pub fn assemble(
     let picks = related::rank_all(&site);
     phase("more articles");
     let mut generated = BTreeMap::new();
-    if bodies.iter().any(|b| b.has_code) {
-        let h = &site.config.markdown.highlight;
-        let css = highlight::stylesheet(&h.light, &h.dark).map_err(|e| {
-            vec![site.config.point_at(
-                Diagnostic::error(format!("bad `[markdown.highlight]` theme: {e}")),
-                "light",
-            )]
+    let h = &site.config.markdown.highlight;
+    // Checked on every build, so a typo shows before the first code block is written.
+    for (key, name) in [("light", &h.light), ("dark", &h.dark)] {
+        highlight::check_theme_name(name).map_err(|e| {
+            let d = Diagnostic::error(format!("bad `[markdown.highlight]` theme: {e}"));
+            vec![site.config.point_at(d, key)]
         })?;
+    }
+    if bodies.iter().any(|b| b.has_code) {
+        let css = highlight::stylesheet(&h.light, &h.dark)
+            .map_err(|e| vec![Diagnostic::error(e).in_file("config.toml")])?;
         generated.insert("css/highlight.css".to_string(), css.into_bytes());
     }
     let statics = static_files(root, &theme)?;

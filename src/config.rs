@@ -197,19 +197,40 @@ impl Config {
                 "paginate",
             ));
         }
+        let theme = config.theme.as_str();
+        if theme.trim().is_empty() {
+            return Err(config
+                .point_at(Diagnostic::error("`theme` is empty"), "theme")
+                .help("the default theme is `theme = \"default\"`"));
+        }
+        if theme.contains(['/', '\\']) || theme == "." || theme == ".." {
+            let d = Diagnostic::error(format!(
+                "`theme` must be the name of a folder in `themes/`, found `{theme}`"
+            ));
+            return Err(config.point_at(d, "theme"));
+        }
+        if let Some(id) = config
+            .authors
+            .keys()
+            .find(|id| crate::content::slug::Slug::parse(id).is_err())
+        {
+            let d = Diagnostic::error(format!("invalid author id `{id}`"))
+                .help("an author id is what articles write after `author:`: lowercase letters, digits, `-` and `_`, like `[authors.ana-p]`");
+            return Err(config.point_at_line(d, |line| {
+                line.starts_with("[authors.") && line.contains(id.as_str())
+            }));
+        }
         config.base_url = with_trailing_slash(config.base_url.trim());
         Ok(config)
     }
 
-    /// Point `diag` at the line of `key` in config.toml (its first line that starts with it).
-    pub fn point_at(&self, diag: Diagnostic, key: &str) -> Diagnostic {
+    /// Point `diag` at the first line of config.toml for which `matches` holds (given the
+    /// line without leading spaces).
+    pub fn point_at_line(&self, diag: Diagnostic, matches: impl Fn(&str) -> bool) -> Diagnostic {
         let mut offset = 0;
         for line in self.source.split_inclusive('\n') {
             let trimmed = line.trim_start();
-            if trimmed
-                .strip_prefix(key)
-                .is_some_and(|r| r.trim_start().starts_with('='))
-            {
+            if matches(trimmed) {
                 let start = offset + (line.len() - trimmed.len());
                 let end = offset + line.trim_end().len();
                 return diag.in_file("config.toml").at(&self.source, start..end);
@@ -217,6 +238,14 @@ impl Config {
             offset += line.len();
         }
         diag.in_file("config.toml")
+    }
+
+    /// Point `diag` at the line of `key` in config.toml (its first line that starts with it).
+    pub fn point_at(&self, diag: Diagnostic, key: &str) -> Diagnostic {
+        self.point_at_line(diag, |line| {
+            line.strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with('='))
+        })
     }
 
     /// The path part of `base_url`: `/` or e.g. `/blog/`. Every site link starts with it.

@@ -76,16 +76,8 @@ struct Raw {
 #[serde(untagged)]
 enum RawRelated {
     Slug(String),
-    External(RawExternal),
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawExternal {
-    title: String,
-    url: String,
-    #[serde(default)]
-    summary: String,
+    /// Checked key by key in `external_link`, so a mistake names the key.
+    External(serde_yaml::Mapping),
 }
 
 const OPENING_HELP: &str = "start the file with a line `---`, then `title:`, `author:`, `date:` and `summary:`, then a closing `---`";
@@ -170,6 +162,14 @@ pub fn parse(
                 .label("in this front matter")
                 .help(format!("add a line `{key}: ...`"));
         }
+        if let Some(key) = message.strip_prefix("duplicate field `") {
+            let key = key.trim_end_matches('`');
+            let second = key_lines(source, yaml.clone(), key).nth(1).unwrap_or(span.clone());
+            return error(format!("duplicate front-matter key `{key}`"))
+                .at(source, second)
+                .label("given a second time here")
+                .help("keep one of the two lines");
+        }
         if message.contains("did not match any variant of untagged enum RawRelated") {
             return error("invalid `related` entry".into())
                 .at(source, span)
@@ -205,22 +205,28 @@ pub fn parse(
     }
     // Entries are found in order, each after the previous one, as whole words.
     let mut cursor = value_span(source, yaml.clone(), "related").start;
-    let related = raw
-        .related
-        .into_iter()
-        .map(|r| match r {
+    let mut related = Vec::with_capacity(raw.related.len());
+    for entry in raw.related {
+        match entry {
             RawRelated::Slug(slug) => {
                 let span = find_token(source, cursor..yaml.end, &slug).unwrap_or(cursor..cursor);
                 cursor = span.end;
-                Related::Article(Spanned { span, value: slug })
+                related.push(Related::Article(Spanned { span, value: slug }));
             }
-            RawRelated::External(e) => Related::External {
-                title: e.title,
-                url: e.url,
-                summary: e.summary,
-            },
-        })
-        .collect();
+            RawRelated::External(map) => {
+                let at = |word: &str| {
+                    find_token(source, cursor..yaml.end, word).unwrap_or(cursor..cursor)
+                };
+                let link = external_link(&map).map_err(|(message, word)| {
+                    error(message).at(source, at(&word)).help(
+                        "an external entry is a mapping with `title`, `url` and optional `summary`",
+                    )
+                })?;
+                cursor = at(&link.1).end;
+                related.push(link.0);
+            }
+        }
+    }
     let extra = match raw.extra {
         Some(map) => Some(serde_json::to_value(map).map_err(|e| {
             error(format!("`extra` cannot be passed to templates: {e}"))
@@ -251,6 +257,64 @@ pub fn parse(
         updated,
         extra,
     })
+}
+
+/// A `related` mapping as an external link, with the URL to find it by; or what is wrong
+/// and the word to point at.
+fn external_link(map: &serde_yaml::Mapping) -> Result<(Related, String), (String, String)> {
+    let mut fields = [("title", None), ("url", None), ("summary", None)];
+    for (key, value) in map {
+        let key = key.as_str().unwrap_or_default();
+        let Some(field) = fields.iter_mut().find(|(name, _)| *name == key) else {
+            let hint = diagnostics::nearest(key, ["title", "url", "summary"].into_iter())
+                .map_or(String::new(), |s| format!(" (did you mean `{s}`?)"));
+            return Err((
+                format!("unknown key `{key}` in a `related` entry{hint}"),
+                key.to_string(),
+            ));
+        };
+        let text = match value {
+            serde_yaml::Value::String(s) => s.trim().to_string(),
+            _ => {
+                return Err((
+                    format!("`{key}` of a `related` entry must be text"),
+                    key.to_string(),
+                ));
+            }
+        };
+        field.1 = Some(text);
+    }
+    let [(_, title), (_, url), (_, summary)] = fields;
+    match (title, url) {
+        (Some(title), Some(url)) if !title.is_empty() && !url.is_empty() => {
+            let related = Related::External {
+                title,
+                url: url.clone(),
+                summary: summary.unwrap_or_default(),
+            };
+            Ok((related, url))
+        }
+        (_, None) => Err(("a `related` link needs a `url`".into(), "title".into())),
+        _ => Err(("a `related` link needs a `title`".into(), "url".into())),
+    }
+}
+
+/// Byte ranges of every top-level `key:` line of the YAML block.
+fn key_lines<'a>(
+    source: &'a str,
+    yaml: Range<usize>,
+    key: &'a str,
+) -> impl Iterator<Item = Range<usize>> + 'a {
+    let start = yaml.start;
+    source[yaml]
+        .split_inclusive('\n')
+        .scan(start, move |offset, line| {
+            let here = *offset;
+            *offset += line.len();
+            Some((here, line))
+        })
+        .filter(move |(_, line)| line.strip_prefix(key).is_some_and(|r| r.starts_with(':')))
+        .map(|(at, line)| at..at + line.trim_end().len())
 }
 
 /// The first occurrence of `token` in `range` that stands alone (not inside a longer word).

@@ -373,6 +373,25 @@ pub fn theme_names() -> Vec<String> {
 }
 
 /// Exact name, else the only case-insensitive match.
+/// Whether `name` is a theme `stylesheet` accepts (without loading any theme).
+pub fn check_theme_name(name: &str) -> Result<(), String> {
+    let names = theme_names();
+    let exact = names.iter().any(|n| n == name);
+    let folded = names
+        .iter()
+        .filter(|n| n.eq_ignore_ascii_case(name))
+        .count()
+        == 1;
+    if exact || folded {
+        Ok(())
+    } else {
+        Err(format!(
+            "unknown highlight theme \"{name}\"; valid themes: {}",
+            names.join(", ")
+        ))
+    }
+}
+
 fn find_theme(name: &str) -> Result<(String, &'static Theme), String> {
     let names = theme_names();
     let found = names.iter().find(|n| *n == name).or_else(|| {

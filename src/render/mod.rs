@@ -4,6 +4,7 @@
 pub mod context;
 mod diff;
 pub mod feeds;
+mod template_errors;
 pub mod theme;
 
 use std::collections::{BTreeMap, HashSet};

@@ -158,24 +158,7 @@ impl Theme {
     }
 
     fn diagnostic(&self, err: &tera::Error) -> Diagnostic {
-        match err.kind() {
-            ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
-                let kind = if matches!(err.kind(), ErrorKind::SyntaxError(_)) {
-                    "template syntax error"
-                } else {
-                    "template error"
-                };
-                let d = Diagnostic::error(format!("{kind}: {}", report.message()));
-                match self.files.get(report.filename()) {
-                    Some((path, text)) => {
-                        let span = report.span();
-                        d.in_file(path).at(text, span.range.clone())
-                    }
-                    None => d.help(format!("in template `{}`", report.filename())),
-                }
-            }
-            other => Diagnostic::error(format!("template error: {other}")),
-        }
+        super::template_errors::diagnostic(&self.files, err)
     }
 }
 
