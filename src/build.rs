@@ -104,11 +104,20 @@ pub fn prepare(
     let (theme, loaded) = rayon::join(|| Theme::load(root, &config.theme), || content::load(root));
     phase("load");
     let theme = Arc::new(theme.map_err(|d| vec![locate_theme_error(&config, d)])?);
-    assemble(root, config, theme, loaded, options, &BodyCache::default())
+    let mut terms = related::TermCache::default();
+    assemble(
+        root,
+        config,
+        theme,
+        loaded,
+        options,
+        &BodyCache::default(),
+        &mut terms,
+    )
 }
 
 /// With `FOLIO_TIMINGS` set, a function that prints how long each phase took to stderr.
-fn phase_timer() -> impl FnMut(&str) {
+pub(crate) fn phase_timer() -> impl FnMut(&str) {
     let on = std::env::var_os("FOLIO_TIMINGS").is_some();
     let mut last = Instant::now();
     move |name| {
@@ -184,13 +193,14 @@ pub fn assemble(
     loaded: content::Content,
     options: &BuildOptions,
     cache: &BodyCache,
+    terms: &mut related::TermCache,
 ) -> Result<Prepared, Vec<Diagnostic>> {
     let mut phase = phase_timer();
     let (site, mut warnings) = site::build_site(config, loaded, options).map_err(sorted)?;
     phase("model");
     let bodies = render_bodies(&site, cache, &mut warnings)?;
     phase("markdown");
-    let picks = related::rank_all(&site);
+    let picks = related::rank_all_cached(&site, terms);
     phase("more articles");
     let mut generated = BTreeMap::new();
     let h = &site.config.markdown.highlight;

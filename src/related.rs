@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::hash::Hasher;
+use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
@@ -74,10 +75,61 @@ struct Features {
     keywords: Vec<(u32, f64)>,
 }
 
+/// Each article's weighted word counts, kept between rebuilds (`serve --watch`) so an edit
+/// re-reads the words of the edited article only. Keyed by file, checked against its text.
+#[derive(Default)]
+pub struct TermCache {
+    articles: FxHashMap<std::path::PathBuf, (Arc<str>, Arc<Terms>)>,
+}
+
+/// An article's words as (`word_key`, weight), sorted by key.
+type Terms = Vec<(u64, f64)>;
+
+impl TermCache {
+    fn terms(&self, site: &Site) -> Vec<Arc<Terms>> {
+        let stop = stop_words();
+        site.articles
+            .par_iter()
+            .map(|a| {
+                let cached = self.articles.get(&a.source.path).filter(|(text, _)| {
+                    Arc::ptr_eq(text, &a.source.text) || **text == *a.source.text
+                });
+                match cached {
+                    Some((_, terms)) => terms.clone(),
+                    None => {
+                        let counts =
+                            term_counts(a.title(), &a.source.front_matter.summary, a.body(), &stop);
+                        let mut terms: Terms =
+                            counts.into_iter().map(|(k, (w, _))| (k, w)).collect();
+                        terms.sort_unstable_by_key(|t| t.0);
+                        Arc::new(terms)
+                    }
+                }
+            })
+            .collect()
+    }
+
+    fn remember(&mut self, site: &Site, terms: &[Arc<Terms>]) {
+        self.articles = site
+            .articles
+            .iter()
+            .zip(terms)
+            .map(|(a, t)| (a.source.path.clone(), (a.source.text.clone(), t.clone())))
+            .collect();
+    }
+}
+
 /// "More articles" for every article of the site, in `site.articles` order.
 pub fn rank_all(site: &Site) -> Vec<Vec<Pick>> {
+    rank_all_cached(site, &mut TermCache::default())
+}
+
+/// `rank_all`, reusing and updating the word counts of unchanged articles.
+pub fn rank_all_cached(site: &Site, cache: &mut TermCache) -> Vec<Vec<Pick>> {
     let count = site.config.more_articles.count;
-    let index = Index::new(site);
+    let terms = cache.terms(site);
+    let index = Index::new(site, &terms);
+    cache.remember(site, &terms);
     (0..site.articles.len())
         .into_par_iter()
         .map_init(
@@ -87,11 +139,31 @@ pub fn rank_all(site: &Site) -> Vec<Vec<Pick>> {
         .collect()
 }
 
-/// "More articles" for one article (for `folio related`).
+/// "More articles" for one article, with the words it shares with each pick (for
+/// `folio related`; `rank_all` leaves `shared_words` empty, templates do not show them).
 pub fn rank_one(site: &Site, article: usize) -> Vec<Pick> {
-    let index = Index::new(site);
+    let index = Index::new(site, &TermCache::default().terms(site));
     let mut scores = vec![0.0; site.articles.len()];
-    index.picks(site, article, site.config.more_articles.count, &mut scores)
+    let mut picks = index.picks(site, article, site.config.more_articles.count, &mut scores);
+    let a = &site.articles[article];
+    let words: FxHashMap<u64, String> = term_counts(
+        a.title(),
+        &a.source.front_matter.summary,
+        a.body(),
+        &stop_words(),
+    )
+    .into_iter()
+    .map(|(key, (_, word))| (key, word.to_lowercase()))
+    .collect();
+    for pick in &mut picks {
+        if let RelatedRef::Article(other) = pick.target {
+            pick.shared_words = index
+                .shared_keys(article, other)
+                .filter_map(|k| words.get(&k).cloned())
+                .collect();
+        }
+    }
+    picks
 }
 
 struct Index {
@@ -100,12 +172,13 @@ struct Index {
     tag_ids: HashMap<String, usize>,
     /// Keyword id → articles carrying it, with their weight.
     postings: Vec<Vec<(u32, f64)>>,
-    words: Vec<String>,
+    /// Keyword id → its `word_key`.
+    keys: Vec<u64>,
     features: Vec<Features>,
 }
 
 impl Index {
-    fn new(site: &Site) -> Index {
+    fn new(site: &Site, counts: &[Arc<Terms>]) -> Index {
         let n = site.articles.len().max(1) as f64;
         let mut tag_ids = HashMap::new();
         let mut tags = Vec::new();
@@ -114,40 +187,34 @@ impl Index {
             let idf = (n / tag.articles.len() as f64).ln() + 1.0;
             tags.push((idf, tag.articles.iter().map(|&i| i as u32).collect()));
         }
-        let stop = stop_words();
-        let counts: Vec<TermCounts> = site
-            .articles
-            .par_iter()
-            .map(|a| term_counts(a.title(), &a.source.front_matter.summary, a.body(), &stop))
-            .collect();
         let mut df: FxHashMap<u64, u32> = FxHashMap::default();
-        for c in &counts {
-            for term in c.keys() {
+        for c in counts {
+            for (term, _) in c.iter() {
                 *df.entry(*term).or_default() += 1;
             }
         }
         // Words in most articles tell nothing apart; dropping them also bounds postings lists.
         let max_df = (n.sqrt() * 4.0).max(20.0) as u32;
         let mut word_ids: FxHashMap<u64, u32> = FxHashMap::default();
-        let mut words = Vec::new();
+        let mut keys = Vec::new();
         let mut postings: Vec<Vec<(u32, f64)>> = Vec::new();
         let mut features = Vec::with_capacity(counts.len());
         for (i, c) in counts.iter().enumerate() {
-            let mut scored: Vec<(u64, &str, f64)> = c
+            let mut scored: Vec<(u64, f64)> = c
                 .iter()
-                .filter_map(|(key, (tf, word))| {
+                .filter_map(|(key, tf)| {
                     let d = df[key];
-                    (d >= 2 && d <= max_df).then(|| (*key, *word, tf.ln_1p() * (n / d as f64).ln()))
+                    (d >= 2 && d <= max_df).then(|| (*key, tf.ln_1p() * (n / d as f64).ln()))
                 })
                 .collect();
-            scored.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
+            scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             scored.truncate(KEYWORDS_PER_ARTICLE);
             let mut keywords = Vec::with_capacity(scored.len());
-            for (key, word, weight) in scored {
+            for (key, weight) in scored {
                 let id = *word_ids.entry(key).or_insert_with(|| {
-                    words.push(word.to_lowercase());
+                    keys.push(key);
                     postings.push(Vec::new());
-                    (words.len() - 1) as u32
+                    (keys.len() - 1) as u32
                 });
                 postings[id as usize].push((i as u32, weight));
                 keywords.push((id, weight));
@@ -158,7 +225,7 @@ impl Index {
             tags,
             tag_ids,
             postings,
-            words,
+            keys,
             features,
         }
     }
@@ -250,20 +317,23 @@ impl Index {
             .filter(|t| b.tags.contains(t))
             .map(|t| site.tags[t].name.clone())
             .collect();
-        let theirs: Vec<u32> = self.features[other].keywords.iter().map(|k| k.0).collect();
-        let shared_words = self.features[me]
-            .keywords
-            .iter()
-            .filter(|k| theirs.contains(&k.0))
-            .map(|k| self.words[k.0 as usize].clone())
-            .collect();
         Pick {
             target: RelatedRef::Article(other),
             score,
             pinned: false,
             shared_tags,
-            shared_words,
+            shared_words: Vec::new(),
         }
+    }
+
+    /// `word_key`s of the keywords two articles share.
+    fn shared_keys(&self, me: usize, other: usize) -> impl Iterator<Item = u64> + '_ {
+        let theirs = &self.features[other].keywords;
+        self.features[me]
+            .keywords
+            .iter()
+            .filter(|k| theirs.iter().any(|t| t.0 == k.0))
+            .map(|k| self.keys[k.0 as usize])
     }
 }
 
@@ -300,8 +370,15 @@ fn words(text: &str) -> impl Iterator<Item = &str> + '_ {
 /// building that string. (FxHash has no random seed, so the ranking is the same every run.)
 fn word_key(word: &str) -> u64 {
     let mut h = FxHasher::default();
-    for c in word.chars().flat_map(char::to_lowercase) {
-        h.write_u32(c as u32);
+    if word.is_ascii() {
+        // The same values as below, without decoding UTF-8 and case tables.
+        for b in word.bytes() {
+            h.write_u32(b.to_ascii_lowercase() as u32);
+        }
+    } else {
+        for c in word.chars().flat_map(char::to_lowercase) {
+            h.write_u32(c as u32);
+        }
     }
     h.finish()
 }

@@ -14,6 +14,7 @@ use crate::build::{self, BodyCache, Prepared};
 use crate::config::Config;
 use crate::content::{self, Content, SourceFile};
 use crate::diagnostics::Diagnostic;
+use crate::related::TermCache;
 use crate::render::{PageJob, Theme};
 use crate::site::BuildOptions;
 
@@ -71,6 +72,8 @@ pub struct Session {
     statics: Vec<OutFile>,
     /// The last reload of config or templates failed.
     retry_full: bool,
+    /// Word counts of every article for ranking More articles, reused when unchanged.
+    terms: TermCache,
 }
 
 impl Session {
@@ -84,6 +87,7 @@ impl Session {
             output: Files::new(),
             statics: Vec::new(),
             retry_full: false,
+            terms: TermCache::default(),
         }
     }
 
@@ -126,6 +130,8 @@ impl Session {
         } else {
             self.reread_articles(&changes);
         }
+        let mut phase = build::phase_timer();
+        phase("reread");
         let state = self.state.as_ref().ok_or_else(Vec::new)?;
         let loaded = Content {
             files: state
@@ -152,12 +158,15 @@ impl Session {
             loaded,
             &self.options,
             &cache,
+            &mut self.terms,
         )?;
         let files_changed = changes.iter().any(|c| !matches!(c, Change::Article(_)));
         if files_changed || self.good.is_none() {
             self.statics = self.read_statics(&prepared)?;
         }
+        phase("assemble");
         let mut update = self.render_changes(&prepared, full)?;
+        phase("render changes");
         update.warnings = prepared.warnings.clone();
         update.elapsed = started.elapsed();
         for (path, bytes) in &update.changed {
