@@ -4,11 +4,28 @@
 use std::sync::Arc;
 
 use super::{Model, PageJob, page_slice, pages};
+use crate::site::RelatedRef;
 
 impl Model<'_> {
     /// Whether every page would get the same `site` and `assets` as in `old`.
     pub fn same_globals(&self, old: &Model) -> bool {
         self.globals == old.globals
+    }
+
+    /// Whether article `i`'s More articles shows what article `j`'s showed in `old`: the same
+    /// entries with the same cards (compared in place, without building the entries).
+    fn same_more(&self, i: usize, old: &Model, j: usize) -> bool {
+        let (new_picks, old_picks) = (&self.picks[i], &old.picks[j]);
+        new_picks.len() == old_picks.len()
+            && new_picks
+                .iter()
+                .zip(old_picks)
+                .all(|(a, b)| match (&a.target, &b.target) {
+                    (RelatedRef::Article(x), RelatedRef::Article(y)) => {
+                        self.summaries[*x] == old.summaries[*y]
+                    }
+                    (x, y) => x == y,
+                })
     }
 
     /// Whether page `job` of this model shows exactly what `old_job` showed in `old`
@@ -24,7 +41,7 @@ impl Model<'_> {
                 );
                 self.summaries[*i] == old.summaries[*j]
                     && Arc::ptr_eq(&self.bodies[*i], &old.bodies[*j])
-                    && self.more_entries(*i) == old.more_entries(*j)
+                    && self.same_more(*i, old, *j)
                     && new_fm.extra == old_fm.extra
             }
             (PageJob::Index(n), PageJob::Index(_)) => {
