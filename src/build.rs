@@ -70,6 +70,8 @@ pub struct Built {
 /// Build the site into `request.output`; on any error the previous output is untouched.
 pub fn build(request: &BuildRequest) -> Result<Built, Vec<Diagnostic>> {
     let started = Instant::now();
+    output::check_target(&request.root, &request.output).map_err(|d| vec![d])?;
+    output::clean_leftovers(&request.output);
     let mut phase = phase_timer();
     let prepared = prepare(&request.root, request.base_url.as_deref(), &request.options)?;
     phase("prepare");

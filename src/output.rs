@@ -60,9 +60,14 @@ impl Staging {
             fs::create_dir_all(parent)
                 .map_err(|e| Diagnostic::io(Path::new(rel), "create folder for", &e))?;
         }
-        fs::copy(from, &path)
-            .map(|_| ())
-            .map_err(|e| Diagnostic::io(from, "copy", &e))
+        fs::copy(from, &path).map(|_| ()).map_err(|e| {
+            // A source that vanished is the writer's file to fix; otherwise the output failed.
+            if from.exists() {
+                Diagnostic::io(&self.target.join(rel), "write (copying a static file)", &e)
+            } else {
+                Diagnostic::io(&shown(from), "read (it vanished during the build)", &e)
+            }
+        })
     }
 
     fn path_of(&self, rel: &str) -> Result<PathBuf, Diagnostic> {
@@ -75,9 +80,34 @@ impl Staging {
         Ok(self.dir.join(p))
     }
 
-    /// Swap the staging folder in as the output. The previous output is moved aside first,
-    /// then removed; if the swap fails it is put back.
+    /// Swap the staging folder in as the output, in one atomic step where the system allows
+    /// (Linux `RENAME_EXCHANGE`): there is no moment without an output, even if the build is
+    /// killed. Elsewhere the old output is moved aside first and put back if the swap fails.
     pub fn commit(self) -> Result<(), Diagnostic> {
+        let result = self.swap();
+        if result.is_err() {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+        result
+    }
+
+    fn swap(&self) -> Result<(), Diagnostic> {
+        let failed = |e: &io::Error| {
+            let d = Diagnostic::io(&self.target, "move the new output into place", e);
+            if e.kind() == io::ErrorKind::ResourceBusy {
+                d.help("the output folder is a mount point, which cannot be replaced: build into a folder inside it")
+            } else {
+                d
+            }
+        };
+        if !self.target.exists() {
+            return fs::rename(&self.dir, &self.target).map_err(|e| failed(&e));
+        }
+        if exchange(&self.dir, &self.target).map_err(|e| failed(&e))? {
+            // `self.dir` now holds the previous output.
+            let _ = fs::remove_dir_all(&self.dir);
+            return Ok(());
+        }
         let parent = parent_of(&self.target);
         let name = self
             .target
@@ -85,24 +115,12 @@ impl Staging {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let old = parent.join(format!(".{name}{OLD_MARK}{}", std::process::id()));
-        let had_previous = self.target.exists();
-        if had_previous {
-            fs::rename(&self.target, &old)
-                .map_err(|e| Diagnostic::io(&self.target, "replace the output folder", &e))?;
-        }
+        fs::rename(&self.target, &old).map_err(|e| failed(&e))?;
         if let Err(e) = fs::rename(&self.dir, &self.target) {
-            if had_previous {
-                let _ = fs::rename(&old, &self.target);
-            }
-            return Err(Diagnostic::io(
-                &self.target,
-                "move the new output into place",
-                &e,
-            ));
+            let _ = fs::rename(&old, &self.target);
+            return Err(failed(&e));
         }
-        if had_previous {
-            let _ = fs::remove_dir_all(&old);
-        }
+        let _ = fs::remove_dir_all(&old);
         Ok(())
     }
 
@@ -112,11 +130,84 @@ impl Staging {
     }
 }
 
+/// `path` relative to the current folder when it lies inside it, for messages.
+fn shown(path: &Path) -> PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
+}
+
+/// Remove what killed builds left beside `target`, before anything else happens.
+pub fn clean_leftovers(target: &Path) {
+    if let Some(name) = target.file_name() {
+        remove_leftovers(&parent_of(target), &name.to_string_lossy());
+    }
+}
+
 fn parent_of(target: &Path) -> PathBuf {
     match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     }
+}
+
+/// Swap two folders atomically. `Ok(false)` where the system cannot (then the caller swaps
+/// in two steps).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
+    Ok(false)
+}
+
+/// Refuse an output that would destroy the site: the site folder itself, a folder that
+/// contains it, one of its source folders, or an existing file.
+pub fn check_target(root: &Path, target: &Path) -> Result<(), Diagnostic> {
+    let refuse = |why: &str| {
+        Err(Diagnostic::error(format!(
+            "refusing to write the site into `{}`: {why}",
+            crate::diagnostics::display_path(target)
+        ))
+        .help("choose an output folder of its own, like `--output public`"))
+    };
+    if target.is_file() {
+        return refuse("it is a file, not a folder");
+    }
+    let (Ok(root), Ok(out)) = (fs::canonicalize(root), absolute_resolved(target)) else {
+        return Ok(());
+    };
+    if out == root || root.starts_with(&out) {
+        return refuse("it holds the site's own files, which a build replaces");
+    }
+    for source in ["content", "templates", "themes", "static", "config.toml"] {
+        if out.starts_with(root.join(source)) {
+            return refuse(&format!("it is inside the site's `{source}`"));
+        }
+    }
+    Ok(())
+}
+
+/// `path` made absolute, with its longest existing ancestor's symlinks resolved.
+fn absolute_resolved(path: &Path) -> io::Result<PathBuf> {
+    let abs = std::path::absolute(path)?;
+    let mut existing = abs.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        rest.push(existing.file_name().unwrap_or_default().to_owned());
+        existing = existing.parent().unwrap_or(Path::new("/"));
+    }
+    let mut out = fs::canonicalize(existing)?;
+    out.extend(rest.iter().rev());
+    Ok(out)
 }
 
 /// Remove staging and old-output folders of `name` left by killed builds, except ones that
@@ -142,8 +233,19 @@ fn remove_leftovers(parent: &Path, name: &str) {
     }
 }
 
+/// Whether a build with this pid may still be running (a killed, unreaped zombie is not).
 fn process_alive(pid: u32) -> bool {
-    Path::new(&format!("/proc/{pid}")).exists()
+    match fs::read_to_string(format!("/proc/{pid}/stat")) {
+        // The state follows the command name in parentheses: `123 (folio) Z ...`.
+        Ok(stat) => !matches!(
+            stat.rsplit(')')
+                .next()
+                .map(str::trim_start)
+                .and_then(|s| s.chars().next()),
+            Some('Z' | 'X')
+        ),
+        Err(_) => !Path::new("/proc").is_dir(),
+    }
 }
 
 /// Every file under `dir`, as (absolute path, `/`-separated path relative to `dir`), sorted.
