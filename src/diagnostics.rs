@@ -64,8 +64,8 @@ impl Diagnostic {
 
     /// Point at `span` inside `source` (the whole file).
     pub fn at(mut self, source: &Arc<str>, span: Range<usize>) -> Self {
-        let end = span.end.min(source.len());
-        let start = span.start.min(end);
+        let end = floor_char_boundary(source, span.end);
+        let start = floor_char_boundary(source, span.start.min(end));
         self.file_text = Some(source.clone());
         self.span = Some(start..end);
         self

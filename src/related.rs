@@ -248,7 +248,12 @@ impl Index {
             return picks;
         }
         let mut touched: Vec<u32> = Vec::new();
+        // A weight of 0 (a word in every article) would leave the score at 0 and let the same
+        // article be listed as touched twice: it adds nothing, so it is skipped.
         let mut add = |scores: &mut [f64], j: u32, w: f64| {
+            if w <= 0.0 {
+                return;
+            }
             if scores[j as usize] == 0.0 {
                 touched.push(j);
             }

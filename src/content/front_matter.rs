@@ -147,7 +147,7 @@ pub fn parse(
         let span = at..(at + source[at..].find(['\n', '\r']).unwrap_or(0)).max(at);
         if let Some((key, suggestion)) = diagnostics::unknown_field(message) {
             let d = error(format!("unknown front-matter key `{key}`"))
-                .at(source, at..at + key.len());
+                .at(source, key_token(source, at, &key));
             return match suggestion {
                 Some(s) => d.label(format!("did you mean `{s}`?")),
                 None => d.label("not a front-matter key").help(
@@ -315,6 +315,20 @@ fn key_lines<'a>(
         })
         .filter(move |(_, line)| line.strip_prefix(key).is_some_and(|r| r.starts_with(':')))
         .map(|(at, line)| at..at + line.trim_end().len())
+}
+
+/// The span of a mapping key as written at `at`: quoted keys with their quotes, up to the
+/// `:` (the decoded `key` may differ in length from what is written).
+fn key_token(source: &str, at: usize, key: &str) -> Range<usize> {
+    let line_end = source[at..]
+        .find(['\n', '\r'])
+        .map_or(source.len(), |i| at + i);
+    let line = &source[at..line_end];
+    let end = match line.chars().next() {
+        Some(q @ ('"' | '\'')) => line[1..].find(q).map_or(line.len(), |i| i + 2),
+        _ => line.find(':').unwrap_or(key.len().min(line.len())),
+    };
+    at..at + line[..end].trim_end().len()
 }
 
 /// The first occurrence of `token` in `range` that stands alone (not inside a longer word).

@@ -58,7 +58,8 @@ pub fn slugify(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_dash = false;
     for c in text.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() || c == '_' {
+        // A capital without a lowercase form (e.g. `ℚ`) cannot be in a slug: it separates.
+        if (c.is_alphanumeric() && !c.is_uppercase()) || c == '_' {
             if pending_dash && !out.is_empty() {
                 out.push('-');
             }

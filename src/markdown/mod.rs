@@ -181,9 +181,7 @@ pub fn render(
                     attrs,
                 }));
                 events.extend(inner);
-                events.push(Event::Html(
-                    format!("<a class=\"anchor\" href=\"#{id}\" aria-hidden=\"true\">#</a>").into(),
-                ));
+                events.push(Event::Html(anchor_link(&id).into()));
                 events.push(Event::End(TagEnd::Heading(level)));
             }
             (Some((_, inner)), e) => inner.push(e),
@@ -198,6 +196,14 @@ pub fn render(
     out.word_count = words;
     out.reading_time = words.div_ceil(WORDS_PER_MINUTE).max(1);
     out
+}
+
+/// The copy-me link after a heading; `id` may be anything a writer put in `{#...}`.
+fn anchor_link(id: &str) -> String {
+    let mut html = String::from("<a class=\"anchor\" href=\"#");
+    let _ = pulldown_cmark_escape::escape_html(&mut html, id);
+    html.push_str("\" aria-hidden=\"true\">#</a>");
+    html
 }
 
 /// The text of a heading's inline events, for its id and its toc entry.
