@@ -190,6 +190,7 @@ pub fn render(
     }
     let mut html_out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut html_out, events.into_iter());
+    html_out.shrink_to_fit();
     out.html = html_out;
     out.toc = headings::nest(flat_toc);
     out.heading_ids = ids.into_set();

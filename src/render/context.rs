@@ -109,7 +109,13 @@ pub struct PageLink {
     pub number: usize,
     pub url: String,
     pub current: bool,
+    /// Pages were left out between the previous link and this one.
+    pub gap: bool,
 }
+
+/// Pages listed on each side of the current one (besides the first and the last): listing
+/// all of them would make 1,000 index pages of 1,000 links each.
+const PAGE_WINDOW: usize = 2;
 
 impl Paginator {
     /// Page `current` of `total`; page 1 lives at `first_url`, page N at `first_url/page/N/`.
@@ -121,10 +127,16 @@ impl Paginator {
             prev: (current > 1).then(|| url(current - 1)),
             next: (current < total).then(|| url(current + 1)),
             pages: (1..=total)
-                .map(|n| PageLink {
-                    number: n,
-                    url: url(n),
-                    current: n == current,
+                .filter(|&n| n == 1 || n == total || n.abs_diff(current) <= PAGE_WINDOW)
+                .scan(0, |last, n| {
+                    let gap = n > *last + 1 && *last > 0;
+                    *last = n;
+                    Some(PageLink {
+                        number: n,
+                        url: url(n),
+                        current: n == current,
+                        gap,
+                    })
                 })
                 .collect(),
         }
@@ -150,6 +162,10 @@ mod tests {
         assert_eq!(p.prev.as_deref(), Some("/blog/"));
         assert_eq!(p.next.as_deref(), Some("/blog/page/3/"));
         assert!(p.pages[1].current);
+        let many = Paginator::new("/", 50, 100);
+        let numbers: Vec<usize> = many.pages.iter().map(|p| p.number).collect();
+        assert_eq!(numbers, [1, 48, 49, 50, 51, 52, 100]);
+        assert!(many.pages[1].gap && many.pages[6].gap && !many.pages[2].gap);
         let first = Paginator::new("/", 1, 1);
         assert!(first.prev.is_none() && first.next.is_none());
     }

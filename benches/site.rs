@@ -1,0 +1,97 @@
+//! Criterion benchmarks of whole-site steps on generated corpora: ranking "More articles"
+//! for 10,000 articles, and rendering one article page through the theme's Tera templates.
+//! Run: `cargo bench --bench site`.
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use folio::build;
+use folio::render::PageJob;
+use folio::site::{BuildOptions, Site};
+
+// Only the corpus-building half of the generator is used here; its `main` is not.
+#[allow(dead_code, unused_imports)]
+#[path = "../examples/gen_corpus/main.rs"]
+mod gen_corpus;
+
+const SEED: u64 = 1;
+
+fn options() -> BuildOptions {
+    BuildOptions {
+        drafts: false,
+        future: false,
+        now: jiff::Timestamp::now(),
+        cache_bust: true,
+    }
+}
+
+/// A generated site of `n` articles in a temporary folder (removed when dropped).
+fn corpus(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    gen_corpus::write_site(
+        dir.path(),
+        n,
+        SEED,
+        Path::new(gen_corpus::DEFAULT_THEME_DIR),
+    )
+    .expect("the corpus is written");
+    dir
+}
+
+/// Load and model a site in memory, as the build does before ranking.
+fn load_site(root: &Path) -> Site {
+    let config = build::load_config(root, None).expect("config.toml parses");
+    let content = folio::content::load(root);
+    let (site, _warnings) =
+        folio::site::build_site(config, content, &options()).expect("the corpus is valid");
+    site
+}
+
+fn rank_more_articles(c: &mut Criterion) {
+    let dir = corpus(10_000);
+    let site = load_site(dir.path());
+    assert_eq!(site.articles.len(), 10_000);
+    let mut group = c.benchmark_group("related");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(10));
+    group.bench_function("rank_all_10000_articles", |b| {
+        b.iter(|| folio::related::rank_all(black_box(&site)))
+    });
+    group.finish();
+}
+
+fn render_article_page(c: &mut Criterion) {
+    let dir = corpus(200);
+    let prepared = build::prepare(dir.path(), None, &options()).expect("the corpus prepares");
+    let model = prepared.model();
+    // An article with a code block, so the page is a typical one with highlighted HTML.
+    let i = (0..prepared.site.articles.len())
+        .find(|&i| prepared.bodies[i].has_code)
+        .unwrap_or(0);
+    let job = PageJob::Article(i);
+    let html = model
+        .render(&prepared.theme, &job)
+        .expect("the page renders");
+    let mut group = c.benchmark_group("render");
+    group.bench_function(format!("article_page_{}_bytes", html.len()), |b| {
+        b.iter(|| model.render(&prepared.theme, black_box(&job)).ok())
+    });
+    group.finish();
+}
+
+fn config() -> Criterion {
+    // Small samples: the whole `cargo bench` should finish in a few minutes on 2 cores.
+    Criterion::default()
+        .sample_size(30)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+}
+
+criterion_group! {
+    name = site;
+    config = config();
+    targets = rank_more_articles, render_article_page
+}
+criterion_main!(site);
