@@ -1,0 +1,189 @@
+//! What each fuzz target checks on one input. `tests/fuzz_replay.rs` includes this file too
+//! and replays the saved corpora through the same functions on the stable toolchain, so a
+//! crash found by fuzzing stays a failing `cargo test` until it is fixed. A check panics on a
+//! bug and returns quietly otherwise.
+
+use std::collections::HashMap;
+use std::io::{ErrorKind, Read, Write};
+use std::net::{Ipv4Addr, SocketAddr, TcpStream};
+use std::ops::Range;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use folio::config::MarkdownConfig;
+use folio::content::front_matter;
+use folio::diagnostics::Diagnostic;
+use folio::markdown::{self, LinkTargets};
+use folio::serve::{ServerHandle, Shared, Snapshot, start};
+
+const ARTICLE: &str = "content/articles/fuzz.md";
+
+/// `split` then `parse` of the front matter it finds, and `parse` of the whole text as if it
+/// were all front matter: no panic, ranges inside the text, errors that can be drawn.
+pub fn front_matter(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let source: Arc<str> = Arc::from(text);
+    let path = Path::new(ARTICLE);
+    match front_matter::split(&source, path) {
+        Ok(split) => {
+            assert_inside(&split.yaml, text, "split yaml");
+            assert_inside(&split.body, text, "split body");
+            if let Err(err) = front_matter::parse(&source, split.yaml, path) {
+                check_diagnostic(&err, text);
+            }
+        }
+        Err(err) => check_diagnostic(&err, text),
+    }
+    if let Err(err) = front_matter::parse(&source, 0..text.len(), path) {
+        check_diagnostic(&err, text);
+    }
+}
+
+/// A markdown body rendered with the default `[markdown]` settings and no other articles:
+/// no panic, and every problem points at whole characters of the body.
+pub fn markdown(data: &[u8]) {
+    let Ok(body) = std::str::from_utf8(data) else {
+        return;
+    };
+    let (files, urls) = (HashMap::new(), Vec::new());
+    let targets = LinkTargets {
+        files: &files,
+        urls: &urls,
+    };
+    let config = MarkdownConfig::default();
+    let rendered = markdown::render(body, Path::new(ARTICLE), &[], &config, &targets);
+    for problem in &rendered.problems {
+        assert_inside(&problem.span, body, &problem.message);
+        assert!(
+            body.is_char_boundary(problem.span.start) && body.is_char_boundary(problem.span.end),
+            "{}: span {:?} cuts a character",
+            problem.message,
+            problem.span
+        );
+    }
+}
+
+/// Statuses `folio serve` may answer a GET with: the file, a redirect to the folder, refused,
+/// not found, too long, and 503 when the live-reload streams are all taken.
+const EXPECTED_STATUSES: [u16; 6] = [200, 301, 400, 404, 414, 503];
+
+/// The input as the target of a GET sent to a running `folio serve` over loopback: an
+/// expected status (never 500, which a panicking handler gives), no hang, and a redirect
+/// only ever to a path on the same server. Spaces and CRs are left out: they end the target
+/// in the request line before folio sees it.
+pub fn request_path(data: &[u8]) {
+    if data.len() > 10_000 || data.contains(&b' ') || data.contains(&b'\r') {
+        return;
+    }
+    let mut request = b"GET ".to_vec();
+    request.extend_from_slice(data);
+    request.extend_from_slice(b" HTTP/1.1\r\nHost: fuzz\r\nConnection: close\r\n\r\n");
+    let response = exchange(&request);
+    if response.is_empty() && !data.is_ascii() {
+        // tiny_http closes the connection unanswered when the request line is not ASCII
+        // (browsers percent-encode): such a target never reaches folio.
+        return;
+    }
+    let head_end = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no complete response head for {data:?}: {response:?}"));
+    let head = String::from_utf8_lossy(&response[..head_end]);
+    let status: u16 = head
+        .strip_prefix("HTTP/1.1 ")
+        .and_then(|rest| rest.get(..3))
+        .and_then(|code| code.parse().ok())
+        .unwrap_or_else(|| panic!("no status line for {data:?}: {head}"));
+    assert!(
+        EXPECTED_STATUSES.contains(&status),
+        "status {status} for {data:?}:\n{head}"
+    );
+    if status == 301 {
+        let location = head
+            .lines()
+            .find_map(|l| l.strip_prefix("Location: "))
+            .unwrap_or_else(|| panic!("301 without Location for {data:?}"));
+        assert!(
+            location.starts_with('/') && !location.starts_with("//"),
+            "redirect off the site to {location:?} for {data:?}"
+        );
+    }
+}
+
+/// Sends `request` on a new connection and reads the answer until the server closes it, or
+/// only its head for a live-reload stream, which stays open.
+fn exchange(request: &[u8]) -> Vec<u8> {
+    let mut stream = TcpStream::connect(server()).expect("connect to the test server");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("set a read timeout");
+    // The server may answer and close before reading it all (e.g. a too-long target).
+    let _ = stream.write_all(request);
+    let mut response = Vec::new();
+    let mut buf = [0; 16 * 1024];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => response.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) if e.kind() == ErrorKind::ConnectionReset && !response.is_empty() => break,
+            Err(e) => panic!("reading the response failed after {response:?}: {e}"),
+        }
+        if is_event_stream(&response) {
+            break;
+        }
+    }
+    response
+}
+
+fn is_event_stream(response: &[u8]) -> bool {
+    let Some(end) = response.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return false;
+    };
+    String::from_utf8_lossy(&response[..end])
+        .to_ascii_lowercase()
+        .contains("content-type: text/event-stream")
+}
+
+/// One server for the whole process, on a free loopback port, serving a small site.
+fn server() -> SocketAddr {
+    // Held in a static rather than forgotten, so leak checkers see it is still reachable.
+    static SERVER: OnceLock<ServerHandle> = OnceLock::new();
+    SERVER
+        .get_or_init(|| {
+            let mut site = Snapshot::new();
+            for (path, text) in [
+                ("index.html", "<html><body>home</body></html>"),
+                ("articles/retry-budgets/index.html", "<p>retry</p>"),
+                ("café/index.html", "<p>café</p>"),
+                ("a b/index.html", "<p>space</p>"),
+                ("style.css", "body { margin: 0 }"),
+                ("feed.xml", "<feed/>"),
+                ("404.html", "<p>not found</p>"),
+            ] {
+                site.insert(path, text.as_bytes().to_vec());
+            }
+            let bind = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+            start(bind, Arc::new(Shared::new(site)), 2).expect("start the test server")
+        })
+        .addr
+}
+
+fn assert_inside(span: &Range<usize>, text: &str, what: &str) {
+    assert!(
+        span.start <= span.end && span.end <= text.len(),
+        "{what}: span {span:?} outside the text ({} bytes)",
+        text.len()
+    );
+}
+
+fn check_diagnostic(err: &Diagnostic, text: &str) {
+    if let Some(span) = &err.span {
+        assert_inside(span, text, &err.message);
+    }
+    let _ = err.line_col();
+    assert!(!err.render_plain().is_empty());
+}
