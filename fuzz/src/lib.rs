@@ -183,6 +183,11 @@ fn assert_inside(span: &Range<usize>, text: &str, what: &str) {
 fn check_diagnostic(err: &Diagnostic, text: &str) {
     if let Some(span) = &err.span {
         assert_inside(span, text, &err.message);
+        assert!(
+            text.is_char_boundary(span.start) && text.is_char_boundary(span.end),
+            "{}: span {span:?} cuts a character",
+            err.message
+        );
     }
     let _ = err.line_col();
     assert!(!err.render_plain().is_empty());
