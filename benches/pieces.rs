@@ -2,7 +2,6 @@
 //! Inputs come from the benchmark corpus generator (`examples/gen_corpus/`), so they look
 //! like the articles the whole-build benchmark uses. Run: `cargo bench --bench pieces`.
 
-use std::collections::HashMap;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -11,7 +10,7 @@ use std::time::Duration;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use folio::config::MarkdownConfig;
 use folio::content::front_matter;
-use folio::markdown::{self, LinkTargets, highlight};
+use folio::markdown::{self, highlight};
 
 // Only the corpus-building half of the generator is used here; its `main` is not.
 #[allow(dead_code, unused_imports)]
@@ -48,30 +47,14 @@ fn markdown_render(c: &mut Criterion) {
     let path = PathBuf::from(format!("content/articles/{}.md", corpus.slugs[i]));
     let split = front_matter::split(&text, &path).expect("splits");
     let body = &text[split.body];
-    // Every slug of the corpus is a link target, as in a real build.
-    let files: HashMap<PathBuf, usize> = corpus
-        .slugs
-        .iter()
-        .enumerate()
-        .map(|(n, s)| (PathBuf::from(format!("content/articles/{s}.md")), n))
-        .collect();
-    let urls: Vec<String> = corpus
-        .slugs
-        .iter()
-        .map(|s| format!("/articles/{s}/"))
-        .collect();
-    let targets = LinkTargets {
-        files: &files,
-        urls: &urls,
-    };
     let config = MarkdownConfig::default();
-    let rendered = markdown::render(body, &path, &[], &config, &targets);
+    let rendered = markdown::render(body, &path, &[], &config);
     assert!(rendered.problems.is_empty(), "{:?}", rendered.problems);
 
     let mut group = c.benchmark_group("markdown");
     group.throughput(Throughput::Bytes(body.len() as u64));
     group.bench_function(format!("render_{}_bytes_no_code", body.len()), |b| {
-        b.iter(|| markdown::render(black_box(body), &path, &[], &config, &targets))
+        b.iter(|| markdown::render(black_box(body), &path, &[], &config))
     });
     group.finish();
 }

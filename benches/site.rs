@@ -7,9 +7,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use folio::build;
-use folio::render::PageJob;
-use folio::site::{BuildOptions, Site};
+use folio::engine::model::{BuildOptions, Site};
+use folio::engine::{Engine, Prepared, Settings};
+use folio::render::{PageData, render_page};
 
 // Only the corpus-building half of the generator is used here; its `main` is not.
 #[allow(dead_code, unused_imports)]
@@ -40,43 +40,44 @@ fn corpus(n: usize) -> tempfile::TempDir {
     dir
 }
 
-/// Load and model a site in memory, as the build does before ranking.
-fn load_site(root: &Path) -> Site {
-    let config = build::load_config(root, None).expect("config.toml parses");
-    let content = folio::content::load(root);
-    let (site, _warnings) =
-        folio::site::build_site(config, content, &options()).expect("the corpus is valid");
-    site
+/// Load, model and render a site's bodies in memory, as the build does before its pages.
+fn prepare(root: &Path) -> Prepared {
+    let settings = Settings {
+        base_url: None,
+        options: options(),
+    };
+    let mut engine = Engine::new(root, settings).expect("the corpus reads");
+    engine.prepare().expect("the corpus is valid")
 }
 
 fn rank_more_articles(c: &mut Criterion) {
     let dir = corpus(10_000);
-    let site = load_site(dir.path());
+    let prepared = prepare(dir.path());
+    let site: &Site = &prepared.site;
     assert_eq!(site.articles.len(), 10_000);
     let mut group = c.benchmark_group("related");
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(10));
     group.bench_function("rank_all_10000_articles", |b| {
-        b.iter(|| folio::related::rank_all(black_box(&site)))
+        b.iter(|| folio::engine::rank::rank_all(black_box(site)))
     });
     group.finish();
 }
 
 fn render_article_page(c: &mut Criterion) {
     let dir = corpus(200);
-    let prepared = build::prepare(dir.path(), None, &options()).expect("the corpus prepares");
+    let prepared = prepare(dir.path());
     let model = prepared.model();
+    let pages = model.pages();
     // An article with a code block, so the page is a typical one with highlighted HTML.
-    let i = (0..prepared.site.articles.len())
-        .find(|&i| prepared.bodies[i].has_code)
-        .unwrap_or(0);
-    let job = PageJob::Article(i);
-    let html = model
-        .render(&prepared.theme, &job)
-        .expect("the page renders");
+    let page = pages
+        .iter()
+        .find(|p| matches!(&p.data, PageData::Article { body, .. } if body.rendered.has_code))
+        .expect("an article with code");
+    let html = render_page(&prepared.theme, &prepared.globals, page).expect("the page renders");
     let mut group = c.benchmark_group("render");
     group.bench_function(format!("article_page_{}_bytes", html.len()), |b| {
-        b.iter(|| model.render(&prepared.theme, black_box(&job)).ok())
+        b.iter(|| render_page(&prepared.theme, &prepared.globals, black_box(page)).ok())
     });
     group.finish();
 }

@@ -9,13 +9,15 @@ mod links;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Mutex, PoisonError};
 
-use crate::build::{self, Prepared};
+use crate::content::SourceFile;
 use crate::content::front_matter::Related;
-use crate::content::{self, SourceFile};
 use crate::diagnostics::{self, Diagnostic};
-use crate::site::{BuildOptions, Site};
+use crate::engine::model::{BuildOptions, Site};
+use crate::engine::{Engine, Settings};
+use crate::key::Key;
+use crate::output::{Contents, Sink};
 pub use external::ExternalOptions;
 use external::Place;
 
@@ -56,9 +58,23 @@ impl Report {
 
 /// Check the site at `root`.
 pub fn check(root: &Path, options: &CheckOptions) -> Report {
-    let prepared = match build::prepare(root, options.base_url.as_deref(), &options.build) {
+    let settings = Settings {
+        base_url: options.base_url.clone(),
+        options: options.build.clone(),
+    };
+    let mut engine = match Engine::new(root, settings) {
+        Ok(e) => e,
+        Err(d) => {
+            return Report {
+                articles: 0,
+                diagnostics: vec![d],
+                links_checked: false,
+            };
+        }
+    };
+    let prepared = match engine.prepare() {
         Ok(p) => p,
-        Err(errors) => return check_unbuildable(root, &options.build, errors),
+        Err(errors) => return check_unbuildable(&engine, &options.build, errors),
     };
     let site = &prepared.site;
     let mut diags = prepared.warnings.clone();
@@ -75,12 +91,28 @@ pub fn check(root: &Path, options: &CheckOptions) -> Report {
         })
         .flatten()
         .collect();
-    let outputs = render_in_memory(&prepared, &wanted_ids, &mut diags);
+    let sink = CheckSink {
+        wanted_ids,
+        ids: Mutex::new(HashMap::new()),
+    };
+    let outputs = match engine.write(&prepared, &sink) {
+        Ok(built) => links::Outputs {
+            files: built.files.into_keys().collect(),
+            ids: sink
+                .ids
+                .into_inner()
+                .unwrap_or_else(PoisonError::into_inner),
+        },
+        Err(errors) => {
+            diags.extend(errors);
+            links::Outputs::default()
+        }
+    };
     let page_of: HashMap<String, usize> = (0..site.articles.len())
         .map(|i| (links::article_page(site, i), i))
         .collect();
     let headings = |page: &str| {
-        let body = &prepared.bodies[*page_of.get(page)?];
+        let body = &prepared.rendered[*page_of.get(page)?];
         Some(body.heading_ids.iter().cloned().collect())
     };
     for (link, to) in found.iter().zip(&local) {
@@ -100,15 +132,13 @@ pub fn check(root: &Path, options: &CheckOptions) -> Report {
 
 /// The build failed, so there are no pages to check links against: report its errors with
 /// the advice on the front matter of every article the build would include.
-fn check_unbuildable(root: &Path, options: &BuildOptions, errors: Vec<Diagnostic>) -> Report {
-    let loaded = content::load(root);
-    let included: Vec<&SourceFile> = loaded
-        .files
-        .iter()
-        .filter(|f| {
-            let fm = &f.front_matter;
-            options.includes(fm)
-        })
+fn check_unbuildable(engine: &Engine, options: &BuildOptions, errors: Vec<Diagnostic>) -> Report {
+    let included: Vec<&SourceFile> = engine
+        .inputs()
+        .articles()
+        .filter_map(|(_, a)| a.as_ref().ok())
+        .map(|a| &**a)
+        .filter(|f| options.includes(&f.front_matter))
         .collect();
     let mut diags = errors;
     diags.extend(included.iter().flat_map(|f| lint(f)));
@@ -120,43 +150,24 @@ fn check_unbuildable(root: &Path, options: &BuildOptions, errors: Vec<Diagnostic
     }
 }
 
-/// Every file a build would write, and the `id`s of the pages in `wanted_ids`. Template and
-/// feed errors go to `diags`.
-fn render_in_memory(
-    prepared: &Prepared,
-    wanted_ids: &HashSet<String>,
-    diags: &mut Vec<Diagnostic>,
-) -> links::Outputs {
-    let model = prepared.model();
-    let mut files: HashSet<String> = model
-        .jobs()
-        .iter()
-        .map(|job| model.output_path(job))
-        .collect();
-    let ids = Mutex::new(HashMap::new());
-    let keep_ids = |rel: &str, html: &[u8]| {
-        if wanted_ids.contains(rel) {
-            let found = links::html_ids(html);
-            ids.lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .insert(rel.to_string(), found);
+/// Keeps nothing of the build but the `id`s of the pages links point into.
+struct CheckSink {
+    wanted_ids: HashSet<String>,
+    ids: Mutex<HashMap<String, HashSet<String>>>,
+}
+
+impl Sink for CheckSink {
+    fn put(&self, path: &str, _: Key, contents: Contents) -> Result<(), Diagnostic> {
+        if let Contents::Bytes(html) = contents
+            && self.wanted_ids.contains(path)
+        {
+            let found = links::html_ids(&html);
+            self.ids
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(path.to_string(), found);
         }
         Ok(())
-    };
-    if let Err(errors) = model.render_all(&prepared.theme, &keep_ids) {
-        diags.extend(errors);
-    }
-    match model.extra_files() {
-        Ok(extra) => files.extend(extra.into_iter().map(|(rel, _)| rel.to_string())),
-        Err(d) => diags.push(d),
-    }
-    files.extend(prepared.copied_files().map(|(rel, _)| rel.clone()));
-    files.extend(prepared.generated.keys().cloned());
-    links::Outputs {
-        files,
-        ids: ids
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner),
     }
 }
 

@@ -1,23 +1,23 @@
 //! folio: markdown articles with YAML front matter → a static consultancy blog.
 //!
-//! The pipeline is `content` (load) → `site` (model) → `markdown` + `render` (render) →
-//! `output` (write), tied together by `build`. The command line lives in `main.rs`.
+//! One engine (`engine`: sources in, every derived value keyed by its inputs) serves the
+//! three ways out (`output`): a folder on disk (`folio build`), memory (`folio serve`) and
+//! nowhere but the report (`folio check`). Markdown is rendered by `markdown`, pages by
+//! `render`; the command line lives in `cli`, the dev server in `serve`.
 
 // A `Diagnostic` carries file, text and span (~150 bytes); it only travels on the error path,
 // where its size costs nothing measurable, so boxing it everywhere would only add noise.
 #![allow(clippy::result_large_err)]
 
-pub mod build;
 pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod engine;
+pub mod key;
 pub mod markdown;
 pub mod output;
-pub mod related;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
-pub mod session;
-pub mod site;

@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-use crate::build;
 use crate::config::Config;
 use crate::content::slug::{Slug, slugify};
 use crate::diagnostics::{Diagnostic, display_path, nearest};
@@ -156,9 +155,17 @@ impl fmt::Display for NewArticle {
     }
 }
 
+/// The site's config.toml, read and parsed.
+fn read_config(root: &Path) -> Result<crate::config::Config, Vec<Diagnostic>> {
+    let path = Path::new("config.toml");
+    let text = fs::read_to_string(root.join(path))
+        .map_err(|e| vec![Diagnostic::io(path, "read the site config", &e)])?;
+    crate::config::Config::parse(&text, path).map_err(|d| vec![d])
+}
+
 /// Create `content/articles/<slug>.md` in the site at `root`, as a draft dated `today`.
 pub fn new_article(root: &Path, request: &ArticleRequest) -> Result<NewArticle, Vec<Diagnostic>> {
-    let config = build::load_config(root, None)?;
+    let config = read_config(root)?;
     let author = choose_author(&config, request.author.as_deref()).map_err(|d| vec![d])?;
     let title = one_line(&request.title);
     let slug = match &request.slug {
@@ -334,7 +341,7 @@ mod tests {
     #[test]
     fn embedded_theme_lists_every_file_of_the_default_theme() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
-        let on_disk: BTreeSet<String> = crate::output::files_under(&dir)
+        let on_disk: BTreeSet<String> = crate::output::disk::files_under(&dir)
             .unwrap()
             .into_iter()
             .map(|(_, rel)| rel)

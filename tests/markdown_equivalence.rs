@@ -3,11 +3,12 @@
 //! through pulldown-cmark alone with the same options, once folio's own additions are taken
 //! out of the comparison.
 
-use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use folio::config::MarkdownConfig;
-use folio::markdown::{self, LinkTargets};
+use folio::key::{Key, Keyed};
+use folio::markdown::{self, Body, LinkTarget};
 use pulldown_cmark::{Parser, html};
 use serde::Deserialize;
 
@@ -36,20 +37,17 @@ fn pulldown_alone(md: &str, config: &MarkdownConfig) -> String {
     out
 }
 
+/// Rendered by folio as in a site with no other articles: links to `.md` files stay as
+/// written, as they were before the site was known.
 fn through_folio(md: &str, config: &MarkdownConfig) -> String {
-    let files = HashMap::new();
-    let targets = LinkTargets {
-        files: &files,
-        urls: &[],
-    };
-    markdown::render(
-        md,
-        Path::new("content/articles/x.md"),
-        &[],
-        config,
-        &targets,
-    )
-    .html
+    let rendered = markdown::render(md, Path::new("content/articles/x.md"), &[], config);
+    let targets: Vec<LinkTarget> = rendered
+        .links
+        .iter()
+        .map(|l| LinkTarget::Href(l.written.clone()))
+        .collect();
+    let body = Body::fill(Arc::new(Keyed::new(Key::default(), rendered)), &targets);
+    body.html().to_string()
 }
 
 /// Remove what folio adds on purpose to headings: the `id` attribute and the anchor link.

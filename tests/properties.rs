@@ -11,14 +11,15 @@ use std::sync::Arc;
 use folio::config::{Config, MarkdownConfig};
 use folio::content::front_matter::{self, Related};
 use folio::content::slug::{Slug, slugify};
-use folio::content::{Content, SourceFile};
+use folio::content::{self, SourceFile};
 use folio::diagnostics::Diagnostic;
+use folio::engine::model::{BuildOptions, RelatedRef, Site, Sources, build_site};
+use folio::engine::rank::{self as related, Pick, RankMemo};
+use folio::key::{Key, Keyed};
 use folio::markdown::headings::{HeadingIds, TocEntry, nest};
 use folio::markdown::highlight::{CodeInfo, parse_info, render_code_block};
 use folio::markdown::links::{LinkKind, classify, resolve};
-use folio::markdown::{self, LinkTargets};
-use folio::related::{self, Pick};
-use folio::site::{BuildOptions, RelatedRef, Site, build_site};
+use folio::markdown::{self, Body, LinkTarget};
 use proptest::collection::{btree_set, vec};
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -400,11 +401,19 @@ impl Targets {
         Targets { files, urls }
     }
 
-    fn links(&self) -> LinkTargets<'_> {
-        LinkTargets {
-            files: &self.files,
-            urls: &self.urls,
-        }
+    /// What each article link of `rendered` becomes: the article's URL, or as written.
+    fn fill(&self, rendered: &markdown::Rendered) -> Vec<LinkTarget> {
+        rendered
+            .links
+            .iter()
+            .map(|l| match l.file.as_ref().and_then(|f| self.files.get(f)) {
+                Some(&i) => LinkTarget::Href(match &l.anchor {
+                    Some(a) => format!("{}#{a}", self.urls[i]),
+                    None => self.urls[i].clone(),
+                }),
+                None => LinkTarget::Href(l.written.clone()),
+            })
+            .collect()
     }
 }
 
@@ -416,7 +425,10 @@ fn no_targets() -> Targets {
 }
 
 fn render(body: &str, config: &MarkdownConfig, targets: &Targets) -> String {
-    markdown::render(body, Path::new(ARTICLE), &[], config, &targets.links()).html
+    let rendered = markdown::render(body, Path::new(ARTICLE), &[], config);
+    let fill = targets.fill(&rendered);
+    let body = Body::fill(Arc::new(Keyed::new(Key::default(), rendered)), &fill);
+    body.html().to_string()
 }
 
 fn link_dest() -> impl Strategy<Value = String> {
@@ -753,19 +765,11 @@ fn article_text(i: usize, spec: &ArticleSpec) -> String {
     text
 }
 
-fn source_file(i: usize, text: String) -> Result<SourceFile, TestCaseError> {
+fn source_file(i: usize, text: String) -> Result<Arc<SourceFile>, TestCaseError> {
     let path = PathBuf::from(format!("content/articles/a{i}.md"));
-    let text: Arc<str> = Arc::from(text);
-    let split = front_matter::split(&text, &path).map_err(|e| TestCaseError::fail(e.message))?;
-    let fm = front_matter::parse(&text, split.yaml, &path)
-        .map_err(|e| TestCaseError::fail(e.message))?;
-    Ok(SourceFile {
-        path,
-        text,
-        front_matter: fm,
-        body: split.body,
-        assets: Vec::new(),
-    })
+    content::parse_article(&path, text.into_bytes())
+        .map(Arc::new)
+        .map_err(|e| TestCaseError::fail(e.message))
 }
 
 fn site_of(specs: &[ArticleSpec], count: usize) -> Result<Site, TestCaseError> {
@@ -780,9 +784,11 @@ fn site_of(specs: &[ArticleSpec], count: usize) -> Result<Site, TestCaseError> {
         .enumerate()
         .map(|(i, s)| source_file(i, article_text(i, s)))
         .collect::<Result<Vec<_>, _>>()?;
-    let content = Content {
-        files,
-        diagnostics: Vec::new(),
+    let sources = Sources {
+        config: Arc::new(config),
+        articles: files,
+        problems: Vec::new(),
+        content_files: &[],
     };
     let opts = BuildOptions {
         drafts: true,
@@ -792,7 +798,7 @@ fn site_of(specs: &[ArticleSpec], count: usize) -> Result<Site, TestCaseError> {
             .map_err(|e| TestCaseError::fail(format!("{e}")))?,
         cache_bust: false,
     };
-    let (site, _) = build_site(config, content, &opts).map_err(|d| {
+    let (site, _) = build_site(sources, &opts).map_err(|d| {
         TestCaseError::fail(format!(
             "{:?}",
             d.iter().map(|d| &d.message).collect::<Vec<_>>()
@@ -854,9 +860,9 @@ fn check_ranking(specs: &[ArticleSpec], count: usize) -> Result<(), TestCaseErro
     }
     prop_assert_eq!(&related::rank_all(&site), &all);
     // A warm word cache (as in `serve --watch`) changes nothing either.
-    let mut cache = related::TermCache::default();
-    prop_assert_eq!(&related::rank_all_cached(&site, &mut cache), &all);
-    prop_assert_eq!(&related::rank_all_cached(&site, &mut cache), &all);
+    let mut cache = RankMemo::default();
+    prop_assert_eq!(&*related::rank_all_cached(&site, &mut cache), &all);
+    prop_assert_eq!(&*related::rank_all_cached(&site, &mut cache), &all);
     Ok(())
 }
 

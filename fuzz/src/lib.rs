@@ -3,7 +3,6 @@
 //! crash found by fuzzing stays a failing `cargo test` until it is fixed. A check panics on a
 //! bug and returns quietly otherwise.
 
-use std::collections::HashMap;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 use std::ops::Range;
@@ -14,7 +13,7 @@ use std::time::Duration;
 use folio::config::MarkdownConfig;
 use folio::content::front_matter;
 use folio::diagnostics::Diagnostic;
-use folio::markdown::{self, LinkTargets};
+use folio::markdown;
 use folio::serve::{ServerHandle, Shared, Snapshot, start};
 
 const ARTICLE: &str = "content/articles/fuzz.md";
@@ -48,13 +47,8 @@ pub fn markdown(data: &[u8]) {
     let Ok(body) = std::str::from_utf8(data) else {
         return;
     };
-    let (files, urls) = (HashMap::new(), Vec::new());
-    let targets = LinkTargets {
-        files: &files,
-        urls: &urls,
-    };
     let config = MarkdownConfig::default();
-    let rendered = markdown::render(body, Path::new(ARTICLE), &[], &config, &targets);
+    let rendered = markdown::render(body, Path::new(ARTICLE), &[], &config);
     for problem in &rendered.problems {
         assert_inside(&problem.span, body, &problem.message);
         assert!(

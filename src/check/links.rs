@@ -11,8 +11,8 @@ use pulldown_cmark::{Event, Options, Parser, Tag};
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, display_path, nearest};
+use crate::engine::model::{Article, Site};
 use crate::markdown::{self, links::LinkKind};
-use crate::site::{Article, Site};
 
 /// A link or image in an article body.
 #[derive(Debug, Clone)]

@@ -1,5 +1,6 @@
-//! Finding and reading articles under `content/`: walk the tree, read each file once, split
-//! and parse its front matter. Reports every unreadable file; never interprets markdown.
+//! Articles as read from disk: one file's bytes → its text, its parsed front matter and where
+//! the body is. Walking the site is the engine's job (`engine::inputs`); nothing here reads
+//! the disk, and nothing here interprets markdown.
 
 pub mod date;
 pub mod front_matter;
@@ -9,13 +10,11 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rayon::prelude::*;
-use walkdir::WalkDir;
-
 use crate::diagnostics::Diagnostic;
+use crate::key::Key;
 use front_matter::FrontMatter;
 
-/// One article file as read from disk: its text, its parsed front matter and where the body is.
+/// One article file: its text, its parsed front matter and where the body is.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     /// Path relative to the site root, e.g. `content/articles/x.md`.
@@ -24,16 +23,18 @@ pub struct SourceFile {
     pub text: Arc<str>,
     pub front_matter: FrontMatter,
     pub body: Range<usize>,
-    /// Files beside a folder article's `index.md` (relative to the site root), copied next to
-    /// its page.
-    pub assets: Vec<PathBuf>,
+    /// The key of the front matter's text alone.
+    pub front_matter_key: Key,
+    /// The key of the body text alone: a front-matter edit leaves it, and the rendered
+    /// body, as they were.
+    pub body_key: Key,
 }
 
-/// Everything `content/` holds: the parsed files, and the problems found reading them.
-#[derive(Debug, Default)]
-pub struct Content {
-    pub files: Vec<SourceFile>,
-    pub diagnostics: Vec<Diagnostic>,
+impl SourceFile {
+    /// The markdown after the front matter.
+    pub fn body(&self) -> &str {
+        &self.text[self.body.clone()]
+    }
 }
 
 /// Files editors and operating systems leave behind: never content.
@@ -48,101 +49,26 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name == "4913"
 }
 
-/// Walk `root/content` and load every article (`*.md`).
-pub fn load(root: &Path) -> Content {
-    let content_dir = root.join("content");
-    let mut content = Content::default();
-    if !content_dir.is_dir() {
-        content.diagnostics.push(
-            Diagnostic::error("no `content/` folder: articles go in `content/articles/<slug>.md`")
-                .in_file("content"),
-        );
-        return content;
-    }
-    let mut markdown = Vec::new();
-    let mut others = Vec::new();
-    let walker = WalkDir::new(&content_dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-    for entry in walker {
-        match entry {
-            Ok(e) if e.file_type().is_file() => {
-                let rel = relative(root, e.path());
-                if rel.extension().is_some_and(|x| x == "md") {
-                    markdown.push(rel);
-                } else {
-                    others.push(rel);
-                }
-            }
-            Ok(_) => {}
-            Err(err) => content.diagnostics.push(walk_error(root, &err)),
-        }
-    }
-    let results: Vec<Result<SourceFile, Diagnostic>> = markdown
-        .par_iter()
-        .map(|rel| read_article(root, rel, &others))
-        .collect();
-    for r in results {
-        match r {
-            Ok(f) => content.files.push(f),
-            Err(d) => content.diagnostics.push(d),
-        }
-    }
-    content
-}
-
-fn walk_error(root: &Path, err: &walkdir::Error) -> Diagnostic {
-    let path = err.path().map(|p| relative(root, p)).unwrap_or_default();
-    if let Some(ancestor) = err.loop_ancestor() {
-        return Diagnostic::error(format!(
-            "symbolic link loop: this folder links back to `{}`",
-            relative(root, ancestor).display()
-        ))
-        .in_file(path)
-        .help("remove or fix the link; folio does not follow loops");
-    }
-    let message = match err.io_error() {
-        Some(io) => format!("cannot read: {io}"),
-        None => err.to_string(),
-    };
-    Diagnostic::error(message).in_file(path)
-}
-
 /// `path` relative to `root` when it lies inside it, so messages and output never carry the
 /// build machine's absolute paths.
 pub fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
-fn read_article(root: &Path, rel: &Path, others: &[PathBuf]) -> Result<SourceFile, Diagnostic> {
-    let assets = if rel.file_name().is_some_and(|n| n == "index.md") {
-        let dir = rel.parent().unwrap_or(Path::new(""));
-        others
-            .iter()
-            .filter(|o| o.starts_with(dir))
-            .cloned()
-            .collect()
-    } else {
-        Vec::new()
-    };
-    read_one(root, rel, assets)
-}
-
-/// Read and parse one article file (`rel` is relative to `root`), with the asset files
-/// that sit beside it.
-pub fn read_one(root: &Path, rel: &Path, assets: Vec<PathBuf>) -> Result<SourceFile, Diagnostic> {
-    let bytes = std::fs::read(root.join(rel)).map_err(|e| Diagnostic::io(rel, "read file", &e))?;
+/// Parse one article file (`rel` is its path relative to the site root, for messages).
+pub fn parse_article(rel: &Path, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
     let text = decode(bytes, rel)?;
     let split = front_matter::split(&text, rel)?;
+    let front_matter_key = Key::of("front matter", &text[split.yaml.clone()]);
     let fm = front_matter::parse(&text, split.yaml, rel)?;
+    let body_key = Key::of("body text", &text[split.body.clone()]);
     Ok(SourceFile {
         path: rel.to_path_buf(),
         text,
         front_matter: fm,
         body: split.body,
-        assets,
+        front_matter_key,
+        body_key,
     })
 }
 

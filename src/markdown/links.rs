@@ -67,6 +67,12 @@ pub fn resolve(from: &Path, dest: &str) -> Option<PathBuf> {
     Some(out.iter().collect())
 }
 
+/// An anchor as written after `#` in a link, percent-decoded (`caf%C3%A9` → `café`), so it
+/// compares equal to the heading id it names.
+pub fn decode_anchor(anchor: &str) -> String {
+    percent_decode(anchor)
+}
+
 /// `%20` and friends, so `my%20file.md` finds `my file.md`.
 fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();

@@ -6,13 +6,14 @@ pub mod headings;
 pub mod highlight;
 pub mod links;
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd, html};
 
 use crate::config::MarkdownConfig;
+use crate::key::Keyed;
 use headings::{HeadingIds, TocEntry};
 use links::LinkKind;
 
@@ -33,21 +34,77 @@ pub fn parser_options(config: &MarkdownConfig) -> Options {
     o
 }
 
-/// What the renderer needs to know about the rest of the site to resolve links.
-pub struct LinkTargets<'a> {
-    /// Article file (site-root relative) → its index in the site.
-    pub files: &'a HashMap<PathBuf, usize>,
-    /// Site-relative URL of each article, by index.
-    pub urls: &'a [String],
-}
+/// Marks where a link to another article opens and closes in `Rendered::html`. The link's
+/// URL depends on the rest of the site, so it is filled in later (`engine::links`): the
+/// expensive rendering stays reusable while other articles change. pulldown-cmark never
+/// outputs NUL (CommonMark replaces it in the input), so the mark cannot occur otherwise.
+pub const LINK_HOLE: char = '\0';
 
-/// A link to a heading of another article, checked once every article is rendered.
-#[derive(Debug, Clone)]
-pub struct AnchorLink {
-    pub article: usize,
-    pub anchor: String,
+/// A link to another article's file (`other.md#anchor`), resolved once every article is known.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ArticleLink {
+    /// The article file it points to, relative to the site root (`None` when the path climbs
+    /// above the root).
+    pub file: Option<PathBuf>,
+    /// The destination as written (path and anchor).
+    pub written: String,
+    /// The anchor after `#`, percent-decoded, if any.
+    pub anchor: Option<String>,
+    /// The link's `title`, written into the tag when it is filled in.
+    pub title: String,
     /// Byte range in the body.
     pub span: Range<usize>,
+}
+
+/// What a link to another article becomes once the site is known.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum LinkTarget {
+    /// A link to this URL (with its `#anchor`).
+    Href(String),
+    /// Its text alone, no link (the article is left out of this build, e.g. a draft).
+    Text,
+}
+
+/// An article body with the links to other articles filled in: what its page shows.
+#[derive(Debug)]
+pub struct Body {
+    pub rendered: Arc<Keyed<Rendered>>,
+    /// The HTML with its holes filled; `None` when there were none (`rendered.html` is it).
+    filled: Option<String>,
+}
+
+impl Body {
+    /// Fill the holes of `rendered`: link `i` gets `targets[i]`.
+    pub fn fill(rendered: Arc<Keyed<Rendered>>, targets: &[LinkTarget]) -> Body {
+        if rendered.links.is_empty() {
+            return Body {
+                rendered,
+                filled: None,
+            };
+        }
+        let mut html = String::with_capacity(rendered.html.len() + 64 * targets.len());
+        let mut pieces = rendered.html.split(LINK_HOLE);
+        html.push_str(pieces.next().unwrap_or_default());
+        for (hole, piece) in pieces.enumerate() {
+            let (link, opens) = (hole / 2, hole % 2 == 0);
+            match (targets.get(link), rendered.links.get(link)) {
+                (Some(LinkTarget::Href(href)), Some(l)) if opens => {
+                    html.push_str(&open_anchor(href, &l.title, ""))
+                }
+                (Some(LinkTarget::Href(_)), _) => html.push_str("</a>"),
+                _ => {}
+            }
+            html.push_str(piece);
+        }
+        Body {
+            rendered,
+            filled: Some(html),
+        }
+    }
+
+    pub fn html(&self) -> &str {
+        self.filled.as_deref().unwrap_or(&self.rendered.html)
+    }
 }
 
 /// A problem in the body, located by byte range in the body.
@@ -59,7 +116,7 @@ pub struct Problem {
     pub is_error: bool,
 }
 
-/// An article body, rendered.
+/// An article body, rendered, with holes where links to other articles go.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
     pub html: String,
@@ -67,7 +124,9 @@ pub struct Rendered {
     pub word_count: usize,
     pub reading_time: usize,
     pub heading_ids: std::collections::HashSet<String>,
-    pub anchor_links: Vec<AnchorLink>,
+    /// Links to other articles, in the order of their holes in `html` (two holes each: where
+    /// the `<a>` opens and where it closes).
+    pub links: Vec<ArticleLink>,
     pub problems: Vec<Problem>,
     /// Whether the body has a fenced code block (the page needs the highlighting stylesheet).
     pub has_code: bool,
@@ -75,13 +134,9 @@ pub struct Rendered {
 
 /// Render `body` of the article at `path` (site-root relative). `assets` are the files that
 /// sit beside a folder article and will be copied next to its page.
-pub fn render(
-    body: &str,
-    path: &Path,
-    assets: &[PathBuf],
-    config: &MarkdownConfig,
-    targets: &LinkTargets,
-) -> Rendered {
+pub fn render(body: &str, path: &Path, assets: &[PathBuf], config: &MarkdownConfig) -> Rendered {
+    // NUL marks link holes in the output: one written by the writer never gets there.
+    let has_nul = body.contains(LINK_HOLE);
     let mut out = Rendered::default();
     let mut ids = HeadingIds::default();
     let mut flat_toc = Vec::new();
@@ -89,10 +144,15 @@ pub fn render(
     // Buffered heading: its start tag and the events inside it.
     let mut heading: Option<(Tag, Vec<Event>)> = None;
     let mut code: Option<(String, String, Range<usize>)> = None;
-    let mut new_tab_links: Vec<bool> = Vec::new();
+    // For each open link: how its end is written (a hole, a new-tab `</a>`, or as usual).
+    let mut open_links: Vec<LinkEnd> = Vec::new();
     let mut words = 0;
 
     for (event, span) in Parser::new_ext(body, parser_options(config)).into_offset_iter() {
+        let event = match has_nul {
+            true => without_nul(event),
+            false => event,
+        };
         if let Some((_, text, _)) = &mut code {
             match event {
                 Event::Text(t) => text.push_str(&t),
@@ -137,23 +197,34 @@ pub fn render(
                 title,
                 id,
             }) => {
-                let dest = rewrite_link(&dest_url, path, targets, &span, &mut out);
-                let new_tab = config.external_links_new_tab && links::is_external(&dest);
-                new_tab_links.push(new_tab);
-                if new_tab {
-                    Event::Html(new_tab_anchor(&dest, &title).into())
+                if let LinkKind::Article { path: file, anchor } = links::classify(&dest_url) {
+                    out.links.push(ArticleLink {
+                        file: links::resolve(path, file),
+                        written: dest_url.to_string(),
+                        anchor: anchor.filter(|a| !a.is_empty()).map(links::decode_anchor),
+                        title: title.to_string(),
+                        span: span.clone(),
+                    });
+                    open_links.push(LinkEnd::Hole);
+                    Event::Html(LINK_HOLE.to_string().into())
+                } else if config.external_links_new_tab && links::is_external(&dest_url) {
+                    open_links.push(LinkEnd::NewTab);
+                    Event::Html(open_anchor(&dest_url, &title, NEW_TAB).into())
                 } else {
+                    open_links.push(LinkEnd::Plain);
                     Event::Start(Tag::Link {
                         link_type,
-                        dest_url: dest,
+                        dest_url,
                         title,
                         id,
                     })
                 }
             }
-            Event::End(TagEnd::Link) if new_tab_links.pop() == Some(true) => {
-                Event::Html("</a>".into())
-            }
+            Event::End(TagEnd::Link) => match open_links.pop() {
+                Some(LinkEnd::Hole) => Event::Html(LINK_HOLE.to_string().into()),
+                Some(LinkEnd::NewTab) => Event::Html("</a>".into()),
+                _ => Event::End(TagEnd::Link),
+            },
             other => other,
         };
         match (&mut heading, event) {
@@ -266,54 +337,76 @@ fn code_block(
     block.html
 }
 
-/// Rewrite `x.md#a` to the article's URL, recording problems and anchors to check later.
-fn rewrite_link<'a>(
-    dest: &CowStr<'a>,
-    path: &Path,
-    targets: &LinkTargets,
-    span: &Range<usize>,
-    out: &mut Rendered,
-) -> CowStr<'a> {
-    let LinkKind::Article { path: file, anchor } = links::classify(dest) else {
-        return dest.clone();
-    };
-    let found = links::resolve(path, file).and_then(|p| targets.files.get(&p).copied());
-    match found {
-        Some(index) => {
-            let url = &targets.urls[index];
-            if let Some(a) = anchor.filter(|a| !a.is_empty()) {
-                out.anchor_links.push(AnchorLink {
-                    article: index,
-                    anchor: a.to_string(),
-                    span: span.clone(),
-                });
-                format!("{url}#{a}").into()
-            } else {
-                url.clone().into()
-            }
+/// `event` with every NUL in its text replaced by U+FFFD, as CommonMark asks.
+fn without_nul(event: Event<'_>) -> Event<'_> {
+    fn fix(s: pulldown_cmark::CowStr<'_>) -> pulldown_cmark::CowStr<'_> {
+        match s.contains(LINK_HOLE) {
+            true => s.replace(LINK_HOLE, "\u{FFFD}").into(),
+            false => s,
         }
-        None => {
-            out.problems.push(Problem {
-                message: format!("link to a missing article `{file}`"),
-                label: "no article at this path".into(),
-                span: span.clone(),
-                is_error: true,
-            });
-            dest.clone()
+    }
+    match event {
+        Event::Text(t) => Event::Text(fix(t)),
+        Event::Code(t) => Event::Code(fix(t)),
+        Event::Html(t) => Event::Html(fix(t)),
+        Event::InlineHtml(t) => Event::InlineHtml(fix(t)),
+        Event::InlineMath(t) => Event::InlineMath(fix(t)),
+        Event::DisplayMath(t) => Event::DisplayMath(fix(t)),
+        Event::FootnoteReference(t) => Event::FootnoteReference(fix(t)),
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: fix(dest_url),
+            title: fix(title),
+            id: fix(id),
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: fix(dest_url),
+            title: fix(title),
+            id: fix(id),
+        }),
+        Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(fix(info))))
         }
+        other => other,
     }
 }
 
-fn new_tab_anchor(dest: &str, title: &str) -> String {
+/// What makes an external link open in a new tab, safely.
+const NEW_TAB: &str = " target=\"_blank\" rel=\"noopener\"";
+
+/// How a link's end tag is written.
+enum LinkEnd {
+    /// A link to another article: a hole, filled in with its URL later.
+    Hole,
+    /// An external link opening in a new tab: written by hand, so is its end.
+    NewTab,
+    Plain,
+}
+
+/// An `<a>` opening tag as pulldown-cmark writes one, with `extra` attributes after the
+/// title (e.g. ` target="_blank"`).
+pub fn open_anchor(href: &str, title: &str, extra: &str) -> String {
     let mut s = String::from("<a href=\"");
-    let _ = pulldown_cmark_escape::escape_href(&mut s, dest);
+    let _ = pulldown_cmark_escape::escape_href(&mut s, href);
     s.push('"');
     if !title.is_empty() {
         s.push_str(" title=\"");
         let _ = pulldown_cmark_escape::escape_html(&mut s, title);
         s.push('"');
     }
-    s.push_str(" target=\"_blank\" rel=\"noopener\">");
+    s.push_str(extra);
+    s.push('>');
     s
 }
 

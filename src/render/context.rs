@@ -24,7 +24,7 @@ pub struct SiteContext<'a> {
 }
 
 /// `page`: what every page says about itself (for the head).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct PageContext {
     pub kind: &'static str,
     pub title: String,
@@ -34,7 +34,7 @@ pub struct PageContext {
 }
 
 /// An author, wherever one appears.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Hash, Serialize)]
 pub struct AuthorContext {
     pub id: String,
     pub name: String,
@@ -46,7 +46,7 @@ pub struct AuthorContext {
 }
 
 /// A tag, wherever one appears.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Hash, Serialize)]
 pub struct TagContext {
     pub name: String,
     pub slug: String,
@@ -55,7 +55,7 @@ pub struct TagContext {
 }
 
 /// An article in a list (index, author and tag pages).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Hash, Serialize)]
 pub struct ArticleSummary {
     pub title: String,
     pub slug: String,
@@ -95,7 +95,7 @@ pub struct MoreEntry {
 }
 
 /// `paginator` on index and tag pages.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct Paginator {
     pub current: usize,
     pub total: usize,
@@ -104,7 +104,7 @@ pub struct Paginator {
     pub pages: Vec<PageLink>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct PageLink {
     pub number: usize,
     pub url: String,

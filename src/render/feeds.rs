@@ -8,13 +8,14 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use serde::Serialize;
 
-use super::Model;
 use super::context::ArticleSummary;
+use super::{Model, PageData};
+use crate::config::Config;
 
 /// Atom (RFC 4287) feed of the newest `feed.limit` articles.
 pub fn atom(model: &Model) -> io::Result<Vec<u8>> {
     let site = model.site;
-    let c = &site.config;
+    let c = &model.globals.config;
     let limit = c.feed.limit;
     let entries: Vec<usize> = (0..site.articles.len()).take(limit).collect();
     // The feed changes when its newest entry does; never the clock, so builds are repeatable.
@@ -65,8 +66,8 @@ pub fn atom(model: &Model) -> io::Result<Vec<u8>> {
 }
 
 fn entry(w: &mut Writer<Vec<u8>>, model: &Model, i: usize) -> io::Result<()> {
-    let s = model.summary(i);
-    let full = model.site.config.feed.full_content;
+    let s = &model.cards[i].summary;
+    let full = model.globals.config.feed.full_content;
     // Relative links in the body (images, `#anchors`) resolve against the article's own URL.
     w.create_element("entry")
         .with_attribute(("xml:base", s.permalink.as_str()))
@@ -100,7 +101,7 @@ fn entry(w: &mut Writer<Vec<u8>>, model: &Model, i: usize) -> io::Result<()> {
             if full {
                 w.create_element("content")
                     .with_attribute(("type", "html"))
-                    .write_text_content(BytesText::new(&xml_chars(&model.bodies[i].html)))?;
+                    .write_text_content(BytesText::new(&xml_chars(model.bodies[i].html())))?;
             }
             Ok(())
         })?;
@@ -135,30 +136,29 @@ fn last_change(model: &Model, i: usize) -> String {
 
 /// `sitemap.xml`: every page with the date it last changed.
 pub fn sitemap(model: &Model) -> io::Result<Vec<u8>> {
-    let base = &model.site.config.base_url;
+    let base = &model.globals.config.base_url;
     // A list page changes when any article it lists does.
-    let latest = |articles: &mut dyn Iterator<Item = usize>| {
-        articles.map(|i| day_of_last_change(model, i)).max()
-    };
-    let newest = latest(&mut (0..model.site.articles.len()));
-    let mut urls: Vec<(String, Option<String>)> = Vec::new();
-    for job in model.jobs() {
-        let path = model.output_path(&job);
-        if path == "404.html" {
+    let newest = model.cards.iter().map(|c| last_day(&c.summary)).max();
+    let mut urls: Vec<(String, Option<&str>)> = Vec::new();
+    for page in model.pages() {
+        if page.path == "404.html" {
             continue;
         }
-        let loc = format!("{base}{}", path.trim_end_matches("index.html"));
-        let lastmod = match job {
-            super::PageJob::Article(i) => Some(day_of_last_change(model, i)),
-            super::PageJob::Author(ref id) => latest(
-                &mut (0..model.site.articles.len())
-                    .filter(|&i| model.site.articles[i].author.as_str() == id),
-            ),
-            super::PageJob::Tag(ref slug, _) => match model.site.tags.get(slug.as_str()) {
-                Some(tag) => latest(&mut tag.articles.iter().copied()),
+        let loc = format!("{base}{}", page.path.trim_end_matches("index.html"));
+        let lastmod = match &page.data {
+            PageData::Article { card, .. } => Some(last_day(&card.summary)),
+            PageData::Author { articles, .. } => {
+                articles.iter().map(|c| last_day(&c.summary)).max()
+            }
+            PageData::Tag { tag, .. } => match model.site.tags.get(tag.slug.as_str()) {
+                Some(tag) => tag
+                    .articles
+                    .iter()
+                    .map(|&i| last_day(&model.cards[i].summary))
+                    .max(),
                 None => None,
             },
-            _ => newest.clone(),
+            _ => newest,
         };
         urls.push((loc, lastmod));
     }
@@ -183,16 +183,16 @@ pub fn sitemap(model: &Model) -> io::Result<Vec<u8>> {
     Ok(out)
 }
 
-fn day_of_last_change(model: &Model, i: usize) -> String {
-    let fm = &model.site.articles[i].source.front_matter;
-    fm.updated.unwrap_or(fm.date).iso_day()
+/// The day an article last changed: `updated`, else `date` (`YYYY-MM-DD`).
+fn last_day(s: &ArticleSummary) -> &str {
+    s.updated.as_deref().unwrap_or(&s.date)
 }
 
 /// `robots.txt`: everything may be crawled; the sitemap is announced.
 pub fn robots(model: &Model) -> Vec<u8> {
     format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
-        model.site.config.base_url
+        model.globals.config.base_url
     )
     .into_bytes()
 }
@@ -208,9 +208,11 @@ struct SearchEntry<'a> {
 
 /// `search.json`: what the search box filters, one entry per article.
 pub fn search_index(model: &Model) -> serde_json::Result<Vec<u8>> {
-    let entries: Vec<SearchEntry> = (0..model.site.articles.len())
-        .map(|i| {
-            let s = model.summary(i);
+    let entries: Vec<SearchEntry> = model
+        .cards
+        .iter()
+        .map(|card| {
+            let s = &card.summary;
             SearchEntry {
                 title: &s.title,
                 url: &s.url,
@@ -226,8 +228,7 @@ pub fn search_index(model: &Model) -> serde_json::Result<Vec<u8>> {
 }
 
 /// JSON-LD `BlogPosting` for an article page, safe to put inside a `<script>` element.
-pub fn json_ld(model: &Model, s: &ArticleSummary) -> String {
-    let c = &model.site.config;
+pub fn json_ld(c: &Config, s: &ArticleSummary) -> String {
     let value = serde_json::json!({
         "@context": "https://schema.org",
         "@type": "BlogPosting",

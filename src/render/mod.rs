@@ -1,367 +1,379 @@
-//! Model → pages: builds the template contexts (see `context`) and renders every page of
-//! the site through the theme, in parallel. Pure: pages are handed to a sink, never written.
+//! Model → pages. `Model::pages` says what every page of the site shows, as a `Page` made of
+//! already-keyed parts (cards, bodies, the shared globals); `render_page` turns one `Page`
+//! into HTML through the theme, reading nothing but that `Page`. So a page's key, the hash
+//! of its `Page`, covers everything the page is made from. Pure: no disk access.
 
 pub mod context;
-mod diff;
 pub mod feeds;
 mod template_errors;
 pub mod theme;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use rayon::prelude::*;
 use tera::Context;
 
-use crate::diagnostics::{self, Diagnostic};
-use crate::markdown::Rendered;
-use crate::related::Pick;
-use crate::site::{Article, RelatedRef, Site};
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::engine::model::{RelatedRef, Site, Tag};
+use crate::engine::rank::Pick;
+use crate::key::{Key, Keyed};
+use crate::markdown::Body;
 use context::*;
 pub use theme::Theme;
 
-/// Where rendered pages go: output path and bytes (the staging folder, or nowhere for `check`).
-pub type PageSink<'a> = dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync + 'a;
-
-/// One page to render, and where it goes in the output.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PageJob {
-    Index(usize),
-    Article(usize),
-    Author(String),
-    Tags,
-    Tag(String, usize),
-    NotFound,
+/// What every page shares: the config and the `site` and `assets` variables, serialized once.
+pub struct Globals {
+    pub config: Arc<Config>,
+    /// The path part of `base_url`: `/` or e.g. `/blog/`.
+    pub base_path: String,
+    /// Every author, by id.
+    pub authors: BTreeMap<String, AuthorContext>,
+    site_value: tera::Value,
+    assets_value: tera::Value,
 }
 
-/// Everything the templates draw from, computed once per build.
-pub struct Model<'a> {
-    pub site: &'a Site,
-    pub bodies: &'a [Arc<Rendered>],
-    pub picks: &'a [Vec<Pick>],
-    summaries: Vec<ArticleSummary>,
-    authors: BTreeMap<String, AuthorContext>,
-    base_path: String,
-    /// `site` and `assets`, serialized once; every page's context shares them.
-    globals: [tera::Value; 2],
-}
-
-impl<'a> Model<'a> {
-    /// `assets` maps static files to their URLs (see `docs/themes.md`).
+impl Globals {
+    /// The globals, keyed by what they are made from: the config (by `config_key`), the
+    /// authors and the static files' URLs.
     pub fn new(
-        site: &'a Site,
-        bodies: &'a [Arc<Rendered>],
-        picks: &'a [Vec<Pick>],
+        config: Arc<Config>,
+        config_key: Key,
+        authors: BTreeMap<String, AuthorContext>,
         assets: &BTreeMap<String, String>,
-    ) -> Model<'a> {
-        let base_path = site.config.base_path();
-        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-        for a in &site.articles {
-            *counts.entry(a.author.as_str()).or_default() += 1;
-        }
-        let authors: BTreeMap<String, AuthorContext> = site
-            .authors
-            .values()
-            .map(|a| {
-                let path = format!("authors/{}/", a.id);
-                let ctx = AuthorContext {
-                    id: a.id.to_string(),
-                    name: a.name.clone(),
-                    role: a.role.clone(),
-                    bio: a.bio.clone(),
-                    url: format!("{base_path}{path}"),
-                    permalink: format!("{}{path}", site.config.base_url),
-                    article_count: counts.get(a.id.as_str()).copied().unwrap_or(0),
-                };
-                (a.id.to_string(), ctx)
-            })
-            .collect();
-        let summaries = site
-            .articles
-            .iter()
-            .zip(bodies)
-            .map(|(a, body)| summary_of(site, a, body, &authors, &base_path))
-            .collect();
-        let mut model = Model {
-            site,
-            bodies,
-            picks,
-            summaries,
-            authors,
-            base_path,
-            globals: [tera::Value::none(), tera::Value::from_serializable(assets)],
-        };
-        model.globals[0] = tera::Value::from_serializable(&model.site_context());
-        model
-    }
-
-    /// The `site` variable.
-    pub fn site_context(&self) -> SiteContext<'_> {
-        let c = &self.site.config;
-        SiteContext {
+    ) -> Keyed<Globals> {
+        let key = Key::of("globals", &(config_key, &authors, assets));
+        let base_path = config.base_path();
+        let c = &config;
+        let site = SiteContext {
             title: &c.title,
             description: &c.description,
             language: &c.language,
             base_url: &c.base_url,
-            base_path: &self.base_path,
-            authors: self.authors.values().cloned().collect(),
+            base_path: &base_path,
+            authors: authors.values().cloned().collect(),
             services: &c.services,
             offices: &c.offices,
             cta: c.cta.as_ref(),
             extra: &c.extra,
-        }
+        };
+        let site_value = tera::Value::from_serializable(&site);
+        let assets_value = tera::Value::from_serializable(assets);
+        Keyed::new(
+            key,
+            Globals {
+                base_path,
+                authors,
+                site_value,
+                assets_value,
+                config,
+            },
+        )
     }
 
+    /// `site` path → its public URL under `base_url`.
+    fn urls(&self, path: &str) -> (String, String) {
+        (
+            format!("{}{path}", self.base_path),
+            format!("{}{path}", self.config.base_url),
+        )
+    }
+}
+
+/// An article as lists and its own page's head show it: its summary card, its JSON-LD and
+/// the front matter's `extra`. Keyed by its contents, so a body edit that leaves the card
+/// as it was re-renders no list page.
+#[derive(Debug)]
+pub struct Card {
+    pub summary: ArticleSummary,
+    pub json_ld: String,
+    pub extra: Option<serde_json::Value>,
+}
+
+impl Card {
+    pub fn new(
+        summary: ArticleSummary,
+        json_ld: String,
+        extra: Option<serde_json::Value>,
+    ) -> Keyed<Card> {
+        let extra_text = extra.as_ref().map(|e| e.to_string());
+        let key = Key::of("card", &(&summary, &json_ld, extra_text));
+        Keyed::new(
+            key,
+            Card {
+                summary,
+                json_ld,
+                extra,
+            },
+        )
+    }
+}
+
+/// An entry of an article's More articles, by reference.
+#[derive(Hash)]
+pub enum MoreRef<'a> {
+    Article(&'a Keyed<Card>),
+    External {
+        title: &'a str,
+        url: &'a str,
+        summary: &'a str,
+    },
+}
+
+/// What one page shows, beyond the globals.
+#[derive(Hash)]
+pub enum PageData<'a> {
+    Index {
+        articles: Vec<&'a Keyed<Card>>,
+        paginator: Paginator,
+    },
+    Article {
+        card: &'a Keyed<Card>,
+        body: &'a Keyed<Body>,
+        more: Vec<MoreRef<'a>>,
+    },
+    Author {
+        author: &'a AuthorContext,
+        articles: Vec<&'a Keyed<Card>>,
+    },
+    Tags {
+        tags: Vec<TagContext>,
+    },
+    Tag {
+        tag: TagContext,
+        articles: Vec<&'a Keyed<Card>>,
+        paginator: Paginator,
+    },
+    NotFound,
+}
+
+/// One page of the site: where it goes, its template, and everything it shows.
+#[derive(Hash)]
+pub struct Page<'a> {
+    /// Output path, e.g. `articles/x/index.html`.
+    pub path: String,
+    pub template: &'static str,
+    pub meta: PageContext,
+    pub data: PageData<'a>,
+}
+
+impl Page<'_> {
+    /// The page's key: its template set, the globals, and what it shows.
+    pub fn key(&self, theme: Key, globals: &Keyed<Globals>) -> Key {
+        Key::of("page", &(theme, globals, self))
+    }
+}
+
+/// Everything the pages are made from, for one build.
+pub struct Model<'a> {
+    pub site: &'a Site,
+    pub globals: &'a Keyed<Globals>,
+    /// By article index.
+    pub cards: &'a [Arc<Keyed<Card>>],
+    /// By article index.
+    pub bodies: &'a [Arc<Keyed<Body>>],
+    /// By article index.
+    pub picks: &'a [Vec<Pick>],
+}
+
+impl<'a> Model<'a> {
     /// Every page of the site, in a fixed order.
-    pub fn jobs(&self) -> Vec<PageJob> {
-        let per_page = self.site.config.paginate;
-        let mut jobs: Vec<PageJob> = (1..=pages(self.site.articles.len(), per_page))
-            .map(PageJob::Index)
-            .collect();
-        jobs.extend((0..self.site.articles.len()).map(PageJob::Article));
-        jobs.extend(self.authors.keys().cloned().map(PageJob::Author));
-        jobs.push(PageJob::Tags);
-        for (slug, tag) in &self.site.tags {
-            jobs.extend(
-                (1..=pages(tag.articles.len(), per_page))
-                    .map(|n| PageJob::Tag(slug.to_string(), n)),
-            );
+    pub fn pages(&self) -> Vec<Page<'a>> {
+        let c = &self.globals.config;
+        let per_page = c.paginate.max(1);
+        let all: Vec<&'a Keyed<Card>> = self.cards.iter().map(|c| &**c).collect();
+        let mut pages = Vec::new();
+        let total = page_count(all.len(), per_page);
+        for n in 1..=total {
+            let path = page_url("", n);
+            pages.push(Page {
+                path: paged_file("", n),
+                template: "index.html",
+                meta: self.meta("index", &c.title, &c.description, &path),
+                data: PageData::Index {
+                    articles: page_slice(&all, n, per_page).to_vec(),
+                    paginator: Paginator::new(&self.globals.base_path, n, total),
+                },
+            });
         }
-        jobs.push(PageJob::NotFound);
-        jobs
+        for (i, card) in all.iter().enumerate() {
+            let s = &card.summary;
+            let path = format!("articles/{}/", s.slug);
+            pages.push(Page {
+                path: format!("{path}index.html"),
+                template: "article.html",
+                meta: self.meta("article", &s.title, &s.summary, &path),
+                data: PageData::Article {
+                    card,
+                    body: &self.bodies[i],
+                    more: self.more(i),
+                },
+            });
+        }
+        for (id, author) in &self.globals.authors {
+            let path = format!("authors/{id}/");
+            let description = format!("Articles by {}, {}", author.name, author.role);
+            pages.push(Page {
+                path: format!("{path}index.html"),
+                template: "author.html",
+                meta: self.meta("author", &author.name, &description, &path),
+                data: PageData::Author {
+                    author,
+                    articles: all
+                        .iter()
+                        .filter(|c| c.summary.author.id == *id)
+                        .copied()
+                        .collect(),
+                },
+            });
+        }
+        let tags: Vec<TagContext> = self.site.tags.values().map(|t| self.tag(t)).collect();
+        let description = format!("Every topic on {}", c.title);
+        pages.push(Page {
+            path: "tags/index.html".into(),
+            template: "tags.html",
+            meta: self.meta("tags", "Tags", &description, "tags/"),
+            data: PageData::Tags { tags },
+        });
+        for tag in self.site.tags.values() {
+            let list: Vec<&'a Keyed<Card>> = tag.articles.iter().map(|&i| all[i]).collect();
+            let first = format!("tags/{}/", tag.slug);
+            let total = page_count(list.len(), per_page);
+            let ctx = self.tag(tag);
+            let description = format!("Articles tagged “{}” on {}", tag.name, c.title);
+            for n in 1..=total {
+                pages.push(Page {
+                    path: paged_file(&first, n),
+                    template: "tag.html",
+                    meta: self.meta("tag", &tag.name, &description, &page_url(&first, n)),
+                    data: PageData::Tag {
+                        tag: ctx.clone(),
+                        articles: page_slice(&list, n, per_page).to_vec(),
+                        paginator: Paginator::new(&ctx.url, n, total),
+                    },
+                });
+            }
+        }
+        pages.push(Page {
+            path: "404.html".into(),
+            template: "404.html",
+            meta: self.meta("404", "Page not found", &c.description, "404.html"),
+            data: PageData::NotFound,
+        });
+        pages
     }
 
-    /// Output path of a page, relative to the output folder.
-    pub fn output_path(&self, job: &PageJob) -> String {
-        let paged = |prefix: String, n: usize| match n {
-            1 => format!("{prefix}index.html"),
-            n => format!("{prefix}page/{n}/index.html"),
-        };
-        match job {
-            PageJob::Index(n) => paged(String::new(), *n),
-            PageJob::Article(i) => format!("articles/{}/index.html", self.site.articles[*i].slug),
-            PageJob::Author(id) => format!("authors/{id}/index.html"),
-            PageJob::Tags => "tags/index.html".into(),
-            PageJob::Tag(slug, n) => paged(format!("tags/{slug}/"), *n),
-            PageJob::NotFound => "404.html".into(),
+    fn meta(&self, kind: &'static str, title: &str, description: &str, path: &str) -> PageContext {
+        let (url, permalink) = self.globals.urls(path);
+        PageContext {
+            kind,
+            title: title.into(),
+            description: description.into(),
+            url,
+            permalink,
         }
     }
 
-    /// Render one page: its template and its context.
-    pub fn render(&self, theme: &Theme, job: &PageJob) -> Result<String, Diagnostic> {
-        let c = &self.site.config;
-        let mut ctx = Context::new();
-        ctx.insert_value("site", self.globals[0].clone());
-        ctx.insert_value("assets", self.globals[1].clone());
-        let url_of = |path: &str| {
-            (
-                format!("{}{path}", self.base_path),
-                format!("{}{path}", c.base_url),
-            )
-        };
-        let page = |kind, title: &str, description: &str, path: &str| {
-            let (url, permalink) = url_of(path);
-            PageContext {
-                kind,
-                title: title.into(),
-                description: description.into(),
-                url,
-                permalink,
-            }
-        };
-        let per_page = c.paginate;
-        let template = match job {
-            PageJob::Index(n) => {
-                let total = pages(self.summaries.len(), per_page);
-                let path = context::page_url("", *n);
-                ctx.insert("page", &page("index", &c.title, &c.description, &path));
-                ctx.insert("articles", page_slice(&self.summaries, *n, per_page));
-                ctx.insert("paginator", &Paginator::new(&self.base_path, *n, total));
-                "index.html"
-            }
-            PageJob::Article(i) => {
-                let summary = &self.summaries[*i];
-                let body = &self.bodies[*i];
-                let article = ArticleContext {
-                    summary,
-                    content: &body.html,
-                    toc: &body.toc,
-                    word_count: body.word_count,
-                    more: self.more_entries(*i),
-                    extra: self.site.articles[*i].source.front_matter.extra.as_ref(),
-                    json_ld: feeds::json_ld(self, summary),
-                };
-                let path = format!("articles/{}/", summary.slug);
-                ctx.insert(
-                    "page",
-                    &page("article", &summary.title, &summary.summary, &path),
-                );
-                ctx.insert("article", &article);
-                "article.html"
-            }
-            PageJob::Author(id) => {
-                let author = &self.authors[id];
-                let list = self.author_list(id);
-                let description = format!("Articles by {}, {}", author.name, author.role);
-                ctx.insert(
-                    "page",
-                    &page(
-                        "author",
-                        &author.name,
-                        &description,
-                        &format!("authors/{id}/"),
-                    ),
-                );
-                ctx.insert("author", author);
-                ctx.insert("articles", &list);
-                "author.html"
-            }
-            PageJob::Tags => {
-                let tags = self.tag_contexts();
-                ctx.insert(
-                    "page",
-                    &page(
-                        "tags",
-                        "Tags",
-                        &format!("Every topic on {}", c.title),
-                        "tags/",
-                    ),
-                );
-                ctx.insert("tags", &tags);
-                "tags.html"
-            }
-            PageJob::Tag(slug, n) => {
-                let tag = &self.site.tags[slug.as_str()];
-                let tag_ctx = self.tag_context(tag);
-                let list = self.tag_list(tag);
-                let first = format!("tags/{slug}/");
-                let description = format!("Articles tagged “{}” on {}", tag.name, c.title);
-                ctx.insert(
-                    "page",
-                    &page(
-                        "tag",
-                        &tag.name,
-                        &description,
-                        &context::page_url(&first, *n),
-                    ),
-                );
-                ctx.insert("articles", page_slice(&list, *n, per_page));
-                ctx.insert(
-                    "paginator",
-                    &Paginator::new(&tag_ctx.url, *n, pages(list.len(), per_page)),
-                );
-                ctx.insert("tag", &tag_ctx);
-                "tag.html"
-            }
-            PageJob::NotFound => {
-                ctx.insert(
-                    "page",
-                    &page("404", "Page not found", &c.description, "404.html"),
-                );
-                "404.html"
-            }
-        };
-        theme.render(template, &ctx)
+    fn tag(&self, tag: &Tag) -> TagContext {
+        tag_context(tag, &self.globals.base_path)
     }
 
-    fn author_list(&self, id: &str) -> Vec<&ArticleSummary> {
-        self.summaries
-            .iter()
-            .filter(|s| s.author.id == id)
-            .collect()
-    }
-
-    fn tag_list(&self, tag: &crate::site::Tag) -> Vec<&ArticleSummary> {
-        tag.articles.iter().map(|&i| &self.summaries[i]).collect()
-    }
-
-    fn tag_contexts(&self) -> Vec<TagContext> {
-        self.site
-            .tags
-            .values()
-            .map(|t| self.tag_context(t))
-            .collect()
-    }
-
-    /// The list entry of article `i`.
-    pub fn summary(&self, i: usize) -> &ArticleSummary {
-        &self.summaries[i]
-    }
-
-    /// The files besides pages: feed, sitemap, robots.txt and the search index.
-    pub fn extra_files(&self) -> Result<Vec<(&'static str, Vec<u8>)>, Diagnostic> {
-        let xml_err = |e: std::io::Error| Diagnostic::error(format!("cannot write XML: {e}"));
-        Ok(vec![
-            ("atom.xml", feeds::atom(self).map_err(xml_err)?),
-            ("sitemap.xml", feeds::sitemap(self).map_err(xml_err)?),
-            ("robots.txt", feeds::robots(self)),
-            (
-                "search.json",
-                feeds::search_index(self)
-                    .map_err(|e| Diagnostic::error(format!("cannot write search.json: {e}")))?,
-            ),
-        ])
-    }
-
-    fn tag_context(&self, tag: &crate::site::Tag) -> TagContext {
-        tag_context_of(tag, &self.base_path)
-    }
-
-    fn more_entries(&self, i: usize) -> Vec<MoreEntry> {
+    fn more(&self, i: usize) -> Vec<MoreRef<'a>> {
         self.picks
             .get(i)
             .into_iter()
             .flatten()
             .map(|p| match &p.target {
-                RelatedRef::Article(j) => {
-                    let s = &self.summaries[*j];
-                    MoreEntry {
-                        title: s.title.clone(),
-                        url: s.url.clone(),
-                        summary: s.summary.clone(),
-                        external: false,
-                    }
-                }
+                RelatedRef::Article(j) => MoreRef::Article(&self.cards[*j]),
                 RelatedRef::External {
                     title,
                     url,
                     summary,
-                } => MoreEntry {
-                    title: title.clone(),
-                    url: url.clone(),
-                    summary: summary.clone(),
-                    external: true,
+                } => MoreRef::External {
+                    title,
+                    url,
+                    summary,
                 },
             })
             .collect()
     }
+}
 
-    /// Render every job in parallel, handing each page to `sink`. Returns the number of
-    /// pages, or every distinct error (a broken template fails every page the same way).
-    pub fn render_all(&self, theme: &Theme, sink: &PageSink) -> Result<usize, Vec<Diagnostic>> {
-        let jobs = self.jobs();
-        let errors: Vec<Diagnostic> = jobs
-            .par_iter()
-            .filter_map(|job| {
-                self.render(theme, job)
-                    .and_then(|html| sink(&self.output_path(job), html.as_bytes()))
-                    .err()
-            })
-            .collect();
-        if errors.is_empty() {
-            return Ok(jobs.len());
+/// Render `page` through `theme`: its context is made from `globals` and `page` alone.
+pub fn render_page(theme: &Theme, globals: &Globals, page: &Page) -> Result<String, Diagnostic> {
+    let mut ctx = Context::new();
+    ctx.insert_value("site", globals.site_value.clone());
+    ctx.insert_value("assets", globals.assets_value.clone());
+    ctx.insert("page", &page.meta);
+    fn summaries<'c>(cards: &[&'c Keyed<Card>]) -> Vec<&'c ArticleSummary> {
+        cards.iter().map(|c| &c.summary).collect()
+    }
+    match &page.data {
+        PageData::Index {
+            articles,
+            paginator,
+        } => {
+            ctx.insert("articles", &summaries(articles));
+            ctx.insert("paginator", paginator);
         }
-        let mut seen = HashSet::new();
-        let mut unique: Vec<Diagnostic> = errors
-            .into_iter()
-            .filter(|d| seen.insert(d.render_plain()))
-            .collect();
-        diagnostics::sort(&mut unique);
-        Err(unique)
+        PageData::Article { card, body, more } => {
+            let rendered = &body.rendered;
+            let article = ArticleContext {
+                summary: &card.summary,
+                content: body.html(),
+                toc: &rendered.toc,
+                word_count: rendered.word_count,
+                more: more.iter().map(more_entry).collect(),
+                extra: card.extra.as_ref(),
+                json_ld: card.json_ld.clone(),
+            };
+            ctx.insert("article", &article);
+        }
+        PageData::Author { author, articles } => {
+            ctx.insert("author", author);
+            ctx.insert("articles", &summaries(articles));
+        }
+        PageData::Tags { tags } => ctx.insert("tags", tags),
+        PageData::Tag {
+            tag,
+            articles,
+            paginator,
+        } => {
+            ctx.insert("articles", &summaries(articles));
+            ctx.insert("paginator", paginator);
+            ctx.insert("tag", tag);
+        }
+        PageData::NotFound => {}
+    }
+    theme.render(page.template, &ctx)
+}
+
+fn more_entry(more: &MoreRef) -> MoreEntry {
+    match more {
+        MoreRef::Article(card) => {
+            let s = &card.summary;
+            MoreEntry {
+                title: s.title.clone(),
+                url: s.url.clone(),
+                summary: s.summary.clone(),
+                external: false,
+            }
+        }
+        MoreRef::External {
+            title,
+            url,
+            summary,
+        } => MoreEntry {
+            title: title.to_string(),
+            url: url.to_string(),
+            summary: summary.to_string(),
+            external: true,
+        },
     }
 }
 
-fn tag_context_of(tag: &crate::site::Tag, base_path: &str) -> TagContext {
+/// A tag as templates see it.
+pub fn tag_context(tag: &Tag, base_path: &str) -> TagContext {
     TagContext {
         name: tag.name.clone(),
         slug: tag.slug.to_string(),
@@ -370,38 +382,14 @@ fn tag_context_of(tag: &crate::site::Tag, base_path: &str) -> TagContext {
     }
 }
 
-fn summary_of(
-    site: &Site,
-    a: &Article,
-    body: &Rendered,
-    authors: &BTreeMap<String, AuthorContext>,
-    base_path: &str,
-) -> ArticleSummary {
-    let fm = &a.source.front_matter;
-    let path = format!("articles/{}/", a.slug);
-    ArticleSummary {
-        title: fm.title.clone(),
-        slug: a.slug.to_string(),
-        url: format!("{base_path}{path}"),
-        permalink: format!("{}{path}", site.config.base_url),
-        date: fm.date.iso_day(),
-        date_display: fm.date.display(),
-        updated: fm.updated.map(|u| u.iso_day()),
-        updated_display: fm.updated.map(|u| u.display()),
-        author: authors[a.author.as_str()].clone(),
-        summary: fm.summary.clone(),
-        tags: a
-            .tags
-            .iter()
-            .map(|t| tag_context_of(&site.tags[t], base_path))
-            .collect(),
-        reading_time: body.reading_time,
-    }
+/// Number of pages for `items` at `per_page` (at least one, so an empty site has a home).
+fn page_count(items: usize, per_page: usize) -> usize {
+    items.div_ceil(per_page.max(1)).max(1)
 }
 
-/// Number of pages for `items` at `per_page` (at least one, so an empty site has a home).
-fn pages(items: usize, per_page: usize) -> usize {
-    items.div_ceil(per_page.max(1)).max(1)
+/// Output file of page `n` of a list whose first page is at `first` (`tags/x/`).
+fn paged_file(first: &str, n: usize) -> String {
+    format!("{}index.html", page_url(first, n))
 }
 
 fn page_slice<T>(items: &[T], n: usize, per_page: usize) -> &[T] {

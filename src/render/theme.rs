@@ -8,9 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tera::{Context, ErrorKind, Tera};
-use walkdir::WalkDir;
 
-use crate::content::{is_ignored_name, relative};
 use crate::diagnostics::Diagnostic;
 
 /// How long one page may take to render before it is taken for an endless loop.
@@ -61,38 +59,22 @@ pub struct Theme {
     pub tera: Tera,
     /// Template name → (file relative to the site root, its text).
     files: BTreeMap<String, (PathBuf, Arc<str>)>,
-    /// `themes/<name>/static`, when it exists.
-    pub static_dir: Option<PathBuf>,
 }
 
 impl Theme {
-    /// Load `themes/<name>/templates/` and the site's own `templates/` on top.
-    pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostic> {
-        let theme_dir = root.join("themes").join(name);
-        if !theme_dir.is_dir() {
-            let available = list_dirs(&root.join("themes"));
-            return Err(
-                Diagnostic::error(format!("theme `{name}` not found in `themes/`"))
-                    .in_file("config.toml")
-                    .help(match available.is_empty() {
-                        true => {
-                            "create `themes/<name>/templates/` or set `theme` to an existing one"
-                                .to_string()
-                        }
-                        false => format!("themes available: {}", available.join(", ")),
-                    }),
-            );
-        }
-        let mut files = BTreeMap::new();
-        for dir in [theme_dir.join("templates"), root.join("templates")] {
-            read_templates(root, &dir, &mut files)?;
-        }
+    /// Compile the templates `files` (name → file relative to the site root, and text) of
+    /// the theme `name`; `dir` is the theme's template folder, for messages.
+    pub fn from_sources(
+        name: &str,
+        files: BTreeMap<String, (PathBuf, Arc<str>)>,
+        dir: &Path,
+    ) -> Result<Theme, Diagnostic> {
         for required in REQUIRED {
             if !files.contains_key(*required) {
                 return Err(Diagnostic::error(format!(
                     "theme `{name}` has no template `{required}`"
                 ))
-                .in_file(relative(root, &theme_dir.join("templates")))
+                .in_file(dir)
                 .help(format!(
                     "add `templates/{required}` to the theme or to the site"
                 )));
@@ -105,12 +87,7 @@ impl Theme {
                 .iter()
                 .map(|(n, (_, text))| (n.as_str(), text.as_ref())),
         );
-        let static_dir = Some(theme_dir.join("static")).filter(|d| d.is_dir());
-        let theme = Theme {
-            tera,
-            files,
-            static_dir,
-        };
+        let theme = Theme { tera, files };
         match result {
             Ok(()) => Ok(theme),
             Err(e) => Err(theme.diagnostic(&e)),
@@ -160,46 +137,4 @@ impl Theme {
     fn diagnostic(&self, err: &tera::Error) -> Diagnostic {
         super::template_errors::diagnostic(&self.files, err)
     }
-}
-
-fn read_templates(
-    root: &Path,
-    dir: &Path,
-    files: &mut BTreeMap<String, (PathBuf, Arc<str>)>,
-) -> Result<(), Diagnostic> {
-    if !dir.is_dir() {
-        return Ok(());
-    }
-    let walker = WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-    for entry in walker {
-        let entry = entry.map_err(|e| {
-            Diagnostic::error(format!("cannot read templates: {e}"))
-                .in_file(relative(root, e.path().unwrap_or(dir)))
-        })?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = relative(root, entry.path());
-        let text = std::fs::read_to_string(entry.path())
-            .map_err(|e| Diagnostic::io(&rel, "read template", &e))?;
-        let name = crate::diagnostics::display_path(&relative(dir, entry.path()));
-        files.insert(name, (rel, Arc::from(text)));
-    }
-    Ok(())
-}
-
-fn list_dirs(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter(|e| e.path().is_dir())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }

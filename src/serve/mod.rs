@@ -8,12 +8,12 @@
 pub mod events;
 pub mod http;
 pub mod livereload;
+mod rebuild;
 mod request_path;
 pub mod run;
-pub mod snapshot;
 mod sse;
 pub mod watch;
 
+pub use crate::output::memory::{self as snapshot, ServedFile, Snapshot};
 pub use events::{Events, Reload, Subscription};
 pub use http::{ServerHandle, Shared, start};
-pub use snapshot::{ServedFile, Snapshot};

@@ -1,5 +1,5 @@
 //! `folio serve`: build in memory, serve it, and with `--watch` rebuild what each save
-//! touches and tell the browser. Glue only: `Session` builds, `http` serves, `watch` watches.
+//! touches and tell the browser. Glue only: `rebuild` builds, `http` serves, `watch` watches.
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -7,10 +7,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use super::rebuild::{Outcome, Rebuilder, Rebuilt};
+use super::watch::SourceWatcher;
 use super::{Reload, Shared, Snapshot, start, watch};
 use crate::diagnostics::{Diagnostic, display_path};
-use crate::session::{Session, Update};
-use crate::site::BuildOptions;
+use crate::engine::Settings;
+use crate::engine::model::BuildOptions;
 
 /// Everything `folio serve` was asked for.
 pub struct ServeOptions {
@@ -35,6 +37,16 @@ pub fn run(
     stop: &AtomicBool,
     report: &dyn Reporter,
 ) -> Result<(), Vec<Diagnostic>> {
+    // Events carry absolute paths with links resolved: so must the root they are compared to.
+    let root = std::fs::canonicalize(&opts.root).map_err(|e| {
+        vec![
+            Diagnostic::error(format!(
+                "cannot open the site folder `{}`: {e}",
+                display_path(&opts.root)
+            ))
+            .help("run `folio serve` inside the site's folder, or pass it with --root"),
+        ]
+    })?;
     // Until the first build succeeds every request gets a page that waits for it (and shows
     // the build's error), so a browser that is already open never gets stuck on a bare 404.
     let shared = Arc::new(Shared::new(waiting_snapshot()));
@@ -62,93 +74,139 @@ pub fn run(
             opts.bind
         ));
     }
-    let build = BuildOptions {
-        cache_bust: false,
-        ..opts.build.clone()
+    // The watch starts before the first build, so a save made while it runs is not lost.
+    let watcher = match opts.watch {
+        true => Some(watch::watch(&root).map_err(|d| vec![d])?),
+        false => None,
     };
-    let mut session = Session::new(&opts.root, Some(url.clone()), build);
-    let first = session.build_all();
-    let built = first.is_ok();
+    let settings = Settings {
+        base_url: Some(url.clone()),
+        options: BuildOptions {
+            cache_bust: false,
+            ..opts.build.clone()
+        },
+    };
+    let mut live = Live {
+        rebuilder: Rebuilder::new(&root, settings),
+        root,
+        shared: &shared,
+        report,
+        failed: false,
+    };
+    let first = live.rebuilder.rebuild(&[], shared.current());
     match first {
-        Ok(update) => {
-            shared.swap(snapshot_of(&session));
-            shared.events.publish(Reload::Page);
-            report.diagnostics(&update.warnings);
-            report.line(&format!(
-                "Built {} articles, {} files in {} ms",
-                session.article_count(),
-                session.output().len(),
-                update.elapsed.as_millis()
-            ));
-        }
-        Err(diags) if opts.watch => publish_failure(&shared, &diags, report),
-        Err(diags) => {
+        Outcome::Failed(diags) if !opts.watch => {
             server.shutdown();
             return Err(diags);
         }
+        outcome => live.publish(outcome, &[]),
     }
     report.line(&format!("Serving {url} (Ctrl-C to stop)"));
     if opts.open {
         open_browser(&url, report);
     }
-    let result = if opts.watch {
-        watch_loop(&opts.root, &mut session, built, &shared, stop, report)
-    } else {
-        while !stop.load(Ordering::Relaxed) {
-            std::thread::sleep(Duration::from_millis(100));
+    let result = match watcher {
+        Some(watcher) => live.watch(watcher, stop),
+        None => {
+            while !stop.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            Ok(())
         }
-        Ok(())
     };
     server.shutdown();
     report.line("Stopped.");
     result
 }
 
-fn watch_loop(
-    root: &Path,
-    session: &mut Session,
-    mut built: bool,
-    shared: &Shared,
-    stop: &AtomicBool,
-    report: &dyn Reporter,
-) -> Result<(), Vec<Diagnostic>> {
-    let watcher = watch::watch(root).map_err(|d| vec![d])?;
-    report.line("Watching content/, templates/, themes/, static/ and config.toml for changes");
-    while !stop.load(Ordering::Relaxed) {
-        let Ok(mut paths) = watcher.changes.recv_timeout(Duration::from_millis(100)) else {
-            continue;
-        };
-        // Several batches may be waiting (a tool writing many files): take them in one go.
-        while let Ok(more) = watcher.changes.try_recv() {
-            paths.extend(more);
+/// The served site and how it is kept up to date.
+struct Live<'a> {
+    rebuilder: Rebuilder,
+    root: PathBuf,
+    shared: &'a Shared,
+    report: &'a dyn Reporter,
+    /// The last build failed (so the next good one says it is fixed).
+    failed: bool,
+}
+
+impl Live<'_> {
+    fn watch(
+        &mut self,
+        mut watcher: SourceWatcher,
+        stop: &AtomicBool,
+    ) -> Result<(), Vec<Diagnostic>> {
+        self.report
+            .line("Watching content/, templates/, themes/, static/ and config.toml for changes");
+        while !stop.load(Ordering::Relaxed) {
+            let Ok(mut paths) = watcher.changes.recv_timeout(Duration::from_millis(100)) else {
+                continue;
+            };
+            // Several batches may be waiting (a tool writing many files): take them in one go.
+            while let Ok(more) = watcher.changes.try_recv() {
+                paths.extend(more);
+            }
+            // A source folder made since the start: watch it, and read it whole.
+            paths.extend(watcher.watch_new_folders().map_err(|d| vec![d])?);
+            let outcome = self.rebuilder.rebuild(&paths, self.shared.current());
+            self.publish(outcome, &paths);
         }
-        match session.apply(&paths) {
-            Ok(update) if update.changed.is_empty() && update.removed.is_empty() => {
-                if shared.events.last_error().is_some() {
-                    shared.events.publish(Reload::Page);
+        Ok(())
+    }
+
+    /// Serve a good build and reload the browsers, or show a failed one's errors.
+    fn publish(&mut self, outcome: Outcome, paths: &[PathBuf]) {
+        match outcome {
+            Outcome::Unchanged => {}
+            Outcome::Built(rebuilt) => {
+                let first = self.shared.current().get("index.html").is_none();
+                let Rebuilt {
+                    snapshot,
+                    delta,
+                    articles,
+                    elapsed,
+                    warnings,
+                } = *rebuilt;
+                let files = snapshot.len();
+                self.shared.swap(snapshot);
+                self.report.diagnostics(&warnings);
+                if self.failed {
+                    self.failed = false;
+                    self.report.line("Fixed: the site builds again");
                 }
-            }
-            Ok(update) if !built => {
-                // The first good build after a failed start: replace the waiting page.
-                built = true;
-                shared.swap(snapshot_of(session));
-                shared.events.publish(Reload::Page);
-                report.line(&rebuild_line(root, &paths, &update));
-            }
-            Ok(update) => {
-                shared.swap(apply_update(&shared.current(), &update));
-                shared.events.publish(if update.css_only {
-                    Reload::Css
+                if first || paths.is_empty() {
+                    self.shared.events.publish(Reload::Page);
+                    self.report.line(&format!(
+                        "Built {articles} articles, {files} files in {} ms",
+                        elapsed.as_millis()
+                    ));
+                    return;
+                }
+                if delta.is_empty() {
+                    // Nothing served changed; a browser showing an error overlay still needs
+                    // to hear that the site builds.
+                    if self.shared.events.last_error().is_some() {
+                        self.shared.events.publish(Reload::Page);
+                    }
                 } else {
-                    Reload::Page
-                });
-                report.diagnostics(&update.warnings);
-                report.line(&rebuild_line(root, &paths, &update));
+                    self.shared.events.publish(match delta.css_only() {
+                        true => Reload::Css,
+                        false => Reload::Page,
+                    });
+                }
+                self.report.line(&rebuild_line(
+                    &self.root,
+                    paths,
+                    delta.changed.len(),
+                    delta.removed.len(),
+                    elapsed,
+                ));
             }
-            Err(diags) => publish_failure(shared, &diags, report),
+            Outcome::Failed(diags) => {
+                self.failed = true;
+                publish_failure(self.shared, &diags, self.report);
+            }
         }
     }
-    Ok(())
 }
 
 fn publish_failure(shared: &Shared, diags: &[Diagnostic], report: &dyn Reporter) {
@@ -174,7 +232,13 @@ fn waiting_snapshot() -> Snapshot {
 }
 
 /// One line per rebuild: what changed, how many files were written, how long it took.
-fn rebuild_line(root: &Path, paths: &[PathBuf], update: &Update) -> String {
+fn rebuild_line(
+    root: &Path,
+    paths: &[PathBuf],
+    changed: usize,
+    removed: usize,
+    elapsed: Duration,
+) -> String {
     let first = paths
         .first()
         .map(|p| display_path(p.strip_prefix(root).unwrap_or(p)))
@@ -184,35 +248,15 @@ fn rebuild_line(root: &Path, paths: &[PathBuf], update: &Update) -> String {
         n => format!("{first} and {} more", n - 1),
     };
     format!(
-        "Changed {what}: {} file{} written{} in {} ms",
-        update.changed.len(),
-        if update.changed.len() == 1 { "" } else { "s" },
-        if update.removed.is_empty() {
+        "Changed {what}: {changed} file{} written{} in {} ms",
+        if changed == 1 { "" } else { "s" },
+        if removed == 0 {
             String::new()
         } else {
-            format!(", {} removed", update.removed.len())
+            format!(", {removed} removed")
         },
-        update.elapsed.as_millis()
+        elapsed.as_millis()
     )
-}
-
-fn snapshot_of(session: &Session) -> Snapshot {
-    let mut snapshot = Snapshot::new();
-    for (path, bytes) in session.output() {
-        snapshot.insert(path, bytes.to_vec());
-    }
-    snapshot
-}
-
-fn apply_update(current: &Snapshot, update: &Update) -> Snapshot {
-    let mut next = current.clone();
-    for (path, bytes) in &update.changed {
-        next.insert(path, bytes.to_vec());
-    }
-    for path in &update.removed {
-        next.remove(path);
-    }
-    next
 }
 
 fn url_host(ip: IpAddr) -> String {

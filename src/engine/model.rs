@@ -1,15 +1,16 @@
 //! The model: `Site` with its config, authors, articles (newest first, slugs unique,
-//! references resolved) and tags. Plain data built from loaded content; no I/O.
+//! references resolved) and tags. Plain data built from parsed sources; no I/O.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use jiff::Timestamp;
 
 use crate::config::{AuthorConfig, Config};
+use crate::content::SourceFile;
 use crate::content::front_matter::Related;
 use crate::content::slug::Slug;
-use crate::content::{Content, SourceFile};
 use crate::diagnostics::{Diagnostic, nearest};
 
 /// What goes into the build besides the files.
@@ -50,7 +51,7 @@ pub struct Tag {
 }
 
 /// A resolved `related` entry.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub enum RelatedRef {
     Article(usize),
     External {
@@ -64,7 +65,10 @@ pub enum RelatedRef {
 #[derive(Debug, Clone)]
 pub struct Article {
     pub slug: Slug,
-    pub source: SourceFile,
+    pub source: Arc<SourceFile>,
+    /// Files beside a folder article's `index.md` (relative to the site root), copied next
+    /// to its page.
+    pub assets: Arc<[PathBuf]>,
     /// Key into `Site::authors`.
     pub author: Slug,
     /// Tag slugs, in the order written.
@@ -77,39 +81,65 @@ impl Article {
         &self.source.front_matter.title
     }
     pub fn body(&self) -> &str {
-        &self.source.text[self.source.body.clone()]
+        self.source.body()
     }
+}
+
+/// An article file left out of this build, and why (a link to it is no error).
+#[derive(Debug, Clone)]
+pub struct LeftOut {
+    pub slug: Slug,
+    /// E.g. "a draft (build with --drafts to include it)".
+    pub why: &'static str,
 }
 
 /// The whole site, ready to render.
 #[derive(Debug, Clone)]
 pub struct Site {
-    pub config: Config,
+    pub config: Arc<Config>,
     pub authors: BTreeMap<Slug, Author>,
     /// Newest first; ties broken by slug.
     pub articles: Vec<Article>,
     pub tags: BTreeMap<Slug, Tag>,
     pub by_slug: HashMap<Slug, usize>,
+    /// Article file → its index in `articles`.
+    pub by_path: HashMap<PathBuf, usize>,
+    /// Article files left out of this build (drafts, future articles).
+    pub left_out: HashMap<PathBuf, LeftOut>,
+}
+
+/// What the model is built from: the parsed config, every article file that parsed, the
+/// problems of those that did not, and the other files under `content/` (sorted).
+pub struct Sources<'a> {
+    pub config: Arc<Config>,
+    pub articles: Vec<Arc<SourceFile>>,
+    pub problems: Vec<Diagnostic>,
+    pub content_files: &'a [&'a Path],
 }
 
 /// Build the model, collecting every error rather than stopping at the first.
 pub fn build_site(
-    config: Config,
-    content: Content,
+    sources: Sources,
     opts: &BuildOptions,
 ) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let mut diags = content.diagnostics;
+    let Sources {
+        config,
+        articles: files,
+        problems: mut diags,
+        content_files,
+    } = sources;
     let authors = authors_from(&config, &mut diags);
-    let mut kept: Vec<(Slug, SourceFile)> = Vec::new();
+    let mut kept: Vec<(Slug, Arc<SourceFile>)> = Vec::new();
     let mut first_seen: HashMap<Slug, usize> = HashMap::new();
     let mut left_out: HashMap<String, &'static str> = HashMap::new();
+    let mut left_out_files: HashMap<PathBuf, LeftOut> = HashMap::new();
     // Files that failed to load are already reported; references to them are not errors too.
     for d in &diags {
         if let Some(slug) = d.file.as_deref().and_then(slug_of_path) {
             left_out.insert(slug, "");
         }
     }
-    for file in content.files {
+    for file in files {
         let slug = match article_slug(&file) {
             Ok(s) => s,
             Err(d) => {
@@ -122,18 +152,16 @@ pub fn build_site(
             continue;
         }
         let fm = &file.front_matter;
-        if fm.draft && !opts.drafts {
-            left_out.insert(
-                slug.to_string(),
-                "a draft (build with --drafts to include it)",
-            );
-            continue;
-        }
-        if fm.date.is_after(opts.now) && !opts.future {
-            left_out.insert(
-                slug.to_string(),
-                "dated in the future (build with --future to include it)",
-            );
+        let why = if fm.draft && !opts.drafts {
+            Some("a draft (build with --drafts to include it)")
+        } else if fm.date.is_after(opts.now) && !opts.future {
+            Some("dated in the future (build with --future to include it)")
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            left_out.insert(slug.to_string(), why);
+            left_out_files.insert(file.path.clone(), LeftOut { slug, why });
             continue;
         }
         first_seen.insert(slug.clone(), kept.len());
@@ -177,17 +205,24 @@ pub fn build_site(
                 article_tags.push(tag_slug);
             }
         }
+        let assets = assets_of(&file.path, content_files);
         articles.push(Article {
             slug,
             author,
             tags: article_tags,
             related,
+            assets,
             source: file,
         });
     }
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);
     }
+    let by_path = articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.source.path.clone(), i))
+        .collect();
     Ok((
         Site {
             config,
@@ -195,9 +230,25 @@ pub fn build_site(
             articles,
             tags,
             by_slug,
+            by_path,
+            left_out: left_out_files,
         },
         diags,
     ))
+}
+
+/// The files beside a folder article (`x/index.md`): everything else under `x/`.
+fn assets_of(article: &Path, content_files: &[&Path]) -> Arc<[PathBuf]> {
+    if article.file_name().is_none_or(|n| n != "index.md") {
+        return Arc::from([]);
+    }
+    let dir = article.parent().unwrap_or(Path::new(""));
+    let start = content_files.partition_point(|p| *p < dir);
+    content_files[start..]
+        .iter()
+        .take_while(|p| p.starts_with(dir))
+        .map(|p| p.to_path_buf())
+        .collect()
 }
 
 fn authors_from(config: &Config, diags: &mut Vec<Diagnostic>) -> BTreeMap<Slug, Author> {

@@ -10,49 +10,9 @@ use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
 use rayon::prelude::*;
 
-use crate::content::slug::Slug;
-use crate::diagnostics::{Diagnostic, nearest};
-use crate::site::{RelatedRef, Site};
-
-/// `folio related <slug>`: the article's picks, each with its score and why it was chosen.
-pub fn explain(site: &Site, slug: &str) -> Result<String, Diagnostic> {
-    use std::fmt::Write;
-    let Some(&index) = Slug::parse(slug).ok().and_then(|s| site.by_slug.get(&s)) else {
-        let mut d = Diagnostic::error(format!("no article with slug `{slug}`"));
-        if let Some(n) = nearest(slug, site.by_slug.keys().map(Slug::as_str)) {
-            d = d.help(format!("did you mean `{n}`?"));
-        }
-        return Err(d);
-    };
-    let article = &site.articles[index];
-    let mut out = format!(
-        "More articles for `{}` ({}):\n",
-        article.slug,
-        article.title()
-    );
-    for (n, pick) in rank_one(site, index).iter().enumerate() {
-        let (title, id) = match &pick.target {
-            RelatedRef::Article(j) => (site.articles[*j].title(), site.articles[*j].slug.as_str()),
-            RelatedRef::External { title, url, .. } => (title.as_str(), url.as_str()),
-        };
-        let _ = writeln!(out, "{:>2}. {title} [{id}]", n + 1);
-        if pick.pinned {
-            out.push_str("    pinned: listed under `related` in the front matter\n");
-            continue;
-        }
-        let _ = writeln!(out, "    score {:.2}", pick.score);
-        if !pick.shared_tags.is_empty() {
-            let _ = writeln!(out, "    shared tags: {}", pick.shared_tags.join(", "));
-        }
-        if !pick.shared_words.is_empty() {
-            let _ = writeln!(out, "    shared words: {}", pick.shared_words.join(", "));
-        }
-        if pick.shared_tags.is_empty() && pick.shared_words.is_empty() {
-            out.push_str("    nothing in common: filled in as one of the newest articles\n");
-        }
-    }
-    Ok(out)
-}
+use super::memo::Memo;
+use super::model::{RelatedRef, Site};
+use crate::key::Key;
 
 /// Shared tags count this much more than a shared keyword of the same rarity.
 const TAG_WEIGHT: f64 = 2.0;
@@ -75,74 +35,82 @@ struct Features {
     keywords: Vec<(u32, f64)>,
 }
 
-/// Each article's weighted word counts, kept between rebuilds (`serve --watch`) so an edit
-/// re-reads the words of the edited article only. Keyed by file, checked against its text.
-#[derive(Default)]
-pub struct TermCache {
-    articles: FxHashMap<std::path::PathBuf, (Arc<str>, Arc<Terms>)>,
-}
-
 /// An article's words as (`word_key`, weight), sorted by key.
 type Terms = Vec<(u64, f64)>;
 
-impl TermCache {
-    fn terms(&self, site: &Site) -> Vec<Arc<Terms>> {
-        let stop = stop_words();
-        site.articles
-            .par_iter()
-            .map(|a| {
-                let cached = self.articles.get(&a.source.path).filter(|(text, _)| {
-                    Arc::ptr_eq(text, &a.source.text) || **text == *a.source.text
-                });
-                match cached {
-                    Some((_, terms)) => terms.clone(),
-                    None => {
-                        let counts =
-                            term_counts(a.title(), &a.source.front_matter.summary, a.body(), &stop);
-                        let mut terms: Terms =
-                            counts.into_iter().map(|(k, (w, _))| (k, w)).collect();
-                        terms.sort_unstable_by_key(|t| t.0);
-                        Arc::new(terms)
-                    }
-                }
-            })
-            .collect()
-    }
+/// What ranking keeps between builds: each article's weighted words (by the key of its
+/// title, summary and body) and the last picks (by the key of everything they depend on).
+#[derive(Default)]
+pub struct RankMemo {
+    terms: Memo<Arc<Terms>>,
+    picks: Memo<Arc<Vec<Vec<Pick>>>>,
+}
 
-    fn remember(&mut self, site: &Site, terms: &[Arc<Terms>]) {
-        self.articles = site
-            .articles
-            .iter()
-            .zip(terms)
-            .map(|(a, t)| (a.source.path.clone(), (a.source.text.clone(), t.clone())))
-            .collect();
+impl RankMemo {
+    /// Forget everything.
+    pub fn clear(&mut self) {
+        self.terms.clear();
+        self.picks.clear();
     }
+}
+
+/// Every article's words, reusing `memo`; and their keys.
+fn all_terms(site: &Site, memo: &mut Memo<Arc<Terms>>) -> (Vec<Arc<Terms>>, Vec<Key>) {
+    let keys: Vec<Key> = site
+        .articles
+        .iter()
+        .map(|a| {
+            let fm = &a.source.front_matter;
+            Key::of("terms", &(&fm.title, &fm.summary, a.source.body_key))
+        })
+        .collect();
+    let stop = stop_words();
+    let (terms, _) = memo.take_all(&keys, |i| {
+        let a = &site.articles[i];
+        let counts = term_counts(a.title(), &a.source.front_matter.summary, a.body(), &stop);
+        let mut terms: Terms = counts.into_iter().map(|(k, (w, _))| (k, w)).collect();
+        terms.sort_unstable_by_key(|t| t.0);
+        Arc::new(terms)
+    });
+    (terms, keys)
 }
 
 /// "More articles" for every article of the site, in `site.articles` order.
 pub fn rank_all(site: &Site) -> Vec<Vec<Pick>> {
-    rank_all_cached(site, &mut TermCache::default())
+    rank_all_cached(site, &mut RankMemo::default()).to_vec()
 }
 
-/// `rank_all`, reusing and updating the word counts of unchanged articles.
-pub fn rank_all_cached(site: &Site, cache: &mut TermCache) -> Vec<Vec<Pick>> {
+/// `rank_all`, reusing what `memo` kept: the words of unchanged articles, and the picks
+/// themselves when nothing they depend on changed.
+pub fn rank_all_cached(site: &Site, memo: &mut RankMemo) -> Arc<Vec<Vec<Pick>>> {
     let count = site.config.more_articles.count;
-    let terms = cache.terms(site);
-    let index = Index::new(site, &terms);
-    cache.remember(site, &terms);
-    (0..site.articles.len())
-        .into_par_iter()
-        .map_init(
-            || vec![0.0f64; site.articles.len()],
-            |scores, i| index.picks(site, i, count, scores),
+    let (terms, term_keys) = all_terms(site, &mut memo.terms);
+    let inputs: Vec<_> = site
+        .articles
+        .iter()
+        .zip(&term_keys)
+        .map(|(a, k)| (k, &a.tags, &a.related))
+        .collect();
+    let key = Key::of("picks", &(count, inputs));
+    memo.picks.take_one(key, || {
+        let index = Index::new(site, &terms);
+        Arc::new(
+            (0..site.articles.len())
+                .into_par_iter()
+                .map_init(
+                    || vec![0.0f64; site.articles.len()],
+                    |scores, i| index.picks(site, i, count, scores),
+                )
+                .collect(),
         )
-        .collect()
+    })
 }
 
 /// "More articles" for one article, with the words it shares with each pick (for
 /// `folio related`; `rank_all` leaves `shared_words` empty, templates do not show them).
 pub fn rank_one(site: &Site, article: usize) -> Vec<Pick> {
-    let index = Index::new(site, &TermCache::default().terms(site));
+    let (terms, _) = all_terms(site, &mut Memo::default());
+    let index = Index::new(site, &terms);
     let mut scores = vec![0.0; site.articles.len()];
     let mut picks = index.picks(site, article, site.config.more_articles.count, &mut scores);
     let a = &site.articles[article];

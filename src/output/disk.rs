@@ -7,7 +7,9 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
+use super::{Contents, Sink};
 use crate::diagnostics::Diagnostic;
+use crate::key::Key;
 
 /// Staging folders are named `.<output name>.folio-staging-<pid>` beside the output.
 const STAGING_MARK: &str = ".folio-staging-";
@@ -127,6 +129,15 @@ impl Staging {
     /// Throw the staging folder away (the build failed).
     pub fn discard(self) {
         let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, path: &str, _key: Key, contents: Contents) -> Result<(), Diagnostic> {
+        match contents {
+            Contents::Bytes(bytes) => self.write(path, &bytes),
+            Contents::Copy(from) => self.copy(from, path),
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-//! The command line: every command and flag, as clap definitions. No behaviour here.
+//! Every command and flag, as clap definitions. No behaviour here.
 
 use std::path::PathBuf;
 

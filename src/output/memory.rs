@@ -1,9 +1,15 @@
-//! The built site held in memory: every output file by its path, with its content type and
-//! ETag worked out once. The server answers only from a `Snapshot`; it never reads the disk.
+//! The built site held in memory (`folio serve`): every output file by its path, with its
+//! content type and ETag worked out once. The server answers only from a `Snapshot`; it never
+//! reads the disk. `MemorySink` makes the next snapshot from the last one, taking only the
+//! files whose keys changed, so an edit costs what it changed, not the whole site.
 
 use std::collections::BTreeMap;
 use std::hash::Hasher;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use super::{Contents, Sink};
+use crate::diagnostics::Diagnostic;
+use crate::key::Key;
 
 /// One file of the built site, ready to send.
 #[derive(Debug)]
@@ -14,6 +20,8 @@ pub struct ServedFile {
     pub etag: String,
     /// The `Content-Type` header value, with `charset=utf-8` on text types.
     pub content_type: String,
+    /// What the build made the file from (see `engine`); none for files made by hand.
+    pub key: Option<Key>,
 }
 
 impl ServedFile {
@@ -23,6 +31,7 @@ impl ServedFile {
             etag: etag_for(&bytes),
             content_type: content_type_for(path),
             bytes: bytes.into(),
+            key: None,
         }
     }
 }
@@ -85,6 +94,96 @@ fn etag_for(bytes: &[u8]) -> String {
     let mut hasher = std::hash::DefaultHasher::new();
     hasher.write(bytes);
     format!("\"{:016x}-{:x}\"", hasher.finish(), bytes.len())
+}
+
+/// Makes the next `Snapshot` from the current one: files the engine finds unchanged (same
+/// path, same key) are kept as they are, shared, never copied.
+pub struct MemorySink {
+    base: Arc<Snapshot>,
+    new: Mutex<Vec<(String, Arc<ServedFile>)>>,
+}
+
+/// What a build changed in the served site.
+#[derive(Debug, Default)]
+pub struct Delta {
+    /// Files added or replaced.
+    pub changed: Vec<String>,
+    /// Files gone.
+    pub removed: Vec<String>,
+}
+
+impl Delta {
+    pub fn is_empty(&self) -> bool {
+        self.changed.is_empty() && self.removed.is_empty()
+    }
+
+    /// Only stylesheets changed: browsers can swap them without reloading.
+    pub fn css_only(&self) -> bool {
+        !self.changed.is_empty()
+            && self.removed.is_empty()
+            && self.changed.iter().all(|p| p.ends_with(".css"))
+    }
+}
+
+impl MemorySink {
+    /// A sink that builds on `base` (the snapshot served now).
+    pub fn new(base: Arc<Snapshot>) -> MemorySink {
+        MemorySink {
+            base,
+            new: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The new snapshot, holding exactly the files in `live` (every path of the build), and
+    /// what changed since `base`.
+    pub fn finish<'a>(self, live: impl Iterator<Item = &'a str>) -> (Snapshot, Delta) {
+        let new = self
+            .new
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut files = BTreeMap::new();
+        for path in live {
+            if let Some(file) = self.base.files.get(path) {
+                files.insert(path.to_string(), file.clone());
+            }
+        }
+        let mut delta = Delta::default();
+        for (path, file) in new {
+            delta.changed.push(path.clone());
+            files.insert(path, file);
+        }
+        delta.removed = self
+            .base
+            .files
+            .keys()
+            .filter(|p| !files.contains_key(*p))
+            .cloned()
+            .collect();
+        delta.changed.sort();
+        (Snapshot { files }, delta)
+    }
+}
+
+impl Sink for MemorySink {
+    fn holds(&self, path: &str, key: Key) -> bool {
+        self.base.get(path).is_some_and(|f| f.key == Some(key))
+    }
+
+    fn put(&self, path: &str, key: Key, contents: Contents) -> Result<(), Diagnostic> {
+        let bytes = match contents {
+            Contents::Bytes(bytes) => bytes,
+            Contents::Copy(from) => std::fs::read(from).map_err(|e| {
+                Diagnostic::io(std::path::Path::new(path), "read (to serve it)", &e)
+            })?,
+        };
+        let mut file = ServedFile::new(path, bytes);
+        file.key = Some(key);
+        self.new
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((normalise_key(path).to_string(), Arc::new(file)));
+        Ok(())
+    }
 }
 
 /// The content type from the file extension; text types get an explicit UTF-8 charset

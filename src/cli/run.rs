@@ -1,0 +1,177 @@
+//! What each command does, and its exit code: 0 success, 1 content/config/template
+//! errors, 2 usage (clap's own).
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Parser;
+use miette::GraphicalTheme;
+
+use super::args::{BuildArgs, CheckArgs, Cli, Command, RelatedArgs, ServeArgs, SiteArgs};
+use crate::check::{self, CheckOptions, ExternalOptions};
+use crate::diagnostics::{Diagnostic, display_path};
+use crate::engine::model::BuildOptions;
+use crate::engine::{Engine, Settings};
+use crate::output::disk::{self, Staging};
+use crate::scaffold::{self, ArticleRequest};
+
+/// Parse the command line, run the command, print what it reports.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Build(args) => build(&args),
+        Command::Related(args) => show_related(&args),
+        Command::Serve(args) => serve(&args),
+        Command::Check(args) => return run_check(&args),
+        Command::Init(args) => scaffold::init(&args.dir, today()).map(|site| print!("{site}")),
+        Command::New(args) => {
+            let request = ArticleRequest {
+                title: args.title,
+                author: args.author,
+                tags: args.tags,
+                slug: args.slug,
+                today: today(),
+            };
+            scaffold::new_article(&args.root, &request).map(|article| print!("{article}"))
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(diags) => {
+            print_all(&diags);
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            eprintln!("{}", plural(errors, "error") + " found");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `1 article`, `2 articles`.
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+fn options(site: &SiteArgs) -> BuildOptions {
+    BuildOptions {
+        drafts: site.drafts,
+        future: site.future,
+        now: jiff::Timestamp::now(),
+        cache_bust: true,
+    }
+}
+
+/// The writer's calendar day, for new articles.
+fn today() -> jiff::civil::Date {
+    jiff::ZonedDateTime::now().date()
+}
+
+/// Print every problem and a summary line; only errors fail (exit 1), warnings do not.
+fn run_check(args: &CheckArgs) -> ExitCode {
+    let options = CheckOptions {
+        build: options(&args.site),
+        base_url: args.base_url.clone(),
+        external: args.external.then(|| ExternalOptions {
+            timeout: std::time::Duration::from_secs(args.timeout),
+            ..ExternalOptions::default()
+        }),
+    };
+    let report = check::check(&args.site.root, &options);
+    print_all(&report.diagnostics);
+    println!(
+        "Checked {}: {}, {}{}",
+        plural(report.articles, "article"),
+        plural(report.errors(), "error"),
+        plural(report.warnings(), "warning"),
+        match report.links_checked {
+            true => "",
+            false => " (links are checked once the errors are fixed)",
+        }
+    );
+    match report.errors() {
+        0 => ExitCode::SUCCESS,
+        _ => ExitCode::from(1),
+    }
+}
+
+/// The terminal, as `serve` reports to it.
+struct Terminal;
+
+impl crate::serve::run::Reporter for Terminal {
+    fn line(&self, text: &str) {
+        println!("{text}");
+    }
+    fn diagnostics(&self, diags: &[Diagnostic]) {
+        print_all(diags);
+    }
+}
+
+fn serve(args: &ServeArgs) -> Result<(), Vec<Diagnostic>> {
+    static STOP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    let _ = ctrlc::set_handler(|| STOP.store(true, std::sync::atomic::Ordering::Relaxed));
+    let opts = crate::serve::run::ServeOptions {
+        root: args.site.root.clone(),
+        bind: args.bind,
+        port: args.port,
+        watch: args.watch,
+        open: args.open,
+        build: options(&args.site),
+    };
+    crate::serve::run::run(opts, &STOP, &Terminal)
+}
+
+fn print_all(diags: &[Diagnostic]) {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    for d in diags {
+        let theme = if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        eprintln!("{}", d.render(theme));
+    }
+}
+
+/// `folio build`: the engine into a staging folder, swapped in only when all of it worked.
+fn build(args: &BuildArgs) -> Result<(), Vec<Diagnostic>> {
+    let started = Instant::now();
+    disk::check_target(&args.site.root, &args.output).map_err(|d| vec![d])?;
+    disk::clean_leftovers(&args.output);
+    let settings = Settings {
+        base_url: args.base_url.clone(),
+        options: options(&args.site),
+    };
+    let mut engine = Engine::new(&args.site.root, settings).map_err(|d| vec![d])?;
+    let staging = Staging::create(&args.output).map_err(|d| vec![d])?;
+    let built = match engine.build(&staging) {
+        Ok(built) => built,
+        Err(errors) => {
+            staging.discard();
+            return Err(errors);
+        }
+    };
+    let mut phase = crate::engine::phase_timer();
+    staging.commit().map_err(|d| vec![d])?;
+    phase("swap in");
+    print_all(&built.warnings);
+    println!(
+        "Built {}, {} in {} ms → {}/",
+        plural(built.articles, "article"),
+        plural(built.pages, "page"),
+        started.elapsed().as_millis(),
+        display_path(&args.output).trim_end_matches('/')
+    );
+    Ok(())
+}
+
+fn show_related(args: &RelatedArgs) -> Result<(), Vec<Diagnostic>> {
+    let settings = Settings {
+        base_url: None,
+        options: options(&args.site),
+    };
+    let mut engine = Engine::new(&args.site.root, settings).map_err(|d| vec![d])?;
+    let prepared = engine.prepare()?;
+    let text = super::explain::explain(&prepared.site, &args.slug).map_err(|d| vec![d])?;
+    print!("{text}");
+    Ok(())
+}

@@ -1,0 +1,72 @@
+//! Article bodies from markdown: the costly step (parsing, highlighting), done once per
+//! distinct input. A body's key covers everything `markdown::render` reads: the body text,
+//! the article's path (relative links and images resolve from it), the files beside it and
+//! the `[markdown]` config. Links to other articles stay holes here (see `links`), so an edit
+//! elsewhere in the site never renders this body again.
+
+use std::sync::Arc;
+
+use super::memo::Memo;
+use super::model::{Article, Site};
+use crate::config::MarkdownConfig;
+use crate::diagnostics::Diagnostic;
+use crate::key::{Key, Keyed};
+use crate::markdown::{self, Rendered};
+
+/// Rendered bodies, kept between builds.
+pub type RenderedMemo = Memo<Arc<Keyed<Rendered>>>;
+
+/// The key of an article's rendered body.
+pub fn key(article: &Article, markdown: Key) -> Key {
+    Key::of(
+        "rendered body",
+        &(
+            article.source.body_key,
+            &article.source.path,
+            &*article.assets,
+            markdown,
+        ),
+    )
+}
+
+/// The key of the `[markdown]` config.
+pub fn markdown_key(config: &MarkdownConfig) -> Key {
+    // Serialized, so a key added to the config can never be left out of the key.
+    Key::of(
+        "markdown config",
+        &serde_json::to_string(config).unwrap_or_default(),
+    )
+}
+
+/// Every article's body, rendered (reusing `memo`), by article index; and how many were
+/// rendered anew.
+pub fn render_all(site: &Site, memo: &mut RenderedMemo) -> (Vec<Arc<Keyed<Rendered>>>, usize) {
+    let md = &site.config.markdown;
+    let md_key = markdown_key(md);
+    let keys: Vec<Key> = site.articles.iter().map(|a| key(a, md_key)).collect();
+    memo.take_all(&keys, |i| {
+        let a = &site.articles[i];
+        Arc::new(Keyed::new(
+            keys[i],
+            markdown::render(a.body(), &a.source.path, &a.assets, md),
+        ))
+    })
+}
+
+/// The problems markdown rendering found in each body, located in their files.
+pub fn problems(site: &Site, rendered: &[Arc<Keyed<Rendered>>]) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for (article, body) in site.articles.iter().zip(rendered) {
+        let src = &article.source;
+        for p in &body.problems {
+            let d = if p.is_error {
+                Diagnostic::error(&p.message)
+            } else {
+                Diagnostic::warning(&p.message)
+            };
+            let at = src.body.start + p.span.start..src.body.start + p.span.end;
+            diags.push(d.in_file(&src.path).at(&src.text, at).label(&p.label));
+        }
+    }
+    diags
+}

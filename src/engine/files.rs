@@ -1,0 +1,124 @@
+//! The files that are not pages: static files (the theme's, then the site's on top), the
+//! files beside folder articles, and generated ones (the highlighting stylesheet), with the
+//! URLs templates use for them (carrying a content hash when caches are busted).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::inputs::Inputs;
+use super::model::Site;
+use crate::diagnostics::{Diagnostic, display_path};
+use crate::key::Key;
+use crate::markdown::highlight;
+
+/// A file copied as it is: its source (relative to the site root) and its key.
+#[derive(Debug, Clone)]
+pub struct Copied {
+    pub source: PathBuf,
+    pub key: Key,
+}
+
+/// A file made by the build, with its key.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    pub bytes: Vec<u8>,
+    pub key: Key,
+}
+
+/// Static files by output path: `themes/<theme>/static/` and then `static/` on top.
+pub fn statics(
+    inputs: &Inputs,
+    theme: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Copied> {
+    let theme_static = Path::new("themes").join(theme).join("static");
+    let mut out = BTreeMap::new();
+    for dir in [theme_static.as_path(), Path::new("static")] {
+        for (path, rel, file) in inputs.files_under(dir) {
+            match file {
+                Ok(f) => {
+                    out.insert(
+                        display_path(rel),
+                        Copied {
+                            source: path.to_path_buf(),
+                            key: f.key,
+                        },
+                    );
+                }
+                Err(d) => diags.push(d.clone()),
+            }
+        }
+    }
+    out
+}
+
+/// Files beside folder articles, by output path (next to the article's page).
+pub fn article_assets(site: &Site, inputs: &Inputs) -> BTreeMap<String, Copied> {
+    let mut out = BTreeMap::new();
+    for article in &site.articles {
+        let dir = article.source.path.parent().unwrap_or(Path::new(""));
+        for asset in article.assets.iter() {
+            let Some(Ok(file)) = inputs.file(asset) else {
+                continue;
+            };
+            let inside = display_path(asset.strip_prefix(dir).unwrap_or(asset));
+            out.insert(
+                format!("articles/{}/{inside}", article.slug),
+                Copied {
+                    source: asset.clone(),
+                    key: file.key,
+                },
+            );
+        }
+    }
+    out
+}
+
+/// The stylesheet for highlighted code, when a body has code.
+pub fn generated(site: &Site, has_code: bool) -> Result<BTreeMap<String, Generated>, Diagnostic> {
+    let h = &site.config.markdown.highlight;
+    // Checked on every build, so a typo shows before the first code block is written.
+    for (key, name) in [("light", &h.light), ("dark", &h.dark)] {
+        highlight::check_theme_name(name).map_err(|e| {
+            let d = Diagnostic::error(format!("bad `[markdown.highlight]` theme: {e}"));
+            site.config.point_at(d, key)
+        })?;
+    }
+    let mut out = BTreeMap::new();
+    if has_code {
+        let css = highlight::stylesheet(&h.light, &h.dark)
+            .map_err(|e| Diagnostic::error(e).in_file("config.toml"))?;
+        let key = Key::of_bytes(css.as_bytes());
+        out.insert(
+            "css/highlight.css".to_string(),
+            Generated {
+                bytes: css.into_bytes(),
+                key,
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// Static or generated file → its URL for templates; with `cache_bust`, a content hash is
+/// appended so CDNs never serve a stale copy.
+pub fn asset_urls(
+    base: &str,
+    statics: &BTreeMap<String, Copied>,
+    generated: &BTreeMap<String, Generated>,
+    cache_bust: bool,
+) -> BTreeMap<String, String> {
+    let url = |rel: &str, key: Key| match cache_bust {
+        true => format!("{base}{rel}?h={}", key.short()),
+        false => format!("{base}{rel}"),
+    };
+    statics
+        .iter()
+        .map(|(rel, c)| (rel.clone(), url(rel, c.key)))
+        .chain(
+            generated
+                .iter()
+                .map(|(rel, g)| (rel.clone(), url(rel, g.key))),
+        )
+        .collect()
+}

@@ -1,0 +1,394 @@
+//! Every source file of the site, as last read: `config.toml`, articles (front matter parsed
+//! once), templates (text), and the files copied as they are (static files, images beside
+//! articles), each with the key of its contents. Read in full once, then kept up to date from
+//! the paths a watcher reports. The only module of the engine that reads the site's disk.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::fence;
+use crate::content::{self, SourceFile, is_ignored_name};
+use crate::diagnostics::{Diagnostic, display_path};
+use crate::key::{Key, KeyHasher, Keyed};
+
+/// The folders under the site root that hold sources.
+pub const SOURCE_DIRS: &[&str] = &["content", "templates", "static", "themes"];
+
+/// A file copied or read as it is (a template, a static file, an image beside an article).
+#[derive(Debug, Clone)]
+pub struct FileInput {
+    pub key: Key,
+    pub len: u64,
+    /// The text, for templates (files under a `templates/` folder).
+    pub text: Option<Arc<str>>,
+}
+
+/// What one read of a path gave.
+#[derive(Debug, Clone)]
+enum Entry {
+    Article(Result<Arc<SourceFile>, Diagnostic>),
+    File(Result<FileInput, Diagnostic>),
+}
+
+/// The site's sources. Paths are relative to the root, `/`-separated on every system.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    /// The site folder, absolute with symbolic links resolved, so it compares equal to the
+    /// paths file-system events carry.
+    root: PathBuf,
+    config: Result<Keyed<Arc<str>>, Diagnostic>,
+    entries: BTreeMap<PathBuf, Entry>,
+    /// Problems walking folders (unreadable folders, links leading out of the site, loops),
+    /// by the path they concern.
+    walk_errors: BTreeMap<PathBuf, Diagnostic>,
+    /// Which of `SOURCE_DIRS` exist (even empty).
+    folders: BTreeSet<String>,
+}
+
+impl Inputs {
+    /// Read every source of the site at `root`.
+    pub fn read(root: &Path) -> Result<Inputs, Diagnostic> {
+        let root = std::fs::canonicalize(root).map_err(|e| {
+            Diagnostic::error(format!(
+                "cannot open the site folder `{}`: {e}",
+                display_path(root)
+            ))
+            .help("run folio inside the site's folder, or pass it with --root")
+        })?;
+        let mut inputs = Inputs {
+            config: read_config(&root),
+            root,
+            entries: BTreeMap::new(),
+            walk_errors: BTreeMap::new(),
+            folders: BTreeSet::new(),
+        };
+        for dir in SOURCE_DIRS {
+            inputs.note_folder(dir);
+        }
+        let found: Vec<PathBuf> = SOURCE_DIRS
+            .iter()
+            .flat_map(|dir| inputs.walk(Path::new(dir)))
+            .collect();
+        inputs.read_files(found);
+        Ok(inputs)
+    }
+
+    /// The site folder (absolute, links resolved).
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The text of `config.toml` with its key, or why it could not be read.
+    pub fn config(&self) -> Result<&Keyed<Arc<str>>, &Diagnostic> {
+        self.config.as_ref()
+    }
+
+    /// Every article file under `content/` (good or not), by path.
+    pub fn articles(&self) -> impl Iterator<Item = (&Path, &Result<Arc<SourceFile>, Diagnostic>)> {
+        self.entries.iter().filter_map(|(p, e)| match e {
+            Entry::Article(a) => Some((p.as_path(), a)),
+            Entry::File(_) => None,
+        })
+    }
+
+    /// Every other file under `dir` (e.g. `static` or `themes/default/templates`), with its
+    /// path relative to `dir`, sorted.
+    pub fn files_under<'a>(
+        &'a self,
+        dir: &'a Path,
+    ) -> impl Iterator<Item = (&'a Path, &'a Path, &'a Result<FileInput, Diagnostic>)> + 'a {
+        self.entries
+            .range(dir.to_path_buf()..)
+            .take_while(move |(p, _)| p.starts_with(dir))
+            .filter_map(move |(p, e)| match e {
+                Entry::File(f) => Some((p.as_path(), p.strip_prefix(dir).unwrap_or(p), f)),
+                Entry::Article(_) => None,
+            })
+    }
+
+    /// The file at `rel` (not an article), if it is a source.
+    pub fn file(&self, rel: &Path) -> Option<&Result<FileInput, Diagnostic>> {
+        match self.entries.get(rel)? {
+            Entry::File(f) => Some(f),
+            Entry::Article(_) => None,
+        }
+    }
+
+    /// Whether `dir` (relative to the root) is a folder holding at least one source.
+    pub fn has_dir(&self, dir: &Path) -> bool {
+        self.entries
+            .range(dir.to_path_buf()..)
+            .next()
+            .is_some_and(|(p, _)| p.starts_with(dir) && p != dir)
+    }
+
+    /// Problems met walking the source folders, sorted by path.
+    pub fn walk_errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.walk_errors.values()
+    }
+
+    /// Bring the inputs up to date after `paths` changed on disk (absolute paths under the
+    /// root, as a watcher reports them, or paths relative to the root). Returns whether any
+    /// source changed; editor files and paths outside the source folders are ignored.
+    pub fn refresh(&mut self, paths: &[PathBuf]) -> bool {
+        let mut changed = false;
+        let mut rels: Vec<PathBuf> = paths.iter().filter_map(|p| self.source_path(p)).collect();
+        rels.sort();
+        rels.dedup();
+        for rel in rels {
+            changed |= self.refresh_one(&rel);
+            if let Some(top) = rel.components().next() {
+                changed |= self.note_folder(&top.as_os_str().to_string_lossy());
+            }
+        }
+        changed
+    }
+
+    /// Record whether the source folder `dir` exists; whether that changed.
+    fn note_folder(&mut self, dir: &str) -> bool {
+        if !SOURCE_DIRS.contains(&dir) {
+            return false;
+        }
+        match self.root.join(dir).is_dir() {
+            true => self.folders.insert(dir.to_string()),
+            false => self.folders.remove(dir),
+        }
+    }
+
+    /// Whether the source folder `dir` (one of `SOURCE_DIRS`) exists, even empty.
+    pub fn has_folder(&self, dir: &str) -> bool {
+        self.folders.contains(dir)
+    }
+
+    /// `path` as a source path relative to the root, or `None` when it is no source.
+    fn source_path(&self, path: &Path) -> Option<PathBuf> {
+        let rel = if path.is_absolute() {
+            path.strip_prefix(&self.root).ok()?
+        } else {
+            path
+        };
+        let rel: PathBuf = rel
+            .components()
+            .filter(|c| !matches!(c, Component::CurDir))
+            .collect();
+        let mut parts = rel.components();
+        let first = parts.next()?.as_os_str().to_str()?;
+        let is_source = match first {
+            "config.toml" => parts.next().is_none(),
+            dir => SOURCE_DIRS.contains(&dir),
+        };
+        let ignored = rel
+            .components()
+            .any(|c| is_ignored_name(&c.as_os_str().to_string_lossy()));
+        (is_source && !ignored).then_some(rel)
+    }
+
+    fn refresh_one(&mut self, rel: &Path) -> bool {
+        if rel == Path::new("config.toml") {
+            let config = read_config(&self.root);
+            let changed = match (&config, &self.config) {
+                (Ok(new), Ok(old)) => new.key() != old.key(),
+                _ => true,
+            };
+            self.config = config;
+            return changed;
+        }
+        let abs = self.root.join(rel);
+        let before = self.fingerprint_under(rel);
+        self.forget_under(rel);
+        match std::fs::symlink_metadata(&abs) {
+            Ok(meta) if meta.is_dir() || (meta.is_symlink() && abs.is_dir()) => {
+                let found = self.walk(rel);
+                self.read_files(found);
+            }
+            Ok(_) => {
+                if let Some(found) = self.admit(rel) {
+                    self.read_files(vec![found]);
+                }
+            }
+            // Gone: what was under it stays forgotten.
+            Err(_) => {}
+        }
+        before != self.fingerprint_under(rel)
+    }
+
+    /// Keys of everything at or under `rel`, to tell whether a refresh changed anything.
+    fn fingerprint_under(&self, rel: &Path) -> Key {
+        let mut h = KeyHasher::new("refresh");
+        for (path, entry) in self.under(rel) {
+            h.add(path);
+            match entry {
+                Entry::Article(Ok(a)) => h.add(&(0u8, Key::of_bytes(a.text.as_bytes()))),
+                Entry::File(Ok(f)) => h.add(&(1u8, f.key)),
+                Entry::Article(Err(d)) | Entry::File(Err(d)) => h.add(&(2u8, d.render_plain())),
+            };
+        }
+        for (path, d) in self
+            .walk_errors
+            .range(rel.to_path_buf()..)
+            .take_while(|(p, _)| p.starts_with(rel))
+        {
+            h.add(path).add(&d.render_plain());
+        }
+        h.key()
+    }
+
+    fn under<'a>(&'a self, rel: &'a Path) -> impl Iterator<Item = (&'a PathBuf, &'a Entry)> + 'a {
+        self.entries
+            .range(rel.to_path_buf()..)
+            .take_while(move |(p, _)| p.starts_with(rel))
+    }
+
+    fn forget_under(&mut self, rel: &Path) {
+        let doomed: Vec<PathBuf> = self.under(rel).map(|(p, _)| p.clone()).collect();
+        for p in doomed {
+            self.entries.remove(&p);
+        }
+        let doomed: Vec<PathBuf> = self
+            .walk_errors
+            .range(rel.to_path_buf()..)
+            .take_while(|(p, _)| p.starts_with(rel))
+            .map(|(p, _)| p.clone())
+            .collect();
+        for p in doomed {
+            self.walk_errors.remove(&p);
+        }
+    }
+
+    /// Every file under the folder `rel` that is a source, recording problems on the way.
+    fn walk(&mut self, rel: &Path) -> Vec<PathBuf> {
+        let start = self.root.join(rel);
+        if !start.is_dir() {
+            return Vec::new();
+        }
+        let mut found = Vec::new();
+        let mut refused = Vec::new();
+        let root = self.root.clone();
+        let walker = walkdir::WalkDir::new(&start)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                if e.depth() > 0 && is_ignored_name(&e.file_name().to_string_lossy()) {
+                    return false;
+                }
+                if e.path_is_symlink()
+                    && let Err(d) = fence::check_link(&root, e.path())
+                {
+                    refused.push(d);
+                    return false;
+                }
+                true
+            });
+        let mut errors = Vec::new();
+        for entry in walker {
+            match entry {
+                Ok(e) if e.file_type().is_file() => found.push(content::relative(&root, e.path())),
+                Ok(_) => {}
+                Err(err) => {
+                    let name = err
+                        .path()
+                        .and_then(Path::file_name)
+                        .map(|n| n.to_string_lossy().into_owned());
+                    // A dangling link an editor left (Emacs's `.#x.md` lock) is no source.
+                    if name.is_some_and(|n| is_ignored_name(&n)) {
+                        continue;
+                    }
+                    errors.push(walk_error(&root, &err));
+                }
+            }
+        }
+        for d in refused.into_iter().chain(errors) {
+            let at = d.file.clone().unwrap_or_else(|| rel.to_path_buf());
+            self.walk_errors.insert(at, d);
+        }
+        found
+    }
+
+    /// `rel` if it is a file worth reading; a link leading out of the site is refused.
+    fn admit(&mut self, rel: &Path) -> Option<PathBuf> {
+        let abs = self.root.join(rel);
+        // The file or any folder above it may be a link: resolve the whole path.
+        if let Err(d) = fence::check_link(&self.root, &abs) {
+            self.walk_errors.insert(rel.to_path_buf(), d);
+            return None;
+        }
+        abs.is_file().then(|| rel.to_path_buf())
+    }
+
+    /// Read and parse `files` (in parallel) into the entries.
+    fn read_files(&mut self, files: Vec<PathBuf>) {
+        let root = &self.root;
+        let read: Vec<(PathBuf, Entry)> = files
+            .into_par_iter()
+            .map(|rel| {
+                let entry = read_entry(root, &rel);
+                (rel, entry)
+            })
+            .collect();
+        self.entries.extend(read);
+    }
+}
+
+fn read_config(root: &Path) -> Result<Keyed<Arc<str>>, Diagnostic> {
+    let path = Path::new("config.toml");
+    let text = std::fs::read_to_string(root.join(path)).map_err(|e| {
+        let d = Diagnostic::io(path, "read the site config", &e);
+        if e.kind() == io::ErrorKind::NotFound {
+            d.help("a site folder holds config.toml and content/: run folio there, pass --root, or create a site with `folio init`")
+        } else {
+            d
+        }
+    })?;
+    let key = Key::of("config.toml", text.as_str());
+    Ok(Keyed::new(key, Arc::from(text)))
+}
+
+fn read_entry(root: &Path, rel: &Path) -> Entry {
+    let bytes = std::fs::read(root.join(rel)).map_err(|e| Diagnostic::io(rel, "read", &e));
+    let is_article = rel.starts_with("content") && rel.extension().is_some_and(|e| e == "md");
+    if is_article {
+        return Entry::Article(bytes.and_then(|b| content::parse_article(rel, b).map(Arc::new)));
+    }
+    let is_template = rel.components().any(|c| c.as_os_str() == "templates");
+    Entry::File(bytes.and_then(|bytes| {
+        let key = Key::of_bytes(&bytes);
+        let len = bytes.len() as u64;
+        let text = match is_template {
+            true => Some(Arc::from(String::from_utf8(bytes).map_err(|_| {
+                Diagnostic::error("template is not valid UTF-8")
+                    .in_file(rel)
+                    .help("save the file as UTF-8 in your editor")
+            })?)),
+            false => None,
+        };
+        Ok(FileInput { key, len, text })
+    }))
+}
+
+fn walk_error(root: &Path, err: &walkdir::Error) -> Diagnostic {
+    let path = err
+        .path()
+        .map(|p| content::relative(root, p))
+        .unwrap_or_default();
+    if let Some(ancestor) = err.loop_ancestor() {
+        return Diagnostic::error(format!(
+            "symbolic link loop: this folder links back to `{}`",
+            display_path(&content::relative(root, ancestor))
+        ))
+        .in_file(path)
+        .help("remove or fix the link; folio does not follow loops");
+    }
+    let message = match err.io_error() {
+        Some(io) if io.kind() == io::ErrorKind::NotFound => {
+            "broken symbolic link: what it points to does not exist".to_string()
+        }
+        Some(io) => format!("cannot read: {io}"),
+        None => err.to_string(),
+    };
+    Diagnostic::error(message).in_file(path)
+}

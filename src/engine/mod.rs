@@ -1,0 +1,360 @@
+//! The engine behind `build`, `check` and `serve`: sources in (`inputs`), the site out to a
+//! `Sink`. Every derived value — config, theme, rendered bodies, filled links, ranking,
+//! cards, pages — is kept under a key that hashes all of its inputs (`memo`), so a rebuild
+//! after an edit redoes exactly what the edit touched and gives the same bytes as a build
+//! from scratch, by construction. The three commands differ only in their sink.
+
+pub mod bodies;
+pub mod fence;
+pub mod files;
+pub mod inputs;
+pub mod links;
+mod memo;
+pub mod model;
+pub mod pages;
+pub mod rank;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::config::Config;
+use crate::diagnostics::{self, Diagnostic};
+use crate::key::{Key, Keyed};
+use crate::markdown::{Body, Rendered};
+use crate::output::Sink;
+use crate::render::{Card, Globals, Model, Theme};
+use files::{Copied, Generated};
+use inputs::Inputs;
+use model::{BuildOptions, Site, Sources};
+use rank::{Pick, RankMemo};
+
+/// How to build, besides the sources: a `base_url` override and which articles go in.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Replaces `base_url` from config.toml (`--base-url`, and `serve`'s own address).
+    pub base_url: Option<String>,
+    pub options: BuildOptions,
+}
+
+/// The site, modelled and rendered up to its pages: what `check` and `related` inspect and
+/// what `write` turns into files.
+pub struct Prepared {
+    pub site: Arc<Site>,
+    pub theme: Arc<Theme>,
+    pub theme_key: Key,
+    pub globals: Arc<Keyed<Globals>>,
+    /// By article index.
+    pub rendered: Vec<Arc<Keyed<Rendered>>>,
+    /// By article index.
+    pub bodies: Vec<Arc<Keyed<Body>>>,
+    /// By article index.
+    pub cards: Vec<Arc<Keyed<Card>>>,
+    pub picks: Arc<Vec<Vec<Pick>>>,
+    /// Static files and files beside articles, by output path.
+    pub copied: BTreeMap<String, Copied>,
+    /// Generated files (the highlighting stylesheet), by output path.
+    pub generated: BTreeMap<String, Generated>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Prepared {
+    /// The render model over this site.
+    pub fn model(&self) -> Model<'_> {
+        Model {
+            site: &self.site,
+            globals: &self.globals,
+            cards: &self.cards,
+            bodies: &self.bodies,
+            picks: &self.picks,
+        }
+    }
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct Built {
+    pub articles: usize,
+    pub pages: usize,
+    /// Pages rendered by this build (the others the sink already held).
+    pub rendered: usize,
+    /// Every output path and the key it was made from.
+    pub files: BTreeMap<String, Key>,
+    pub elapsed: Duration,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The engine: the sources as last read and every value derived from them.
+pub struct Engine {
+    inputs: Inputs,
+    settings: Settings,
+    memo: Memos,
+}
+
+/// Values kept between builds, each by the key of its inputs.
+#[derive(Default)]
+struct Memos {
+    config: Option<(Key, Arc<Config>)>,
+    theme: Option<(Key, Arc<Theme>)>,
+    rendered: bodies::RenderedMemo,
+    bodies: links::BodyMemo,
+    rank: RankMemo,
+    cards: pages::CardMemo,
+}
+
+impl Engine {
+    /// Read the site at `root`.
+    pub fn new(root: &Path, settings: Settings) -> Result<Engine, Diagnostic> {
+        Ok(Engine {
+            inputs: Inputs::read(root)?,
+            settings,
+            memo: Memos::default(),
+        })
+    }
+
+    /// The sources as last read.
+    pub fn inputs(&self) -> &Inputs {
+        &self.inputs
+    }
+
+    /// Take note of `paths` that changed on disk; whether any source changed.
+    pub fn refresh(&mut self, paths: &[PathBuf]) -> bool {
+        self.inputs.refresh(paths)
+    }
+
+    /// Forget every derived value (after a panic, nothing kept may be trusted).
+    pub fn forget(&mut self) {
+        self.memo = Memos::default();
+    }
+
+    /// Build the site into `sink`.
+    pub fn build(&mut self, sink: &dyn Sink) -> Result<Built, Vec<Diagnostic>> {
+        let started = Instant::now();
+        let prepared = self.prepare()?;
+        let mut built = self.write(&prepared, sink)?;
+        built.elapsed = started.elapsed();
+        Ok(built)
+    }
+
+    /// Render and hand to `sink` every page and file of `prepared`.
+    pub fn write(&self, prepared: &Prepared, sink: &dyn Sink) -> Result<Built, Vec<Diagnostic>> {
+        let started = Instant::now();
+        let mut phase = phase_timer();
+        let written = pages::write(
+            &prepared.model(),
+            (&prepared.theme, prepared.theme_key),
+            pages::Others {
+                copied: &prepared.copied,
+                generated: &prepared.generated,
+                root: self.inputs.root(),
+            },
+            sink,
+        )?;
+        phase("render and write");
+        Ok(Built {
+            articles: prepared.site.articles.len(),
+            pages: written.pages,
+            rendered: written.rendered,
+            files: written.files,
+            elapsed: started.elapsed(),
+            warnings: prepared.warnings.clone(),
+        })
+    }
+
+    /// Model the site and render everything but its pages, reporting every content error
+    /// at once.
+    pub fn prepare(&mut self) -> Result<Prepared, Vec<Diagnostic>> {
+        let mut phase = phase_timer();
+        let (config, config_key) = self.config()?;
+        let theme = self.theme(&config);
+        let mut diags: Vec<Diagnostic> = self.inputs.walk_errors().cloned().collect();
+        let (theme, theme_key) = match theme {
+            Ok(t) => t,
+            Err(d) => {
+                diags.push(d);
+                return Err(sorted(diags));
+            }
+        };
+        let mut articles = Vec::new();
+        let mut content_files = Vec::new();
+        for (_, article) in self.inputs.articles() {
+            match article {
+                Ok(a) => articles.push(a.clone()),
+                Err(d) => diags.push(d.clone()),
+            }
+        }
+        for (path, _, _) in self.inputs.files_under(Path::new("content")) {
+            content_files.push(path);
+        }
+        if !self.inputs.has_folder("content") {
+            diags.push(
+                Diagnostic::error(
+                    "no `content/` folder: articles go in `content/articles/<slug>.md`",
+                )
+                .in_file("content"),
+            );
+        }
+        let sources = Sources {
+            config: config.clone(),
+            articles,
+            problems: diags,
+            content_files: &content_files,
+        };
+        let (site, mut warnings) =
+            model::build_site(sources, &self.settings.options).map_err(sorted)?;
+        phase("model");
+        let (rendered, _) = bodies::render_all(&site, &mut self.memo.rendered);
+        let mut diags = bodies::problems(&site, &rendered);
+        phase("markdown");
+        let bodies = links::fill_all(&site, &rendered, &mut self.memo.bodies, &mut diags);
+        phase("links");
+        let (errors, warns): (Vec<_>, Vec<_>) = diags.into_iter().partition(Diagnostic::is_error);
+        warnings.extend(warns);
+        if !errors.is_empty() {
+            return Err(sorted(errors));
+        }
+        let picks = rank::rank_all_cached(&site, &mut self.memo.rank);
+        phase("more articles");
+        let mut problems = Vec::new();
+        let mut copied = files::statics(&self.inputs, &config.theme, &mut problems);
+        copied.extend(files::article_assets(&site, &self.inputs));
+        let has_code = rendered.iter().any(|b| b.has_code);
+        let generated = files::generated(&site, has_code).map_err(|d| vec![d])?;
+        if !problems.is_empty() {
+            return Err(sorted(problems));
+        }
+        let base_path = config.base_path();
+        let assets = files::asset_urls(
+            &base_path,
+            &copied,
+            &generated,
+            self.settings.options.cache_bust,
+        );
+        let authors = pages::authors(&site, &base_path);
+        let globals = Arc::new(Globals::new(config.clone(), config_key, authors, &assets));
+        let cards = pages::cards(&site, &rendered, &globals, config_key, &mut self.memo.cards);
+        phase("cards");
+        diagnostics::sort(&mut warnings);
+        Ok(Prepared {
+            site: Arc::new(site),
+            theme,
+            theme_key,
+            globals,
+            rendered,
+            bodies,
+            cards,
+            picks,
+            copied,
+            generated,
+            warnings,
+        })
+    }
+
+    /// The parsed config (kept while its text and the `base_url` override are the same).
+    fn config(&mut self) -> Result<(Arc<Config>, Key), Vec<Diagnostic>> {
+        let text = self.inputs.config().map_err(|d| vec![d.clone()])?;
+        let key = Key::of("config", &(text.key(), &self.settings.base_url));
+        if let Some((k, config)) = &self.memo.config
+            && *k == key
+        {
+            return Ok((config.clone(), key));
+        }
+        let mut config = Config::parse(text, Path::new("config.toml")).map_err(|d| vec![d])?;
+        if let Some(url) = &self.settings.base_url {
+            config
+                .set_base_url(url)
+                .map_err(|e| vec![Diagnostic::error(e)])?;
+        }
+        let config = Arc::new(config);
+        self.memo.config = Some((key, config.clone()));
+        Ok((config, key))
+    }
+
+    /// The theme: `themes/<name>/templates/` with the site's `templates/` on top (kept while
+    /// every template's text is the same).
+    fn theme(&mut self, config: &Config) -> Result<(Arc<Theme>, Key), Diagnostic> {
+        let name = &config.theme;
+        let theme_dir = Path::new("themes").join(name);
+        if !self.inputs.has_dir(&theme_dir) {
+            return Err(theme_not_found(&self.inputs, config));
+        }
+        let templates_dir = theme_dir.join("templates");
+        let mut files = BTreeMap::new();
+        for dir in [templates_dir.as_path(), Path::new("templates")] {
+            for (path, rel, file) in self.inputs.files_under(dir) {
+                let file = file.as_ref().map_err(Clone::clone)?;
+                let text = file.text.clone().unwrap_or_default();
+                files.insert(
+                    diagnostics::display_path(rel),
+                    (path.to_path_buf(), text, file.key),
+                );
+            }
+        }
+        let key = Key::of(
+            "theme",
+            &(
+                name,
+                files
+                    .iter()
+                    .map(|(n, (p, _, k))| (n, p, k))
+                    .collect::<Vec<_>>(),
+            ),
+        );
+        if let Some((k, theme)) = &self.memo.theme
+            && *k == key
+        {
+            return Ok((theme.clone(), key));
+        }
+        let sources = files
+            .into_iter()
+            .map(|(n, (p, text, _))| (n, (p, text)))
+            .collect();
+        let theme = Theme::from_sources(name, sources, &templates_dir).map_err(|d| {
+            if d.file.is_none() {
+                config.point_at(d, "theme")
+            } else {
+                d
+            }
+        })?;
+        let theme = Arc::new(theme);
+        self.memo.theme = Some((key, theme.clone()));
+        Ok((theme, key))
+    }
+}
+
+fn theme_not_found(inputs: &Inputs, config: &Config) -> Diagnostic {
+    let mut available: Vec<String> = inputs
+        .files_under(Path::new("themes"))
+        .filter_map(|(_, rel, _)| rel.components().next())
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    available.dedup();
+    let d = Diagnostic::error(format!("theme `{}` not found in `themes/`", config.theme)).help(
+        match available.is_empty() {
+            true => "create `themes/<name>/templates/` or set `theme` to an existing one".into(),
+            false => format!("themes available: {}", available.join(", ")),
+        },
+    );
+    config.point_at(d, "theme")
+}
+
+fn sorted(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diagnostics::sort(&mut diags);
+    diags
+}
+
+/// With `FOLIO_TIMINGS` set, a function that prints how long each phase took to stderr.
+pub fn phase_timer() -> impl FnMut(&str) {
+    let on = std::env::var_os("FOLIO_TIMINGS").is_some();
+    let mut last = Instant::now();
+    move |name| {
+        if on {
+            eprintln!(
+                "{name:>18}: {:>6.1} ms",
+                last.elapsed().as_secs_f64() * 1000.0
+            );
+            last = Instant::now();
+        }
+    }
+}
