@@ -6,14 +6,17 @@
 //! `shared.events`.
 
 pub mod events;
+mod host;
 pub mod http;
 pub mod livereload;
 mod request_path;
 pub mod run;
+pub mod server;
 pub mod snapshot;
 mod sse;
 pub mod watch;
 
 pub use events::{Events, Reload, Subscription};
-pub use http::{ServerHandle, Shared, start};
+pub use http::Shared;
+pub use server::{Limits, ServerHandle, start, start_with_limits};
 pub use snapshot::{ServedFile, Snapshot};
