@@ -29,11 +29,11 @@ const ACCEPT_RETRY: Duration = Duration::from_millis(50);
 /// The server's timeouts and caps.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
-    /// Longest a read may wait (more than zero): a keep-alive connection idle this long, or a
-    /// client that stops sending mid-request this long, is closed.
+    /// Longest a read may wait: a keep-alive connection idle this long, or a client that
+    /// stops sending mid-request this long, is closed.
     pub read_timeout: Duration,
-    /// Longest a write may wait (more than zero) for a client that does not read; the
-    /// connection is then closed.
+    /// Longest a write may wait for a client that does not read; the connection is then
+    /// closed.
     pub write_timeout: Duration,
     /// Most connections open at once, live-reload streams included. Further ones wait in the
     /// listen backlog until one closes.
@@ -81,12 +81,17 @@ pub fn start(bind: SocketAddr, shared: Arc<Shared>) -> io::Result<ServerHandle> 
     start_with_limits(bind, shared, Limits::default())
 }
 
-/// `start` with other timeouts and caps.
+/// `start` with other timeouts and caps. A zero timeout is refused (`InvalidInput`): the
+/// sockets would take it for "never".
 pub fn start_with_limits(
     bind: SocketAddr,
     shared: Arc<Shared>,
     limits: Limits,
 ) -> io::Result<ServerHandle> {
+    if limits.read_timeout.is_zero() || limits.write_timeout.is_zero() {
+        let why = "the server's read and write timeouts must be longer than zero";
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, why));
+    }
     let listener = listen(bind)?;
     let addr = listener.local_addr()?;
     let context = Arc::new(Context {

@@ -156,3 +156,22 @@ fn shutdown_closes_idle_connections() {
         started.elapsed()
     );
 }
+
+#[test]
+fn zero_timeouts_are_refused() {
+    let bind: SocketAddr = "127.0.0.1:0".parse().expect("an address");
+    for limits in [
+        Limits {
+            read_timeout: Duration::ZERO,
+            ..SHORT
+        },
+        Limits {
+            write_timeout: Duration::ZERO,
+            ..SHORT
+        },
+    ] {
+        let started = serve::start_with_limits(bind, Arc::new(Shared::new(site())), limits);
+        let error = started.err().map(|e| e.kind());
+        assert_eq!(error, Some(ErrorKind::InvalidInput), "{limits:?}");
+    }
+}
