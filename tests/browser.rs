@@ -1,6 +1,7 @@
 //! What an author sees in the browser with `folio serve --watch`: saves show up in the open
-//! page by themselves, build errors show as an overlay until fixed, stylesheet changes apply
-//! without a reload, and an open page survives the server restarting.
+//! page by themselves (at 127.0.0.1 and at localhost), build errors show as an overlay until
+//! fixed, stylesheet changes apply without a reload, and an open page survives the server
+//! restarting. A page under another name that resolves to 127.0.0.1 gets only a 403.
 //!
 //! Each test has its own copy of the example site, its own server on a free port and its own
 //! headless Chromium. Without /usr/bin/chromium and /usr/bin/chromedriver the tests skip,
@@ -9,7 +10,7 @@
 #[path = "browser/harness.rs"]
 mod harness;
 
-use harness::{Browser, Server, Site, TIMEOUT, browser_installed};
+use harness::{Browser, REBOUND_NAME, Server, Site, TIMEOUT, browser_installed};
 
 const ARTICLE: &str = "content/articles/retry-budgets.md";
 const ARTICLE_URL: &str = "/articles/retry-budgets/";
@@ -48,7 +49,12 @@ fn page_state(browser: &Browser) -> String {
 /// Opens `path` and waits until its live-reload stream is connected, so that every change
 /// made from now on reaches the page.
 fn open_live(browser: &Browser, server: &Server, path: &str) {
-    browser.goto(&server.page(path));
+    open_live_at(browser, server, &server.page(path));
+}
+
+/// `open_live` for a whole URL.
+fn open_live_at(browser: &Browser, server: &Server, url: &str) {
+    browser.goto(url);
     if let Err(e) = browser.wait_until_live(TIMEOUT) {
         panic!(
             "the page never connected to /__folio/events: {e}\n--- folio serve printed ---\n{}",
@@ -266,5 +272,44 @@ fn site_broken_at_startup_shows_the_overlay_and_fixing_it_shows_the_page() {
              function (h) {{ return h.textContent.includes('Retry budgets'); }})"
         ),
         "after the fix, the article should show without a manual reload",
+    );
+}
+
+#[test]
+fn a_page_opened_at_localhost_follows_saves_too() {
+    if !browser_installed() {
+        return;
+    }
+    let site = Site::example();
+    let server = Server::start(site.root());
+    let browser = Browser::new();
+    open_live_at(&browser, &server, &server.page_at("localhost", ARTICLE_URL));
+    let sentence = format!("Localhost sentinel {}.", std::process::id());
+    site.append(ARTICLE, &format!("\n\n{sentence}\n"));
+    wait(
+        &browser,
+        &server,
+        &body_contains(&sentence),
+        "the page at localhost never showed the saved paragraph",
+    );
+}
+
+#[test]
+fn a_page_under_a_rebound_name_gets_403_and_no_draft() {
+    if !browser_installed() {
+        return;
+    }
+    let site = Site::example();
+    let server = Server::start(site.root());
+    let browser = Browser::new();
+    browser.goto(&server.page_at(REBOUND_NAME, ARTICLE_URL));
+    wait(
+        &browser,
+        &server,
+        &format!(
+            "{} && !document.querySelector('h1')",
+            body_contains("Forbidden: this preview answers only to")
+        ),
+        "a page under another name was not refused",
     );
 }

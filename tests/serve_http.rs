@@ -1,13 +1,18 @@
-//! `folio serve`'s HTTP layer over real loopback HTTP: URLs, headers, status codes, hostile
-//! requests, live reload and snapshot swaps under load. Sites are built in memory here; the
+//! `folio serve`'s HTTP layer over real loopback HTTP: URLs, headers, status codes, the
+//! `Host` rule, hostile requests, timeouts and the connection cap, live reload and snapshot
+//! swaps under load. Sites are built in memory here; the
 //! server never sees the disk.
 
 #[path = "serve_http/client.rs"]
 mod client;
+#[path = "serve_http/host.rs"]
+mod host;
 #[path = "serve_http/hostile.rs"]
 mod hostile;
 #[path = "serve_http/live.rs"]
 mod live;
+#[path = "serve_http/timeouts.rs"]
+mod timeouts;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -34,11 +39,11 @@ pub fn site() -> Snapshot {
     site
 }
 
-/// Serves `site` on an ephemeral loopback port with four workers.
+/// Serves `site` on an ephemeral loopback port.
 pub fn start(site: Snapshot) -> (ServerHandle, Arc<Shared>) {
     let shared = Arc::new(Shared::new(site));
     let bind: SocketAddr = "127.0.0.1:0".parse().expect("loopback address");
-    let server = serve::start(bind, Arc::clone(&shared), 4).expect("server starts");
+    let server = serve::start(bind, Arc::clone(&shared)).expect("server starts");
     (server, shared)
 }
 
@@ -188,8 +193,12 @@ fn methods_other_than_get_and_head_get_405_with_allow() {
         assert_eq!(reply.status, 405, "{method}");
         assert_eq!(reply.header("Allow"), Some("GET, HEAD"), "{method}");
     }
-    let form = b"POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 5\r\n\r\nhello";
-    assert_eq!(send_raw(server.addr, form).map(|r| r.status), Some(405));
+    let form = format!(
+        "POST / HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: 5\r\n\r\nhello",
+        server.addr
+    );
+    let reply = send_raw(server.addr, form.as_bytes()).map(|r| r.status);
+    assert_eq!(reply, Some(405));
     server.shutdown();
 }
 

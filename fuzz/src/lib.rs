@@ -72,10 +72,12 @@ pub fn request_path(data: &[u8]) {
     if data.len() > 10_000 || data.contains(&b' ') || data.contains(&b'\r') {
         return;
     }
+    let addr = server();
     let mut request = b"GET ".to_vec();
     request.extend_from_slice(data);
-    request.extend_from_slice(b" HTTP/1.1\r\nHost: fuzz\r\nConnection: close\r\n\r\n");
-    let response = exchange(&request);
+    let rest = format!(" HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    request.extend_from_slice(rest.as_bytes());
+    let response = exchange(addr, &request);
     if response.is_empty() && !data.is_ascii() {
         // tiny_http closes the connection unanswered when the request line is not ASCII
         // (browsers percent-encode): such a target never reaches folio.
@@ -109,8 +111,8 @@ pub fn request_path(data: &[u8]) {
 
 /// Sends `request` on a new connection and reads the answer until the server closes it, or
 /// only its head for a live-reload stream, which stays open.
-fn exchange(request: &[u8]) -> Vec<u8> {
-    let mut stream = TcpStream::connect(server()).expect("connect to the test server");
+fn exchange(addr: SocketAddr, request: &[u8]) -> Vec<u8> {
+    let mut stream = TcpStream::connect(addr).expect("connect to the test server");
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .expect("set a read timeout");
@@ -161,7 +163,7 @@ fn server() -> SocketAddr {
                 site.insert(path, text.as_bytes().to_vec());
             }
             let bind = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
-            start(bind, Arc::new(Shared::new(site)), 2).expect("start the test server")
+            start(bind, Arc::new(Shared::new(site))).expect("start the test server")
         })
         .addr
 }

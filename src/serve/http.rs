@@ -1,16 +1,14 @@
-//! The HTTP side of `folio serve`: a pool of workers answering GET and HEAD from the current
-//! snapshot. It knows URLs, headers and status codes, and nothing about how pages are made.
+//! Answering one request of `folio serve`: GET and HEAD from the current snapshot, the `Host`
+//! rule, the limits on requests. It knows URLs, headers and status codes; nothing about
+//! sockets (see `server`) or about how pages are made.
 
 use std::io::{self, Cursor};
-use std::net::{SocketAddr, TcpListener};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, LazyLock, PoisonError, RwLock};
-use std::thread::{self, JoinHandle};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
+use tiny_http::{HTTPVersion, Header, Method, Request, Response, StatusCode};
 
 use super::events::Events;
+use super::host::HostRule;
 use super::livereload::{self, CLIENT_SCRIPT, EVENTS_PATH, SCRIPT_PATH};
 use super::request_path::{BadPath, RequestPath, parse_target};
 use super::snapshot::{ServedFile, Snapshot};
@@ -20,9 +18,10 @@ use super::sse::{self, Streams};
 pub const MAX_HEADER_BYTES: usize = 32 * 1024;
 /// Most header fields accepted; more get 431.
 pub const MAX_HEADERS: usize = 100;
-/// Most live-reload streams open at once; more get 503, so tabs cannot exhaust threads.
+/// Most live-reload streams open at once; more get 503, so tabs cannot take every connection.
 pub const MAX_EVENT_STREAMS: usize = 64;
-/// Largest request body tiny_http may discard; a larger one gets 413 and is never read.
+/// Largest request body read (and discarded) to keep the connection; a larger declared one
+/// gets 413 and the connection is closed without reading it.
 pub const MAX_BODY: usize = 1024 * 1024;
 
 /// What the server shares with the rest of `folio serve`: the site it answers from and the
@@ -57,146 +56,95 @@ impl Shared {
     }
 }
 
-/// A running server. Dropping it without `shutdown` leaves it running for the process's life.
-pub struct ServerHandle {
-    /// Where the server listens (the real port when 0 was asked for).
-    pub addr: SocketAddr,
-    server: Arc<Server>,
-    workers: Vec<JoinHandle<()>>,
-    streams: Arc<Streams>,
+/// What answering a request needs besides the request: the site, the live-reload streams and
+/// the `Host` rule.
+pub(crate) struct Context {
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) streams: Arc<Streams>,
+    pub(crate) hosts: HostRule,
 }
 
-impl ServerHandle {
-    /// Stops accepting, ends the live-reload streams, and waits for the workers to finish
-    /// the requests they hold.
-    pub fn shutdown(self) {
-        self.streams.stop(Duration::from_secs(2));
-        for _ in &self.workers {
-            self.server.unblock();
-        }
-        for worker in self.workers {
-            let _ = worker.join();
-        }
-        // Requests read but never picked up get an honest answer instead of tiny_http's 500.
-        while let Ok(Some(request)) = self.server.try_recv() {
-            Reply::text(503, "Server shutting down\n").send(request);
-        }
-        // Dropping the last `Server` closes the listening socket.
+/// What the connection does once a request is answered.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum After {
+    /// Read its next request.
+    KeepOpen,
+    /// Close it: the answer could not be sent whole, or the request's body was left unread.
+    Close,
+}
+
+/// True when `request` declares a body that is not read: longer than `MAX_BODY`, chunked, or
+/// with a `Content-Length` tiny_http could not parse. What follows it on the connection is then
+/// not a request, so the connection closes after the answer.
+pub(crate) fn leaves_body_unread(request: &Request) -> bool {
+    match request.body_length() {
+        Some(length) => length > MAX_BODY,
+        None => request
+            .headers()
+            .iter()
+            .any(|h| h.field.equiv("Transfer-Encoding") || h.field.equiv("Content-Length")),
     }
 }
 
-/// Starts serving `shared` on `bind` with `threads` workers (at least one) and returns once
-/// the socket listens. Port 0 picks a free port; see `ServerHandle::addr`.
-pub fn start(bind: SocketAddr, shared: Arc<Shared>, threads: usize) -> io::Result<ServerHandle> {
-    let listener = listen(bind)?;
-    let addr = listener.local_addr()?;
-    let server = Arc::new(Server::from_listener(listener, None).map_err(io::Error::other)?);
-    let mut handle = ServerHandle {
-        addr,
-        server,
-        workers: Vec::new(),
-        streams: Arc::new(Streams::new(server_id())),
+/// Answers `request`. With `closing` the answer says `Connection: close`, and the caller
+/// closes the connection after it.
+pub(crate) fn answer(request: Request, context: &Context, closing: bool) -> After {
+    let reply = match route(&request, context) {
+        Answer::Reply(reply) => reply,
+        Answer::EventStream => return sse::serve(request, &context.shared, &context.streams),
     };
-    for n in 0..threads.max(1) {
-        let (server, shared) = (Arc::clone(&handle.server), Arc::clone(&shared));
-        let streams = Arc::clone(&handle.streams);
-        let spawned = thread::Builder::new()
-            .name(format!("folio-http-{n}"))
-            .spawn(move || work(&server, &shared, &streams));
-        match spawned {
-            Ok(worker) => handle.workers.push(worker),
-            Err(error) => {
-                handle.shutdown();
-                return Err(error);
-            }
-        }
-    }
-    Ok(handle)
-}
-
-/// A listening socket with `TCP_NODELAY`, which accepted connections inherit. tiny_http
-/// writes the response head and the body separately; with Nagle's algorithm on, the body then
-/// waits for the client's delayed ACK, about 40 ms per keep-alive response on loopback.
-fn listen(bind: SocketAddr) -> io::Result<TcpListener> {
-    use socket2::{Domain, Protocol, Socket, Type};
-    let socket = Socket::new(Domain::for_address(bind), Type::STREAM, Some(Protocol::TCP))?;
-    // What std's `TcpListener::bind` does too: rebind at once after a restart. Not on
-    // Windows, where the option would let another process share the port.
-    #[cfg(unix)]
-    socket.set_reuse_address(true)?;
-    socket.set_tcp_nodelay(true)?;
-    socket.bind(&bind.into())?;
-    socket.listen(1024)?;
-    Ok(socket.into())
-}
-
-/// Tells browsers apart this server from an earlier one on the same port, so pages reload
-/// after a restart. Only ever sent on the event stream, never written into a page.
-fn server_id() -> String {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    format!("{:x}-{nanos:x}", std::process::id())
-}
-
-fn work(server: &Server, shared: &Arc<Shared>, streams: &Arc<Streams>) {
-    loop {
-        match server.recv() {
-            Ok(request) if request.body_length().is_some_and(|n| n > 0) => {
-                answer_with_body(request, shared, streams);
-            }
-            Ok(request) => {
-                // A bug in one answer must not take a worker down; the dropped request
-                // gets a 500 from tiny_http.
-                let _ = catch_unwind(AssertUnwindSafe(|| answer(request, shared, streams)));
-            }
-            Err(_) if streams.stopping() => return,
-            // The only other error is the listener failing once; keep serving what is queued.
-            Err(_) => continue,
-        }
+    let reply = match closing {
+        true => reply.with_header("Connection", "close"),
+        false => reply,
+    };
+    match reply.send(request) {
+        Ok(()) if !closing => After::KeepOpen,
+        // A write that timed out left half an answer on the connection.
+        _ => After::Close,
     }
 }
 
-/// Answers a request that declares a body (only ever refused: the server is GET/HEAD only).
-///
-/// tiny_http 0.12 discards an unread body when the request is dropped, first allocating a
-/// buffer of the whole *declared* remaining length, so `Content-Length: 99999999999999` would
-/// abort the process (upstream tiny-http PR #290). Up to `MAX_BODY` that is harmless; the
-/// answer runs on its own thread because discarding waits for the client to send the body.
-/// Beyond it, the request must never be dropped: the only way to answer while keeping its
-/// body reader is `upgrade`, whose stream is then leaked. That costs one idle thread and
-/// socket per such request; the server itself keeps running.
-fn answer_with_body(request: Request, shared: &Arc<Shared>, streams: &Arc<Streams>) {
+enum Answer {
+    Reply(Reply),
+    /// The live-reload stream, which writes its own answer.
+    EventStream,
+}
+
+fn route(request: &Request, context: &Context) -> Answer {
     if request.body_length().is_some_and(|n| n > MAX_BODY) {
-        std::mem::forget(request.upgrade("none", Response::empty(413)));
-        return;
+        return Answer::Reply(Reply::text(413, "Request body too large\n"));
     }
-    let (shared, streams) = (Arc::clone(shared), Arc::clone(streams));
-    // Without a thread the request went with the closure and tiny_http answered 500.
-    let _ = thread::Builder::new()
-        .name("folio-http-body".into())
-        .spawn(move || answer(request, &shared, &streams));
-}
-
-fn answer(request: Request, shared: &Shared, streams: &Arc<Streams>) {
+    let mut hosts = request.headers().iter().filter(|h| h.field.equiv("Host"));
+    match (hosts.next(), hosts.next()) {
+        (Some(_), Some(_)) => {
+            return Answer::Reply(Reply::text(400, "Bad request: more than one Host header\n"));
+        }
+        (Some(host), None) if !context.hosts.allows(host.value.as_str()) => {
+            return Answer::Reply(Reply::text(403, &context.hosts.refusal()));
+        }
+        // Only HTTP/1.0 may leave Host out. No browser does, so a rebinding page cannot.
+        (None, _) if *request.http_version() != HTTPVersion(1, 0) => {
+            return Answer::Reply(Reply::text(400, "Bad request: no Host header\n"));
+        }
+        _ => {}
+    }
     if !matches!(request.method(), Method::Get | Method::Head) {
         let reply = Reply::text(405, "Only GET and HEAD are supported\n");
-        return reply.with_header("Allow", "GET, HEAD").send(request);
+        return Answer::Reply(reply.with_header("Allow", "GET, HEAD"));
     }
-    if headers_too_large(&request) {
-        return Reply::text(431, "Request headers too large\n").send(request);
+    if headers_too_large(request) {
+        return Answer::Reply(Reply::text(431, "Request headers too large\n"));
     }
     let path = match parse_target(request.url()) {
         Ok(path) => path,
-        Err(BadPath::TooLong) => return Reply::text(414, "URI too long\n").send(request),
-        Err(why) => return Reply::text(400, &format!("Bad request: {why}\n")).send(request),
+        Err(BadPath::TooLong) => return Answer::Reply(Reply::text(414, "URI too long\n")),
+        Err(why) => return Answer::Reply(Reply::text(400, &format!("Bad request: {why}\n"))),
     };
-    let reply = match format!("/{}", path.decoded).as_str() {
-        EVENTS_PATH => return sse::serve(request, shared, streams),
-        SCRIPT_PATH => file_reply(&request, &CLIENT),
-        _ => site_reply(&request, &path, &shared.current()),
-    };
-    reply.send(request);
+    Answer::Reply(match format!("/{}", path.decoded).as_str() {
+        EVENTS_PATH => return Answer::EventStream,
+        SCRIPT_PATH => file_reply(request, &CLIENT),
+        _ => site_reply(request, &path, &context.shared.current()),
+    })
 }
 
 fn headers_too_large(request: &Request) -> bool {
@@ -335,8 +283,9 @@ impl Reply {
         self
     }
 
-    /// Sends the reply; a client that has gone away is not an error worth reporting.
-    pub(crate) fn send(self, request: Request) {
+    /// Sends the reply. A client that has gone away is no error (the connection's next read
+    /// ends it); a write that timed out is.
+    pub(crate) fn send(self, request: Request) -> io::Result<()> {
         let response = Response::new(
             StatusCode(self.status),
             self.headers,
@@ -346,6 +295,6 @@ impl Reply {
         )
         // Always a Content-Length, never chunked: every body is already whole in memory.
         .with_chunked_threshold(usize::MAX);
-        let _ = request.respond(response);
+        request.respond(response)
     }
 }

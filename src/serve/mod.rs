@@ -6,14 +6,17 @@
 //! `shared.events`.
 
 pub mod events;
+mod host;
 pub mod http;
 pub mod livereload;
 mod rebuild;
 mod request_path;
 pub mod run;
+pub mod server;
 mod sse;
 pub mod watch;
 
 pub use crate::output::memory::{self as snapshot, ServedFile, Snapshot};
 pub use events::{Events, Reload, Subscription};
-pub use http::{ServerHandle, Shared, start};
+pub use http::Shared;
+pub use server::{Limits, ServerHandle, start, start_with_limits};

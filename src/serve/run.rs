@@ -50,13 +50,7 @@ pub fn run(
     // Until the first build succeeds every request gets a page that waits for it (and shows
     // the build's error), so a browser that is already open never gets stuck on a bare 404.
     let shared = Arc::new(Shared::new(waiting_snapshot()));
-    let threads = std::thread::available_parallelism().map_or(4, |n| n.get() * 4);
-    let server = start(
-        SocketAddr::new(opts.bind, opts.port),
-        shared.clone(),
-        threads,
-    )
-    .map_err(|e| {
+    let server = start(SocketAddr::new(opts.bind, opts.port), shared.clone()).map_err(|e| {
         vec![
             Diagnostic::error(format!("cannot listen on {}:{}: {e}", opts.bind, opts.port))
                 .help("is another server using this port? choose another with --port"),

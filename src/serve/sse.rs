@@ -1,16 +1,15 @@
-//! The live-reload stream: one Server-Sent Events response per browser tab, each written from
-//! its own thread so that open streams never occupy the worker pool.
+//! The live-reload stream: one Server-Sent Events response per browser tab, written from its
+//! connection's thread, with a cap on how many are open.
 
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
-use std::thread;
 use std::time::{Duration, Instant};
 
 use tiny_http::{HTTPVersion, Method, Request};
 
 use super::events::{Next, Reload, Subscription, sse_frame};
-use super::http::{MAX_EVENT_STREAMS, Reply, Shared};
+use super::http::{After, MAX_EVENT_STREAMS, Reply, Shared};
 
 /// A comment line this often lets a dead connection show up as a failed write.
 const HEARTBEAT: Duration = Duration::from_secs(15);
@@ -44,7 +43,7 @@ impl Streams {
     }
 
     /// Tells every stream to end, then waits up to `timeout` for them to finish. A stream
-    /// stuck writing to a client that stopped reading cannot be interrupted; it is left behind.
+    /// stuck writing to a client that stopped reading ends when its write times out.
     pub(crate) fn stop(&self, timeout: Duration) {
         self.stopping.store(true, Ordering::SeqCst);
         let open = self.lock();
@@ -77,24 +76,24 @@ impl Drop for Slot {
     }
 }
 
-/// Answers a request for the event stream: 503 when the cap is reached, otherwise hands the
-/// request to a new thread that streams until the client leaves or the server stops.
-pub(crate) fn serve(request: Request, shared: &Shared, streams: &Arc<Streams>) {
+/// Answers a request for the event stream: 503 when the cap is reached, otherwise streams on
+/// the connection's own thread until the client leaves or the server stops.
+pub(crate) fn serve(request: Request, shared: &Shared, streams: &Arc<Streams>) -> After {
     let Some(slot) = streams.try_open() else {
         let reply =
             Reply::text(503, "Too many live-reload connections\n").with_header("Retry-After", "5");
-        reply.send(request);
-        return;
+        return match reply.send(request) {
+            Ok(()) => After::KeepOpen,
+            Err(_) => After::Close,
+        };
     };
     let subscription = shared.events.subscribe();
-    let spawned = thread::Builder::new()
-        .name("folio-sse".into())
-        .spawn(move || {
-            // A write error means the client went away; there is no one left to tell.
-            let _ = stream(request, &subscription, &slot);
-        });
-    // If no thread could be made, the request was dropped with it and tiny_http sent a 500.
-    drop(spawned);
+    match stream(request, &subscription, &slot) {
+        // A chunked stream ended cleanly: the connection may carry another request.
+        Ok(()) => After::KeepOpen,
+        // The client went away or stopped reading.
+        Err(_) => After::Close,
+    }
 }
 
 fn stream(request: Request, subscription: &Subscription, slot: &Slot) -> io::Result<()> {

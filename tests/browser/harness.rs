@@ -168,6 +168,15 @@ impl Server {
         format!("{}{}", self.url, path.trim_start_matches('/'))
     }
 
+    /// `path` on this server under another host name: `http://HOST:PORT/path`.
+    pub fn page_at(&self, host: &str, path: &str) -> String {
+        format!(
+            "http://{host}:{}/{}",
+            self.port,
+            path.trim_start_matches('/')
+        )
+    }
+
     fn wait_for_line<T>(
         &mut self,
         lines: &Receiver<String>,
@@ -247,6 +256,9 @@ const WATCH_STREAMS: &str = r#"
 })();
 "#;
 
+/// A name that the browser resolves to 127.0.0.1 (see `Browser::new`).
+pub const REBOUND_NAME: &str = "rebound.test";
+
 /// A headless Chromium, through a chromedriver of its own; both end on drop.
 pub struct Browser {
     agent: ureq::Agent,
@@ -300,6 +312,9 @@ impl Browser {
                     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                     "--disable-background-networking", "--disable-component-update",
                     "--disable-sync", "--disable-dev-shm-usage", "--no-proxy-server",
+                    // A name of the tests' own that resolves to loopback, as a page's name
+                    // re-pointed by a DNS-rebinding attacker would. Only this name is mapped.
+                    format!("--host-resolver-rules=MAP {REBOUND_NAME} 127.0.0.1"),
                     user_data,
                 ],
             },

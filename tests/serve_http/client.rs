@@ -61,10 +61,25 @@ pub fn send_raw_waiting(addr: SocketAddr, request: &[u8], wait: Duration) -> Opt
     parse(&bytes)
 }
 
-/// `METHOD target` with `Connection: close` and extra header lines.
+/// `METHOD target` with `Connection: close` and extra header lines; `Host` names the server
+/// as a browser would (`127.0.0.1:PORT`).
 pub fn request(addr: SocketAddr, method: &str, target: &str, headers: &[&str]) -> Reply {
-    let mut text =
-        format!("{method} {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+    let host = format!("Host: {addr}");
+    let all: Vec<&str> = std::iter::once(host.as_str())
+        .chain(headers.iter().copied())
+        .collect();
+    request_as(addr, method, target, "HTTP/1.1", &all)
+}
+
+/// `METHOD target VERSION` with `Connection: close` and exactly the header lines given.
+pub fn request_as(
+    addr: SocketAddr,
+    method: &str,
+    target: &str,
+    version: &str,
+    headers: &[&str],
+) -> Reply {
+    let mut text = format!("{method} {target} {version}\r\nConnection: close\r\n");
     for header in headers {
         text.push_str(header);
         text.push_str("\r\n");
@@ -98,17 +113,19 @@ pub fn parse(bytes: &[u8]) -> Option<Reply> {
 /// One keep-alive connection sending GETs one after another.
 pub struct KeepAlive {
     reader: BufReader<TcpStream>,
+    addr: SocketAddr,
 }
 
 impl KeepAlive {
     pub fn new(addr: SocketAddr) -> Self {
         KeepAlive {
             reader: BufReader::new(connect(addr)),
+            addr,
         }
     }
 
     pub fn get(&mut self, target: &str) -> std::io::Result<Reply> {
-        let request = format!("GET {target} HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        let request = format!("GET {target} HTTP/1.1\r\nHost: {}\r\n\r\n", self.addr);
         self.reader.get_mut().write_all(request.as_bytes())?;
         let mut reply = Reply::default();
         let mut line = String::new();

@@ -25,9 +25,10 @@ impl EventStream {
     /// Connects and waits for the greeting; returns the stream and everything up to it.
     fn open(addr: SocketAddr) -> (Self, String) {
         let mut stream = connect(addr);
-        let request =
-            b"GET /__folio/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n";
-        stream.write_all(request).expect("send");
+        let request = format!(
+            "GET /__folio/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
+        );
+        stream.write_all(request.as_bytes()).expect("send");
         let mut events = EventStream {
             stream,
             unread: String::new(),
