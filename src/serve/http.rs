@@ -2,59 +2,26 @@
 //! rule, the limits on requests. It knows URLs, headers and status codes; nothing about
 //! sockets (see `server`) or about how pages are made.
 
-use std::io::{self, Cursor};
-use std::sync::{Arc, LazyLock, PoisonError, RwLock};
+use std::sync::{Arc, LazyLock};
 
-use tiny_http::{HTTPVersion, Header, Method, Request, Response, StatusCode};
+use tiny_http::{HTTPVersion, Method, Request};
 
-use super::events::Events;
 use super::host::HostRule;
 use super::livereload::{self, CLIENT_SCRIPT, EVENTS_PATH, SCRIPT_PATH};
+use super::reply::{After, Reply, is_html};
 use super::request_path::{BadPath, RequestPath, parse_target};
+pub use super::shared::Shared;
 use super::snapshot::{ServedFile, Snapshot};
+pub use super::sse::MAX_EVENT_STREAMS;
 use super::sse::{self, Streams};
 
 /// Most header bytes (names, values and separators) accepted; more get 431.
 pub const MAX_HEADER_BYTES: usize = 32 * 1024;
 /// Most header fields accepted; more get 431.
 pub const MAX_HEADERS: usize = 100;
-/// Most live-reload streams open at once; more get 503, so tabs cannot take every connection.
-pub const MAX_EVENT_STREAMS: usize = 64;
 /// Largest request body read (and discarded) to keep the connection; a larger declared one
 /// gets 413 and the connection is closed without reading it.
 pub const MAX_BODY: usize = 1024 * 1024;
-
-/// What the server shares with the rest of `folio serve`: the site it answers from and the
-/// live-reload hub.
-#[derive(Default)]
-pub struct Shared {
-    /// The last good build. Requests clone the `Arc` and answer from it, so a swap never
-    /// shows anyone half a site.
-    pub site: RwLock<Arc<Snapshot>>,
-    /// Reload messages for the browsers.
-    pub events: Events,
-}
-
-impl Shared {
-    /// Shared state serving `site`.
-    pub fn new(site: Snapshot) -> Self {
-        Shared {
-            site: RwLock::new(Arc::new(site)),
-            events: Events::new(),
-        }
-    }
-
-    /// Replaces the site at once: requests already running finish with the old one.
-    pub fn swap(&self, site: Snapshot) {
-        let site = Arc::new(site);
-        *self.site.write().unwrap_or_else(PoisonError::into_inner) = site;
-    }
-
-    /// The site as it is now.
-    pub fn current(&self) -> Arc<Snapshot> {
-        Arc::clone(&self.site.read().unwrap_or_else(PoisonError::into_inner))
-    }
-}
 
 /// What answering a request needs besides the request: the site, the live-reload streams and
 /// the `Host` rule.
@@ -62,15 +29,6 @@ pub(crate) struct Context {
     pub(crate) shared: Arc<Shared>,
     pub(crate) streams: Arc<Streams>,
     pub(crate) hosts: HostRule,
-}
-
-/// What the connection does once a request is answered.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) enum After {
-    /// Read its next request.
-    KeepOpen,
-    /// Close it: the answer could not be sent whole, or the request's body was left unread.
-    Close,
 }
 
 /// True when `request` declares a body that is not read: longer than `MAX_BODY`, chunked, or
@@ -191,10 +149,6 @@ fn file_reply(request: &Request, file: &ServedFile) -> Reply {
 static CLIENT: LazyLock<ServedFile> =
     LazyLock::new(|| ServedFile::new("livereload.js", CLIENT_SCRIPT.as_bytes().to_vec()));
 
-fn is_html(file: &ServedFile) -> bool {
-    file.content_type.starts_with("text/html")
-}
-
 /// The length of the body `Reply::file` sends for `file`.
 fn served_len(file: &ServedFile) -> usize {
     let injected = if is_html(file) {
@@ -221,80 +175,4 @@ fn matches_if_none_match(request: &Request, etag: &str) -> bool {
         .filter(|h| h.field.equiv("If-None-Match"))
         .flat_map(|h| h.value.as_str().split(','))
         .any(|tag| tag.trim() == "*" || bare(tag) == bare(etag))
-}
-
-/// A response before it is sent: status, headers and the body from a snapshot or a message.
-pub(crate) struct Reply {
-    status: u16,
-    headers: Vec<Header>,
-    body: Arc<[u8]>,
-    /// `Content-Length`; differs from the body only for 304, which names the full length.
-    length: usize,
-}
-
-impl Reply {
-    fn new(status: u16, content_type: &str, body: Arc<[u8]>) -> Self {
-        let length = body.len();
-        Reply {
-            status,
-            headers: Vec::new(),
-            body,
-            length,
-        }
-        .with_header("Content-Type", content_type)
-        .with_header("Cache-Control", "no-cache")
-        .with_header("X-Content-Type-Options", "nosniff")
-    }
-
-    pub(crate) fn text(status: u16, text: &str) -> Self {
-        Reply::new(status, "text/plain; charset=utf-8", text.as_bytes().into())
-    }
-
-    fn file(status: u16, file: &ServedFile, etag: Option<String>) -> Self {
-        let body = if is_html(file) {
-            livereload::inject_script(&file.bytes).into()
-        } else {
-            Arc::clone(&file.bytes)
-        };
-        let reply = Reply::new(status, &file.content_type, body);
-        match etag {
-            Some(etag) => reply.with_header("ETag", &etag),
-            None => reply,
-        }
-    }
-
-    /// 304 carries no body; its `Content-Length` is that of the 200 it stands for.
-    fn not_modified(etag: &str, length: usize) -> Self {
-        Reply {
-            status: 304,
-            headers: Vec::new(),
-            body: Arc::from(&[][..]),
-            length,
-        }
-        .with_header("ETag", etag)
-        .with_header("Cache-Control", "no-cache")
-    }
-
-    pub(crate) fn with_header(mut self, name: &str, value: &str) -> Self {
-        // Every value here is ours or was checked to be visible ASCII, so this always works.
-        if let Ok(header) = Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-            self.headers.push(header);
-        }
-        self
-    }
-
-    /// Sends the reply. A client that has gone away is no error (the connection's next read
-    /// ends it); a write that timed out is.
-    pub(crate) fn send(self, request: Request) -> io::Result<()> {
-        let response = Response::new(
-            StatusCode(self.status),
-            self.headers,
-            Cursor::new(self.body),
-            Some(self.length),
-            None,
-        )
-        // Always a Content-Length, never chunked: every body is already whole in memory.
-        .with_chunked_threshold(usize::MAX);
-        request.respond(response)
-    }
 }

@@ -10,13 +10,15 @@ mod host;
 pub mod http;
 pub mod livereload;
 mod rebuild;
+mod reply;
 mod request_path;
 pub mod run;
 pub mod server;
+mod shared;
 mod sse;
 pub mod watch;
 
 pub use crate::output::memory::{self as snapshot, ServedFile, Snapshot};
 pub use events::{Events, Reload, Subscription};
-pub use http::Shared;
 pub use server::{Limits, ServerHandle, start, start_with_limits};
+pub use shared::Shared;

@@ -15,7 +15,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tiny_http::ClientConnection;
 
 use super::host::HostRule;
-use super::http::{After, Context, Shared, answer, leaves_body_unread};
+use super::http::{Context, answer, leaves_body_unread};
+use super::reply::After;
+use super::shared::Shared;
 use super::sse::Streams;
 
 /// How long `shutdown` waits for each of its steps: streams to end, the accept loop to stop,

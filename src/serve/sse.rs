@@ -9,7 +9,11 @@ use std::time::{Duration, Instant};
 use tiny_http::{HTTPVersion, Method, Request};
 
 use super::events::{Next, Reload, Subscription, sse_frame};
-use super::http::{After, MAX_EVENT_STREAMS, Reply, Shared};
+use super::reply::{After, Reply};
+use super::shared::Shared;
+
+/// Most live-reload streams open at once; more get 503, so tabs cannot take every connection.
+pub const MAX_EVENT_STREAMS: usize = 64;
 
 /// A comment line this often lets a dead connection show up as a failed write.
 const HEARTBEAT: Duration = Duration::from_secs(15);
