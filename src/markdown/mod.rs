@@ -65,29 +65,36 @@ pub enum LinkTarget {
     Text,
 }
 
-/// An article body with the links to other articles filled in: what its page shows.
+/// An article body with the links to other articles resolved: what its page shows. The
+/// filled HTML is made when a page asks for it, so the site's bodies are held once, not twice.
 #[derive(Debug)]
 pub struct Body {
     pub rendered: Arc<Keyed<Rendered>>,
-    /// The HTML with its holes filled; `None` when there were none (`rendered.html` is it).
-    filled: Option<String>,
+    /// What each of `rendered.links` became.
+    targets: Vec<LinkTarget>,
 }
 
 impl Body {
-    /// Fill the holes of `rendered`: link `i` gets `targets[i]`.
+    /// `rendered`, whose link `i` goes to `targets[i]`.
     pub fn fill(rendered: Arc<Keyed<Rendered>>, targets: &[LinkTarget]) -> Body {
-        if rendered.links.is_empty() {
-            return Body {
-                rendered,
-                filled: None,
-            };
+        Body {
+            rendered,
+            targets: targets.to_vec(),
         }
-        let mut html = String::with_capacity(rendered.html.len() + 64 * targets.len());
+    }
+
+    /// The HTML with every hole filled.
+    pub fn html(&self) -> std::borrow::Cow<'_, str> {
+        let rendered = &self.rendered;
+        if rendered.links.is_empty() {
+            return std::borrow::Cow::Borrowed(&rendered.html);
+        }
+        let mut html = String::with_capacity(rendered.html.len() + 64 * self.targets.len());
         let mut pieces = rendered.html.split(LINK_HOLE);
         html.push_str(pieces.next().unwrap_or_default());
         for (hole, piece) in pieces.enumerate() {
             let (link, opens) = (hole / 2, hole % 2 == 0);
-            match (targets.get(link), rendered.links.get(link)) {
+            match (self.targets.get(link), rendered.links.get(link)) {
                 (Some(LinkTarget::Href(href)), Some(l)) if opens => {
                     html.push_str(&open_anchor(href, &l.title, ""))
                 }
@@ -96,14 +103,7 @@ impl Body {
             }
             html.push_str(piece);
         }
-        Body {
-            rendered,
-            filled: Some(html),
-        }
-    }
-
-    pub fn html(&self) -> &str {
-        self.filled.as_deref().unwrap_or(&self.rendered.html)
+        std::borrow::Cow::Owned(html)
     }
 }
 

@@ -101,7 +101,7 @@ fn entry(w: &mut Writer<Vec<u8>>, model: &Model, i: usize) -> io::Result<()> {
             if full {
                 w.create_element("content")
                     .with_attribute(("type", "html"))
-                    .write_text_content(BytesText::new(&xml_chars(model.bodies[i].html())))?;
+                    .write_text_content(BytesText::new(&xml_chars(&model.bodies[i].html())))?;
             }
             Ok(())
         })?;

@@ -318,9 +318,10 @@ pub fn render_page(theme: &Theme, globals: &Globals, page: &Page) -> Result<Stri
         }
         PageData::Article { card, body, more } => {
             let rendered = &body.rendered;
+            let html = body.html();
             let article = ArticleContext {
                 summary: &card.summary,
-                content: body.html(),
+                content: &html,
                 toc: &rendered.toc,
                 word_count: rendered.word_count,
                 more: more.iter().map(more_entry).collect(),
