@@ -136,7 +136,11 @@ pub fn write(
     others: Others,
     sink: &dyn Sink,
 ) -> Result<Written, Vec<Diagnostic>> {
-    let pages = model.pages();
+    // A static file at the path of a page or generated file replaces it (`static/robots.txt`):
+    // decided here, once, so each path is put once, under the key of what is served.
+    let shadowed = |path: &str| others.copied.contains_key(path);
+    let mut pages = model.pages();
+    pages.retain(|p| !shadowed(&p.path));
     let keyed: Vec<(&str, Key)> = pages
         .iter()
         .map(|p| (p.path.as_str(), p.key(theme.1, model.globals)))
@@ -167,14 +171,14 @@ pub fn write(
     }
     let mut files: BTreeMap<String, Key> = keyed.iter().map(|(p, k)| (p.to_string(), *k)).collect();
     let extras = extra_files(model)?;
-    for (path, bytes) in extras {
+    for (path, bytes) in extras.into_iter().filter(|(p, _)| !shadowed(p)) {
         let key = Key::of_bytes(&bytes);
         files.insert(path.to_string(), key);
         if !sink.holds(path, key) {
             errors.extend(sink.put(path, key, Contents::Bytes(bytes)).err());
         }
     }
-    for (path, g) in others.generated {
+    for (path, g) in others.generated.iter().filter(|(p, _)| !shadowed(p)) {
         files.insert(path.clone(), g.key);
         if !sink.holds(path, g.key) {
             errors.extend(

@@ -5,6 +5,7 @@
 //! server; after each rebuild call [`Shared::swap`] then publish a [`Reload`] on
 //! `shared.events`.
 
+mod debounce;
 pub mod events;
 mod host;
 pub mod http;

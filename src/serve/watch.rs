@@ -1,14 +1,15 @@
 //! Watching the site's sources: file-system events become batches of changed paths,
-//! debounced so that an editor's save (temp file, rename, several events) is one rebuild.
-//! Decides nothing about what to rebuild: the engine's inputs do.
+//! debounced (`debounce`) so that an editor's save (temp file, rename, several events) is one
+//! rebuild. Decides nothing about what to rebuild: the engine's inputs do.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
 
-use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+use notify_debouncer_full::notify::{
+    self, Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher,
+};
 
 use crate::content::is_ignored_name;
 use crate::diagnostics::Diagnostic;
@@ -19,9 +20,12 @@ use crate::engine::inputs::SOURCE_DIRS;
 /// browser waits.
 const QUIET: Duration = Duration::from_millis(8);
 
+/// The longest a batch gathers events before it is handed on anyway.
+const LONGEST: Duration = Duration::from_millis(250);
+
 /// A running watch: batches of changed paths arrive on `changes`.
 pub struct SourceWatcher {
-    debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
+    watcher: RecommendedWatcher,
     /// The site folder, absolute with links resolved (events carry paths under it).
     root: PathBuf,
     /// Source folders watched recursively so far.
@@ -33,30 +37,34 @@ pub struct SourceWatcher {
 /// root itself (for `config.toml` and source folders created later) without descending into
 /// `public/` or `target/`.
 pub fn watch(root: &Path) -> Result<SourceWatcher, Diagnostic> {
-    let (tx, rx) = channel();
-    let handler = move |result: DebounceEventResult| {
-        let Ok(events) = result else { return };
-        let mut paths: Vec<PathBuf> = events
+    let (raw_tx, raw) = channel();
+    // Raw events, not a debouncer's merged ones: merging a rename with a save of its new
+    // path that follows at once drops the old path, and the article would be served on.
+    let handler = move |result: notify::Result<Event>| {
+        let Ok(event) = result else { return };
+        if matches!(event.kind, EventKind::Access(_)) {
+            return;
+        }
+        let paths: Vec<PathBuf> = event
+            .paths
             .into_iter()
-            .filter(|e| !matches!(e.kind, EventKind::Access(_)))
-            .flat_map(|e| e.event.paths)
             .filter(|p| {
                 !p.file_name()
                     .is_some_and(|n| is_ignored_name(&n.to_string_lossy()))
             })
             .collect();
-        paths.sort();
-        paths.dedup();
         if !paths.is_empty() {
-            let _ = tx.send(paths);
+            let _ = raw_tx.send(paths);
         }
     };
-    let mut debouncer = new_debouncer(QUIET, Some(QUIET / 4), handler).map_err(fail)?;
-    debouncer
+    let mut inner = notify::recommended_watcher(handler).map_err(fail)?;
+    inner
         .watch(root, RecursiveMode::NonRecursive)
         .map_err(fail)?;
+    let (tx, rx) = channel();
+    super::debounce::spawn(raw, tx, QUIET, LONGEST);
     let mut watcher = SourceWatcher {
-        debouncer,
+        watcher: inner,
         root: root.to_path_buf(),
         watched: BTreeSet::new(),
         changes: rx,
@@ -76,13 +84,13 @@ impl SourceWatcher {
             if self.watched.contains(dir) {
                 if !path.is_dir() {
                     // Deleted: inotify dropped the watch; watch again once it is back.
-                    let _ = self.debouncer.unwatch(&path);
+                    let _ = self.watcher.unwatch(&path);
                     self.watched.remove(dir);
                 }
                 continue;
             }
             if path.is_dir() {
-                self.debouncer
+                self.watcher
                     .watch(&path, RecursiveMode::Recursive)
                     .map_err(fail)?;
                 self.watched.insert(dir);
@@ -93,7 +101,7 @@ impl SourceWatcher {
     }
 }
 
-fn fail(e: notify_debouncer_full::notify::Error) -> Diagnostic {
+fn fail(e: notify::Error) -> Diagnostic {
     Diagnostic::error(format!("cannot watch the site for changes: {e}"))
         .help("on Linux, raise the inotify limit: sysctl fs.inotify.max_user_watches=524288")
 }
@@ -118,6 +126,26 @@ mod tests {
             .unwrap();
         assert!(batch.iter().any(|p| p.ends_with("a.md")), "{batch:?}");
         assert!(!batch.iter().any(|p| p.ends_with(".a.md.swp")), "{batch:?}");
+    }
+
+    #[test]
+    fn a_rename_then_a_save_of_the_new_name_reports_the_old_name_too() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(tmp.path()).unwrap();
+        let dir = root.join("content/articles");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("a.md"), "old").unwrap();
+        let watcher = watch(&root).unwrap();
+        // `git mv a.md b.md` and an editor's save of b.md straight after.
+        std::fs::rename(dir.join("a.md"), dir.join("b.md")).unwrap();
+        std::fs::write(dir.join(".b.md.tmp"), "new").unwrap();
+        std::fs::rename(dir.join(".b.md.tmp"), dir.join("b.md")).unwrap();
+        let mut seen = Vec::new();
+        while let Ok(batch) = watcher.changes.recv_timeout(Duration::from_millis(500)) {
+            seen.extend(batch);
+        }
+        assert!(seen.contains(&dir.join("a.md")), "{seen:?}");
+        assert!(seen.contains(&dir.join("b.md")), "{seen:?}");
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! The real `folio serve --watch --port 0` as a child process, for tests that drive it over
 //! HTTP while they change its files. It is killed on drop.
 
-#![allow(dead_code)] // faults.rs and serve_load.rs each use a different part
+#![allow(dead_code)] // faults.rs, serve_load.rs and serve_watch.rs each use a different part
 
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;
 use std::path::Path;
@@ -29,9 +30,16 @@ impl Server {
     /// Serves `root`; returns once the server listens and watches, so that every change
     /// made from now on is seen.
     pub fn start(root: &Path) -> Server {
+        Server::start_in(Path::new("."), &[OsStr::new("--root"), root.as_os_str()])
+    }
+
+    /// `folio serve --watch --port 0 ARGS…` started in the folder `cwd`, as a user starts
+    /// it there (`--root` relative to it, or none); returns once it listens and watches.
+    pub fn start_in<S: AsRef<OsStr>>(cwd: &Path, args: &[S]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_folio"))
-            .args(["serve", "--watch", "--port", "0", "--root"])
-            .arg(root)
+            .args(["serve", "--watch", "--port", "0"])
+            .args(args)
+            .current_dir(cwd)
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
