@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
 
-use notify_debouncer_full::notify::{
+use notify::{
     self, Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher,
 };
 
