@@ -7,9 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
 
-use notify::{
-    self, Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher,
-};
+use notify::{self, Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
 use crate::content::is_ignored_name;
 use crate::diagnostics::Diagnostic;
@@ -40,8 +38,18 @@ pub fn watch(root: &Path) -> Result<SourceWatcher, Diagnostic> {
     let (raw_tx, raw) = channel();
     // Raw events, not a debouncer's merged ones: merging a rename with a save of its new
     // path that follows at once drops the old path, and the article would be served on.
+    let sources: Vec<PathBuf> = SOURCE_DIRS
+        .iter()
+        .chain(&["config.toml"])
+        .map(|d| root.join(d))
+        .collect();
     let handler = move |result: notify::Result<Event>| {
         let Ok(event) = result else { return };
+        // The kernel's queue overflowed and events were lost: read every source again.
+        if event.need_rescan() {
+            let _ = raw_tx.send(sources.clone());
+            return;
+        }
         if matches!(event.kind, EventKind::Access(_)) {
             return;
         }
