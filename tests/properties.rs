@@ -855,7 +855,10 @@ fn check_ranking(specs: &[ArticleSpec], count: usize) -> Result<(), TestCaseErro
         check_picks(&site, me, picks)?;
         // `rank_one` also names the shared words, which `rank_all` leaves out.
         let mut one = related::rank_one(&site, me);
-        one.iter_mut().for_each(|p| p.shared_words.clear());
+        for p in &mut one {
+            p.shared_words.clear();
+            p.shared_tags.clear();
+        }
         prop_assert_eq!(&one, picks);
     }
     prop_assert_eq!(&related::rank_all(&site), &all);
@@ -872,6 +875,86 @@ proptest! {
     #[test]
     fn more_articles_are_valid_and_deterministic((specs, count) in sites()) {
         check_ranking(&specs, count)?;
+    }
+}
+
+/// A larger vocabulary, so that some words are rare keywords and others too common to be.
+const MANY_WORDS: &[&str] = &[
+    "anchor", "beacon", "cipher", "delta", "ember", "falcon", "glacier", "harbor", "island",
+    "jasper", "kernel", "lantern", "meadow", "nectar", "orbit", "prism", "quartz", "raven",
+    "saddle", "timber", "umbra", "velvet", "willow", "xenon", "yonder", "zephyr", "amber",
+    "bramble", "cobalt", "dune", "echo", "fern", "granite", "hollow", "ivory", "juniper",
+    "kestrel", "lumen", "marble", "nimbus", "onyx", "pebble", "quill", "ripple", "sable",
+    "thistle", "upland", "vortex", "wander", "yarrow", "zenith", "acorn", "birch", "cedar",
+    "drift", "elm", "flint", "grove", "heath", "iris",
+];
+
+/// One edit of words: article `at` (modulo the count) gets a new title, summary or body.
+#[derive(Debug, Clone)]
+struct WordEdit {
+    at: usize,
+    part: u8,
+    words: Vec<&'static str>,
+}
+
+fn word_edits() -> impl Strategy<Value = Vec<Vec<WordEdit>>> {
+    let edit = (0usize..100, 0u8..3, vec(select(MANY_WORDS), 0..40))
+        .prop_map(|(at, part, words)| WordEdit { at, part, words });
+    vec(vec(edit, 1..4), 1..6)
+}
+
+fn many_word_sites() -> impl Strategy<Value = Vec<ArticleSpec>> {
+    (20usize..=60).prop_flat_map(|n| {
+        vec(
+            (
+                vec(select(MANY_WORDS), 1..4),
+                vec(select(MANY_WORDS), 5..60),
+                article_spec(n),
+            ),
+            n,
+        )
+        .prop_map(|specs| {
+            specs
+                .into_iter()
+                .map(|(title, body, spec)| ArticleSpec {
+                    title,
+                    body,
+                    ..spec
+                })
+                .collect()
+        })
+    })
+}
+
+proptest! {
+    #![proptest_config(cases(48))]
+
+    /// `serve --watch` updates the ranking index after an edit of words instead of making it
+    /// again: after every edit, the picks equal those of a ranking made from scratch.
+    #[test]
+    fn ranking_updated_after_edits_of_words_equals_ranking_from_scratch(
+        mut specs in many_word_sites(),
+        steps in word_edits(),
+        count in 1usize..=6,
+    ) {
+        let mut memo = RankMemo::default();
+        let site = site_of(&specs, count)?;
+        prop_assert_eq!(&*related::rank_all_cached(&site, &mut memo), &related::rank_all(&site));
+        for (n, step) in steps.iter().enumerate() {
+            for edit in step {
+                let at = edit.at % specs.len();
+                let spec = &mut specs[at];
+                match edit.part {
+                    0 if !edit.words.is_empty() => spec.title = edit.words.clone(),
+                    1 => spec.summary = edit.words.clone(),
+                    _ => spec.body = edit.words.clone(),
+                }
+            }
+            let site = site_of(&specs, count)?;
+            let updated = related::rank_all_cached(&site, &mut memo);
+            let fresh = related::rank_all(&site);
+            prop_assert_eq!(&*updated, &fresh, "after step {}: {:?}", n, step);
+        }
     }
 }
 

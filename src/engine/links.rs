@@ -11,11 +11,15 @@ use crate::diagnostics::Diagnostic;
 use crate::key::{Key, Keyed};
 use crate::markdown::{ArticleLink, Body, LinkTarget, Rendered};
 
-/// Filled bodies, kept between builds.
-pub type BodyMemo = Memo<Arc<Keyed<Body>>>;
+/// Filled bodies and the problems their links have, kept between builds.
+pub type BodyMemo = Memo<(Arc<Keyed<Body>>, Arc<[Diagnostic]>)>;
 
 /// Resolve every article's links and fill them in (reusing `memo`). Problems (missing
 /// articles or headings: errors; links to left-out articles: warnings) go to `diags`.
+///
+/// What links resolve against — every article's file, slug and heading ids, and the files
+/// left out of the build — has one key; a body whose own key and that one are unchanged is
+/// reused without resolving anything.
 pub fn fill_all(
     site: &Site,
     rendered: &[Arc<Keyed<Rendered>>],
@@ -23,27 +27,44 @@ pub fn fill_all(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Arc<Keyed<Body>>> {
     let base_path = site.config.base_path();
-    let mut all_targets = Vec::with_capacity(rendered.len());
-    for (i, body) in rendered.iter().enumerate() {
-        let targets: Vec<LinkTarget> = body
+    let mut left_out: Vec<_> = site
+        .left_out
+        .iter()
+        .map(|(path, l)| (path, &l.slug, l.why))
+        .collect();
+    left_out.sort();
+    let targets: Vec<_> = site
+        .articles
+        .iter()
+        .zip(rendered)
+        .map(|(a, r)| (&a.source.path, &a.slug, r.heading_key))
+        .collect();
+    let env = Key::of("link targets", &(&base_path, targets, left_out));
+    let keys: Vec<Key> = site
+        .articles
+        .iter()
+        .zip(rendered)
+        .map(|(a, r)| Key::of("link inputs", &(r.key(), a.source.front_matter_key, env)))
+        .collect();
+    let (filled, _) = memo.take_all(&keys, |i| {
+        let mut problems = Vec::new();
+        let targets: Vec<LinkTarget> = rendered[i]
             .links
             .iter()
-            .map(|link| resolve(site, rendered, i, link, &base_path, diags))
+            .map(|link| resolve(site, rendered, i, link, &base_path, &mut problems))
             .collect();
-        all_targets.push(targets);
-    }
-    let keys: Vec<Key> = rendered
-        .iter()
-        .zip(&all_targets)
-        .map(|(r, targets)| Key::of("filled body", &(r.key(), targets)))
-        .collect();
-    memo.take_all(&keys, |i| {
-        Arc::new(Keyed::new(
-            keys[i],
-            Body::fill(rendered[i].clone(), &all_targets[i]),
-        ))
-    })
-    .0
+        // Keyed by what it holds, so pages re-render only when a link of theirs changed.
+        let key = Key::of("filled body", &(rendered[i].key(), &targets));
+        let body = Body::fill(rendered[i].clone(), &targets);
+        (Arc::new(Keyed::new(key, body)), Arc::from(problems))
+    });
+    filled
+        .into_iter()
+        .map(|(body, problems)| {
+            diags.extend(problems.iter().cloned());
+            body
+        })
+        .collect()
 }
 
 /// Where link `link` of article `from` goes.

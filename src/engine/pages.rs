@@ -3,7 +3,7 @@
 //! by its template set, the globals and what it shows (`render::Page`); a page the sink
 //! already holds under that key is neither rendered nor written again.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -14,10 +14,10 @@ use super::memo::Memo;
 use super::model::Site;
 use crate::diagnostics::{self, Diagnostic};
 use crate::key::{Key, Keyed};
-use crate::markdown::Rendered;
+use crate::markdown::{Body, Rendered};
 use crate::output::{Contents, Sink};
 use crate::render::context::{ArticleSummary, AuthorContext};
-use crate::render::{Card, Globals, Model, Theme, feeds, render_page, tag_context};
+use crate::render::{Card, Globals, Model, Page, Theme, feeds, render_page, tag_context};
 
 /// Cards, kept between builds.
 pub type CardMemo = Memo<Arc<Keyed<Card>>>;
@@ -56,23 +56,30 @@ pub fn cards(
     memo: &mut CardMemo,
 ) -> Vec<Arc<Keyed<Card>>> {
     let base_path = &globals.base_path;
+    // Each tag and author as shown, hashed once rather than once per article.
+    let tag_keys: HashMap<&str, Key> = site
+        .tags
+        .iter()
+        .map(|(slug, t)| (slug.as_str(), Key::of("tag", &tag_context(t, base_path))))
+        .collect();
+    let author_keys: HashMap<&str, Key> = globals
+        .authors
+        .iter()
+        .map(|(id, a)| (id.as_str(), Key::of("author", a)))
+        .collect();
     let keys: Vec<Key> = site
         .articles
         .iter()
         .zip(rendered)
         .map(|(a, body)| {
-            let tags: Vec<_> = a
-                .tags
-                .iter()
-                .map(|t| tag_context(&site.tags[t], base_path))
-                .collect();
+            let tags: Vec<Option<&Key>> = a.tags.iter().map(|t| tag_keys.get(t.as_str())).collect();
             Key::of(
                 "card inputs",
                 &(
                     a.source.front_matter_key,
                     &a.slug,
                     body.reading_time,
-                    globals.authors.get(a.author.as_str()),
+                    author_keys.get(a.author.as_str()),
                     tags,
                     config_key,
                 ),
@@ -81,9 +88,14 @@ pub fn cards(
         .collect();
     memo.take_all(&keys, |i| {
         let summary = summary_of(site, i, &rendered[i], globals);
-        let json_ld = feeds::json_ld(&globals.config, &summary);
-        let extra = site.articles[i].source.front_matter.extra.clone();
-        Arc::new(Card::new(summary, json_ld, extra))
+        let fm = &site.articles[i].source.front_matter;
+        Arc::new(Card::keyed(Card {
+            json_ld: feeds::json_ld(&globals.config, &summary),
+            summary,
+            extra: fm.extra.clone(),
+            published: fm.date.rfc3339(),
+            changed: fm.updated.unwrap_or(fm.date).rfc3339(),
+        }))
     })
     .0
 }
@@ -149,7 +161,7 @@ pub fn write(
         .par_iter()
         .zip(&keyed)
         .map(|(page, &(path, key))| {
-            if sink.holds(path, key) {
+            if sink.keep(path, key) {
                 return Ok(false);
             }
             let html = render_page(theme.0, model.globals, page)?;
@@ -170,17 +182,22 @@ pub fn write(
         return Err(unique(errors));
     }
     let mut files: BTreeMap<String, Key> = keyed.iter().map(|(p, k)| (p.to_string(), *k)).collect();
-    let extras = extra_files(model)?;
-    for (path, bytes) in extras.into_iter().filter(|(p, _)| !shadowed(p)) {
-        let key = Key::of_bytes(&bytes);
-        files.insert(path.to_string(), key);
-        if !sink.holds(path, key) {
-            errors.extend(sink.put(path, key, Contents::Bytes(bytes)).err());
+    for extra in extra_files(model, &pages) {
+        if shadowed(extra.path) {
+            continue;
+        }
+        files.insert(extra.path.to_string(), extra.key);
+        if !sink.keep(extra.path, extra.key) {
+            let bytes = (extra.make)().map_err(|d| vec![d])?;
+            errors.extend(
+                sink.put(extra.path, extra.key, Contents::Bytes(bytes))
+                    .err(),
+            );
         }
     }
     for (path, g) in others.generated.iter().filter(|(p, _)| !shadowed(p)) {
         files.insert(path.clone(), g.key);
-        if !sink.holds(path, g.key) {
+        if !sink.keep(path, g.key) {
             errors.extend(
                 sink.put(path, g.key, Contents::Bytes(g.bytes.clone()))
                     .err(),
@@ -190,7 +207,7 @@ pub fn write(
     let copied: Vec<Diagnostic> = others
         .copied
         .par_iter()
-        .filter(|(path, c)| !sink.holds(path, c.key))
+        .filter(|(path, c)| !sink.keep(path, c.key))
         .filter_map(|(path, c)| {
             let from = others.root.join(&c.source);
             sink.put(path, c.key, Contents::Copy(&from)).err()
@@ -208,19 +225,61 @@ pub fn write(
     })
 }
 
-/// The feed, sitemap, robots.txt and search index.
-fn extra_files(model: &Model) -> Result<Vec<(&'static str, Vec<u8>)>, Vec<Diagnostic>> {
-    let xml_err = |e: std::io::Error| vec![Diagnostic::error(format!("cannot write XML: {e}"))];
-    Ok(vec![
-        ("atom.xml", feeds::atom(model).map_err(xml_err)?),
-        ("sitemap.xml", feeds::sitemap(model).map_err(xml_err)?),
-        ("robots.txt", feeds::robots(model)),
-        (
-            "search.json",
-            feeds::search_index(model)
-                .map_err(|e| vec![Diagnostic::error(format!("cannot write search.json: {e}"))])?,
-        ),
-    ])
+/// A file made from the whole site (a feed, the sitemap), keyed by what it is made from and
+/// made only when the sink does not keep it already.
+struct Extra<'a> {
+    path: &'static str,
+    key: Key,
+    make: Box<dyn FnOnce() -> Result<Vec<u8>, Diagnostic> + 'a>,
+}
+
+/// The feed, sitemap, robots.txt and search index. Each key covers exactly the arguments its
+/// function is given.
+fn extra_files<'a>(model: &'a Model, pages: &'a [Page]) -> Vec<Extra<'a>> {
+    let globals = model.globals;
+    let xml = |e: std::io::Error| Diagnostic::error(format!("cannot write XML: {e}"));
+    let c = &globals.config;
+    let newest: Vec<(&Card, Option<&Body>)> = model
+        .cards
+        .iter()
+        .zip(model.bodies)
+        .take(c.feed.limit)
+        .map(|(card, body)| (&***card, c.feed.full_content.then_some(&***body)))
+        .collect();
+    let entry_keys: Vec<(Key, Option<Key>)> = model
+        .cards
+        .iter()
+        .zip(model.bodies)
+        .take(c.feed.limit)
+        .map(|(card, body)| (card.key(), c.feed.full_content.then(|| body.key())))
+        .collect();
+    let card_keys: Vec<Key> = model.cards.iter().map(|c| c.key()).collect();
+    let paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+    vec![
+        Extra {
+            path: "atom.xml",
+            key: Key::of("atom.xml", &(globals, &entry_keys)),
+            make: Box::new(move || feeds::atom(globals, &newest).map_err(xml)),
+        },
+        Extra {
+            path: "sitemap.xml",
+            key: Key::of("sitemap.xml", &(globals, &card_keys, &paths)),
+            make: Box::new(move || feeds::sitemap(globals, pages, model.cards).map_err(xml)),
+        },
+        Extra {
+            path: "robots.txt",
+            key: Key::of("robots.txt", globals),
+            make: Box::new(move || Ok(feeds::robots(globals))),
+        },
+        Extra {
+            path: "search.json",
+            key: Key::of("search.json", &card_keys),
+            make: Box::new(move || {
+                feeds::search_index(model.cards)
+                    .map_err(|e| Diagnostic::error(format!("cannot write search.json: {e}")))
+            }),
+        },
+    ]
 }
 
 /// Every distinct error once (a broken template fails every page the same way), sorted.

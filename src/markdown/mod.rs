@@ -124,6 +124,8 @@ pub struct Rendered {
     pub word_count: usize,
     pub reading_time: usize,
     pub heading_ids: std::collections::HashSet<String>,
+    /// The key of `heading_ids`: what links from other articles into this one depend on.
+    pub heading_key: crate::key::Key,
     /// Links to other articles, in the order of their holes in `html` (two holes each: where
     /// the `<a>` opens and where it closes).
     pub links: Vec<ArticleLink>,
@@ -265,6 +267,9 @@ pub fn render(body: &str, path: &Path, assets: &[PathBuf], config: &MarkdownConf
     out.html = html_out;
     out.toc = headings::nest(flat_toc);
     out.heading_ids = ids.into_set();
+    let mut sorted: Vec<&String> = out.heading_ids.iter().collect();
+    sorted.sort();
+    out.heading_key = crate::key::Key::of("heading ids", &sorted);
     out.word_count = words;
     out.reading_time = words.div_ceil(WORDS_PER_MINUTE).max(1);
     out

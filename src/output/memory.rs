@@ -165,7 +165,7 @@ impl MemorySink {
 }
 
 impl Sink for MemorySink {
-    fn holds(&self, path: &str, key: Key) -> bool {
+    fn keep(&self, path: &str, key: Key) -> bool {
         self.base.get(path).is_some_and(|f| f.key == Some(key))
     }
 

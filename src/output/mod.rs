@@ -20,9 +20,9 @@ pub enum Contents<'a> {
 
 /// Takes the files of a build. Called from many threads at once.
 pub trait Sink: Sync {
-    /// Whether the sink already holds `path` made from `key`, so the engine need not make
-    /// it again. A sink that cannot tell says no.
-    fn holds(&self, _path: &str, _key: Key) -> bool {
+    /// Whether the sink keeps the `path` it already holds, made from `key`, so the engine
+    /// need not make it again. A sink that cannot tell says no.
+    fn keep(&self, _path: &str, _key: Key) -> bool {
         false
     }
 

@@ -8,22 +8,25 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use serde::Serialize;
 
-use super::context::ArticleSummary;
-use super::{Model, PageData};
-use crate::config::Config;
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
-/// Atom (RFC 4287) feed of the newest `feed.limit` articles.
-pub fn atom(model: &Model) -> io::Result<Vec<u8>> {
-    let site = model.site;
-    let c = &model.globals.config;
-    let limit = c.feed.limit;
-    let entries: Vec<usize> = (0..site.articles.len()).take(limit).collect();
+use super::context::ArticleSummary;
+use super::{Card, Globals, Page, PageData};
+use crate::config::Config;
+use crate::key::Keyed;
+use crate::markdown::Body;
+
+/// Atom (RFC 4287) feed of `entries` (the newest `feed.limit` articles, each with its body
+/// when `feed.full_content` is set).
+pub fn atom(globals: &Globals, entries: &[(&Card, Option<&Body>)]) -> io::Result<Vec<u8>> {
+    let c = &globals.config;
     // The feed changes when its newest entry does; never the clock, so builds are repeatable.
     let updated = entries
         .iter()
-        .map(|&i| last_change(model, i))
+        .map(|(card, _)| card.changed.as_str())
         .max()
-        .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+        .unwrap_or("1970-01-01T00:00:00Z");
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
     w.create_element("feed")
@@ -52,11 +55,11 @@ pub fn atom(model: &Model) -> io::Result<Vec<u8>> {
                 ])
                 .write_empty()?;
             text(w, "id", &c.base_url)?;
-            text(w, "updated", &updated)?;
+            text(w, "updated", updated)?;
             w.create_element("generator")
                 .write_text_content(BytesText::new("folio"))?;
-            for &i in &entries {
-                entry(w, model, i)?;
+            for (card, body) in entries {
+                entry(w, card, *body)?;
             }
             Ok(())
         })?;
@@ -65,9 +68,8 @@ pub fn atom(model: &Model) -> io::Result<Vec<u8>> {
     Ok(out)
 }
 
-fn entry(w: &mut Writer<Vec<u8>>, model: &Model, i: usize) -> io::Result<()> {
-    let s = &model.cards[i].summary;
-    let full = model.globals.config.feed.full_content;
+fn entry(w: &mut Writer<Vec<u8>>, card: &Card, body: Option<&Body>) -> io::Result<()> {
+    let s = &card.summary;
     // Relative links in the body (images, `#anchors`) resolve against the article's own URL.
     w.create_element("entry")
         .with_attribute(("xml:base", s.permalink.as_str()))
@@ -81,12 +83,8 @@ fn entry(w: &mut Writer<Vec<u8>>, model: &Model, i: usize) -> io::Result<()> {
                 ])
                 .write_empty()?;
             text(w, "id", &s.permalink)?;
-            text(
-                w,
-                "published",
-                &model.site.articles[i].source.front_matter.date.rfc3339(),
-            )?;
-            text(w, "updated", &last_change(model, i))?;
+            text(w, "published", &card.published)?;
+            text(w, "updated", &card.changed)?;
             w.create_element("author").write_inner_content(|w| {
                 text(w, "name", &s.author.name)?;
                 text(w, "uri", &s.author.permalink)?;
@@ -98,10 +96,10 @@ fn entry(w: &mut Writer<Vec<u8>>, model: &Model, i: usize) -> io::Result<()> {
                     .write_empty()?;
             }
             text(w, "summary", &s.summary)?;
-            if full {
+            if let Some(body) = body {
                 w.create_element("content")
                     .with_attribute(("type", "html"))
-                    .write_text_content(BytesText::new(&xml_chars(&model.bodies[i].html())))?;
+                    .write_text_content(BytesText::new(&xml_chars(&body.html())))?;
             }
             Ok(())
         })?;
@@ -128,19 +126,26 @@ fn xml_chars(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// RFC 3339 time of the article's last change: `updated`, else `date`.
-fn last_change(model: &Model, i: usize) -> String {
-    let fm = &model.site.articles[i].source.front_matter;
-    fm.updated.unwrap_or(fm.date).rfc3339()
-}
-
-/// `sitemap.xml`: every page with the date it last changed.
-pub fn sitemap(model: &Model) -> io::Result<Vec<u8>> {
-    let base = &model.globals.config.base_url;
+/// `sitemap.xml`: every page (`pages`) with the date it last changed, from the `cards` of
+/// the articles it shows.
+pub fn sitemap(
+    globals: &Globals,
+    pages: &[Page],
+    cards: &[Arc<Keyed<Card>>],
+) -> io::Result<Vec<u8>> {
+    let base = &globals.config.base_url;
     // A list page changes when any article it lists does.
-    let newest = model.cards.iter().map(|c| last_day(&c.summary)).max();
+    let newest = cards.iter().map(|c| last_day(&c.summary)).max();
+    let mut tag_days: BTreeMap<&str, &str> = BTreeMap::new();
+    for card in cards {
+        let day = last_day(&card.summary);
+        for tag in &card.summary.tags {
+            let latest = tag_days.entry(tag.slug.as_str()).or_insert(day);
+            *latest = (*latest).max(day);
+        }
+    }
     let mut urls: Vec<(String, Option<&str>)> = Vec::new();
-    for page in model.pages() {
+    for page in pages {
         if page.path == "404.html" {
             continue;
         }
@@ -150,14 +155,7 @@ pub fn sitemap(model: &Model) -> io::Result<Vec<u8>> {
             PageData::Author { articles, .. } => {
                 articles.iter().map(|c| last_day(&c.summary)).max()
             }
-            PageData::Tag { tag, .. } => match model.site.tags.get(tag.slug.as_str()) {
-                Some(tag) => tag
-                    .articles
-                    .iter()
-                    .map(|&i| last_day(&model.cards[i].summary))
-                    .max(),
-                None => None,
-            },
+            PageData::Tag { tag, .. } => tag_days.get(tag.slug.as_str()).copied(),
             _ => newest,
         };
         urls.push((loc, lastmod));
@@ -189,10 +187,10 @@ fn last_day(s: &ArticleSummary) -> &str {
 }
 
 /// `robots.txt`: everything may be crawled; the sitemap is announced.
-pub fn robots(model: &Model) -> Vec<u8> {
+pub fn robots(globals: &Globals) -> Vec<u8> {
     format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
-        model.globals.config.base_url
+        globals.config.base_url
     )
     .into_bytes()
 }
@@ -207,9 +205,8 @@ struct SearchEntry<'a> {
 }
 
 /// `search.json`: what the search box filters, one entry per article.
-pub fn search_index(model: &Model) -> serde_json::Result<Vec<u8>> {
-    let entries: Vec<SearchEntry> = model
-        .cards
+pub fn search_index(cards: &[Arc<Keyed<Card>>]) -> serde_json::Result<Vec<u8>> {
+    let entries: Vec<SearchEntry> = cards
         .iter()
         .map(|card| {
             let s = &card.summary;

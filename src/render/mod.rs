@@ -88,24 +88,27 @@ pub struct Card {
     pub summary: ArticleSummary,
     pub json_ld: String,
     pub extra: Option<serde_json::Value>,
+    /// RFC 3339 time of `date`, for feeds.
+    pub published: String,
+    /// RFC 3339 time of `updated`, else `date`.
+    pub changed: String,
 }
 
 impl Card {
-    pub fn new(
-        summary: ArticleSummary,
-        json_ld: String,
-        extra: Option<serde_json::Value>,
-    ) -> Keyed<Card> {
-        let extra_text = extra.as_ref().map(|e| e.to_string());
-        let key = Key::of("card", &(&summary, &json_ld, extra_text));
-        Keyed::new(
-            key,
-            Card {
-                summary,
-                json_ld,
+    /// The card, keyed by all of its contents.
+    pub fn keyed(card: Card) -> Keyed<Card> {
+        let extra = card.extra.as_ref().map(|e| e.to_string());
+        let key = Key::of(
+            "card",
+            &(
+                &card.summary,
+                &card.json_ld,
                 extra,
-            },
-        )
+                &card.published,
+                &card.changed,
+            ),
+        );
+        Keyed::new(key, card)
     }
 }
 

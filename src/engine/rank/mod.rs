@@ -1,0 +1,169 @@
+//! Ranking "More articles": pinned `related` entries first, then the most relevant other
+//! articles by shared tags (weighted by rarity) and shared keywords of title, summary and
+//! body. Uses inverted indexes (`index`), never all pairs, so it stays fast at 10,000
+//! articles; and when an edit changes only the words of some articles, it updates the index
+//! and ranks again only the articles whose picks can change.
+
+mod index;
+mod words;
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use super::memo::Memo;
+use super::model::{RelatedRef, Site};
+use crate::key::Key;
+use index::Index;
+use words::{stop_words, term_counts};
+
+/// One entry of an article's "More articles", with why it was picked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pick {
+    pub target: RelatedRef,
+    /// 0 for pinned entries.
+    pub score: f64,
+    pub pinned: bool,
+    /// Filled in by `rank_one` only (templates do not show it).
+    pub shared_tags: Vec<String>,
+    /// Filled in by `rank_one` only.
+    pub shared_words: Vec<String>,
+}
+
+/// An article's words as (`word_key`, weight), sorted by key.
+type Terms = Vec<(u64, f64)>;
+
+/// What ranking keeps between builds: each article's weighted words (by the key of its
+/// title, summary and body), and the index and picks of the last build.
+#[derive(Default)]
+pub struct RankMemo {
+    terms: Memo<Arc<Terms>>,
+    last: Option<Ranked>,
+}
+
+/// A finished ranking, and what it was made from.
+struct Ranked {
+    /// The key of everything but the words: the number of picks, and each article's file,
+    /// tags and `related`, in order. While it holds, an edit of words updates the index.
+    frame: Key,
+    term_keys: Vec<Key>,
+    terms: Vec<Arc<Terms>>,
+    index: Index,
+    picks: Arc<Vec<Vec<Pick>>>,
+}
+
+/// Every article's words, reusing `memo`; and their keys.
+fn all_terms(site: &Site, memo: &mut Memo<Arc<Terms>>) -> (Vec<Arc<Terms>>, Vec<Key>) {
+    let keys: Vec<Key> = site
+        .articles
+        .iter()
+        .map(|a| {
+            let fm = &a.source.front_matter;
+            Key::of("terms", &(&fm.title, &fm.summary, a.source.body_key))
+        })
+        .collect();
+    let stop = stop_words();
+    let (terms, _) = memo.take_all(&keys, |i| {
+        let a = &site.articles[i];
+        let counts = term_counts(a.title(), &a.source.front_matter.summary, a.body(), &stop);
+        let mut terms: Terms = counts.into_iter().map(|(k, (w, _))| (k, w)).collect();
+        terms.sort_unstable_by_key(|t| t.0);
+        Arc::new(terms)
+    });
+    (terms, keys)
+}
+
+/// "More articles" for every article of the site, in `site.articles` order.
+pub fn rank_all(site: &Site) -> Vec<Vec<Pick>> {
+    rank_all_cached(site, &mut RankMemo::default()).to_vec()
+}
+
+/// `rank_all`, reusing what `memo` kept: the words of unchanged articles; the picks as they
+/// were when nothing changed; and when only words changed, the index, updated, with only
+/// the articles whose picks can differ ranked again.
+pub fn rank_all_cached(site: &Site, memo: &mut RankMemo) -> Arc<Vec<Vec<Pick>>> {
+    let count = site.config.more_articles.count;
+    let (terms, term_keys) = all_terms(site, &mut memo.terms);
+    let layout: Vec<_> = site
+        .articles
+        .iter()
+        .map(|a| (&a.source.path, &a.tags, &a.related))
+        .collect();
+    let frame = Key::of("ranking frame", &(count, layout));
+    if let Some(last) = memo.last.as_mut().filter(|l| l.frame == frame) {
+        let changed: Vec<usize> = (0..term_keys.len())
+            .filter(|&i| last.term_keys[i] != term_keys[i])
+            .collect();
+        if !changed.is_empty() {
+            let affected = last.index.update(&changed, &last.terms, &terms);
+            let index = &last.index;
+            let fresh: Vec<(usize, Vec<Pick>)> = affected
+                .into_par_iter()
+                .map_init(
+                    || vec![0.0f64; site.articles.len()],
+                    |scores, i| (i, index.picks(site, i, count, scores)),
+                )
+                .collect();
+            let picks = Arc::make_mut(&mut last.picks);
+            for (i, p) in fresh {
+                picks[i] = p;
+            }
+            last.terms = terms;
+            last.term_keys = term_keys;
+        }
+        return last.picks.clone();
+    }
+    let index = Index::new(site, &terms);
+    let picks: Vec<Vec<Pick>> = (0..site.articles.len())
+        .into_par_iter()
+        .map_init(
+            || vec![0.0f64; site.articles.len()],
+            |scores, i| index.picks(site, i, count, scores),
+        )
+        .collect();
+    let picks = Arc::new(picks);
+    memo.last = Some(Ranked {
+        frame,
+        term_keys,
+        terms,
+        index,
+        picks: picks.clone(),
+    });
+    picks
+}
+
+/// "More articles" for one article, with the tags and words it shares with each pick (for
+/// `folio related`).
+pub fn rank_one(site: &Site, article: usize) -> Vec<Pick> {
+    let (terms, _) = all_terms(site, &mut Memo::default());
+    let index = Index::new(site, &terms);
+    let mut scores = vec![0.0; site.articles.len()];
+    let mut picks = index.picks(site, article, site.config.more_articles.count, &mut scores);
+    let a = &site.articles[article];
+    let words: FxHashMap<u64, String> = term_counts(
+        a.title(),
+        &a.source.front_matter.summary,
+        a.body(),
+        &stop_words(),
+    )
+    .into_iter()
+    .map(|(key, (_, word))| (key, word.to_lowercase()))
+    .collect();
+    for pick in &mut picks {
+        if let (RelatedRef::Article(other), false) = (&pick.target, pick.pinned) {
+            let b = &site.articles[*other];
+            pick.shared_tags = a
+                .tags
+                .iter()
+                .filter(|t| b.tags.contains(t))
+                .map(|t| site.tags[t].name.clone())
+                .collect();
+            pick.shared_words = index
+                .shared_keys(article, *other)
+                .filter_map(|k| words.get(&k).cloned())
+                .collect();
+        }
+    }
+    picks
+}
