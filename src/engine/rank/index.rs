@@ -165,12 +165,12 @@ impl Index {
         // Whose keywords may change: the edited articles, and every article holding a word
         // whose frequency moved while it was (or became) eligible as a keyword.
         let mut reselect: FxHashSet<usize> = changed.iter().copied().collect();
+        // (Articles that held a word before the edit but not after are in `changed`.)
         for (word, (old, new)) in &moved {
-            if self.eligible(*old) || self.eligible(*new) {
-                if let Some(list) = containing.get(word) {
-                    reselect.extend(list.iter().map(|&a| a as usize));
-                }
-                // Articles that held it before the edit are in `changed` already.
+            if (self.eligible(*old) || self.eligible(*new))
+                && let Some(list) = containing.get(word)
+            {
+                reselect.extend(list.iter().map(|&a| a as usize));
             }
         }
         self.containing = Some(containing);
