@@ -66,6 +66,122 @@ pub fn markdown(data: &[u8]) {
     }
 }
 
+/// Elements a markdown body can hold when `raw_html = false`: those pulldown-cmark writes for
+/// the enabled extensions, and folio's code blocks and heading anchors.
+const MARKDOWN_ELEMENTS: [&str; 30] = [
+    "a",
+    "blockquote",
+    "br",
+    "code",
+    "del",
+    "div",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "img",
+    "input",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "span",
+    "strong",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+];
+
+/// A markdown body rendered with `raw_html = false` and parsed as a browser would parse it:
+/// only elements markdown makes, no event handler (`on*`) or `style` attribute, and no
+/// `href` or `src` whose scheme runs script or carries a document (`javascript:`,
+/// `vbscript:`, `data:`), except a raster `data:` image. Odd first bytes also turn on
+/// `external_links_new_tab`, whose links folio writes itself.
+pub fn sanitized_markdown(data: &[u8]) {
+    let Ok(body) = std::str::from_utf8(data) else {
+        return;
+    };
+    let (files, urls) = (HashMap::new(), Vec::new());
+    let targets = LinkTargets {
+        files: &files,
+        urls: &urls,
+    };
+    let config = MarkdownConfig {
+        raw_html: false,
+        external_links_new_tab: data.first().is_some_and(|b| b & 1 == 1),
+        ..MarkdownConfig::default()
+    };
+    let rendered = markdown::render(body, Path::new(ARTICLE), &[], &config, &targets);
+    let page = scraper::Html::parse_fragment(&rendered.html);
+    for element in page
+        .root_element()
+        .descendants()
+        .filter_map(scraper::ElementRef::wrap)
+    {
+        let name = element.value().name();
+        if element.id() == page.root_element().id() {
+            continue;
+        }
+        assert!(
+            MARKDOWN_ELEMENTS.contains(&name),
+            "<{name}> from {body:?}:\n{}",
+            rendered.html
+        );
+        for (attr, value) in element.value().attrs() {
+            let attr = attr.to_ascii_lowercase();
+            assert!(
+                !attr.starts_with("on") && attr != "style",
+                "<{name} {attr}> from {body:?}:\n{}",
+                rendered.html
+            );
+            if attr == "href" || attr == "src" {
+                let raster = name == "img" && attr == "src" && is_raster_data(value);
+                let scheme = url_scheme(value);
+                assert!(
+                    raster
+                        || !matches!(scheme.as_deref(), Some("javascript" | "vbscript" | "data")),
+                    "<{name} {attr}={value:?}> from {body:?}:\n{}",
+                    rendered.html
+                );
+            }
+        }
+    }
+}
+
+/// The scheme a browser finds in a URL attribute (after the HTML parser decoded entities):
+/// it skips leading control characters and spaces and ignores tabs and line breaks.
+fn url_scheme(url: &str) -> Option<String> {
+    let cleaned: String = url
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let (scheme, _) = cleaned.split_once(':')?;
+    let mut chars = scheme.chars();
+    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    valid.then(|| scheme.to_ascii_lowercase())
+}
+
+fn is_raster_data(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    ["png", "gif", "jpeg", "webp"].iter().any(|t| {
+        let prefix = format!("data:image/{t}");
+        lower
+            .strip_prefix(&prefix)
+            .is_some_and(|rest| rest.starts_with([';', ',']))
+    })
+}
+
 /// Statuses `folio serve` may answer a GET with: the file, a redirect to the folder, refused,
 /// not found, too long, and 503 when the live-reload streams are all taken.
 const EXPECTED_STATUSES: [u16; 6] = [200, 301, 400, 404, 414, 503];

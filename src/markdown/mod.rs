@@ -5,6 +5,7 @@
 pub mod headings;
 pub mod highlight;
 pub mod links;
+pub mod sanitize;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -130,6 +131,40 @@ pub fn render(
                     .map_or(span.end, |i| span.start + i);
                 code = Some((info.to_string(), String::new(), span.start..fence_end));
                 continue;
+            }
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                let attrs = sanitize::heading_attrs(attrs, &span, &mut out.problems);
+                Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = sanitize::image(dest_url, &span, &mut out.problems);
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Link { dest_url, .. })
+                if sanitize::link_refused(&dest_url, &span, &mut out.problems) =>
+            {
+                new_tab_links.push(false);
+                Event::Html("<a>".into())
             }
             Event::Start(Tag::Link {
                 link_type,
@@ -284,7 +319,7 @@ fn rewrite_link<'a>(
             if let Some(a) = anchor.filter(|a| !a.is_empty()) {
                 out.anchor_links.push(AnchorLink {
                     article: index,
-                    anchor: a.to_string(),
+                    anchor: links::decode_anchor(a),
                     span: span.clone(),
                 });
                 format!("{url}#{a}").into()
