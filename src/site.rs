@@ -101,7 +101,7 @@ pub fn build_site(
     let mut diags = content.diagnostics;
     let authors = authors_from(&config, &mut diags);
     let mut kept: Vec<(Slug, SourceFile)> = Vec::new();
-    let mut first_seen: HashMap<Slug, usize> = HashMap::new();
+    let mut first_seen: HashMap<String, usize> = HashMap::new();
     let mut left_out: HashMap<String, &'static str> = HashMap::new();
     // Files that failed to load are already reported; references to them are not errors too.
     for d in &diags {
@@ -117,7 +117,7 @@ pub fn build_site(
                 continue;
             }
         };
-        if let Some(&i) = first_seen.get(&slug) {
+        if let Some(&i) = first_seen.get(&slug.collision_key()) {
             diags.push(duplicate_slug(&slug, &file, &kept[i].1));
             continue;
         }
@@ -136,7 +136,7 @@ pub fn build_site(
             );
             continue;
         }
-        first_seen.insert(slug.clone(), kept.len());
+        first_seen.insert(slug.collision_key(), kept.len());
         kept.push((slug, file));
     }
     kept.sort_by(|(sa, a), (sb, b)| {
@@ -166,7 +166,7 @@ pub fn build_site(
         let related = resolve_related(&file, &slug, &by_slug, &left_out, &mut diags);
         let mut article_tags = Vec::new();
         for name in &fm.tags {
-            let tag_slug = Slug::from_text(name, "tag");
+            let tag_slug = Slug::for_tag(name);
             let tag = tags.entry(tag_slug.clone()).or_insert_with(|| Tag {
                 name: name.clone(),
                 slug: tag_slug.clone(),
