@@ -417,7 +417,7 @@ fn write_all(p: &Prepared, staging: &Staging) -> Result<usize, Vec<Diagnostic>> 
     let pages = model.render_all(&p.theme, &|rel, bytes| staging.write(rel, bytes))?;
     let mut errors = Vec::new();
     for (rel, bytes) in model.extra_files().map_err(|d| vec![d])? {
-        errors.extend(staging.write(rel, &bytes).err());
+        errors.extend(staging.write(&rel, &bytes).err());
     }
     for (rel, path) in p.copied_files() {
         errors.extend(staging.copy(path, rel).err());

@@ -93,7 +93,10 @@ fn entry(w: &mut Writer<Vec<u8>>, model: &Model, i: usize) -> io::Result<()> {
             })?;
             for tag in &s.tags {
                 w.create_element("category")
-                    .with_attributes([("term", tag.slug.as_str()), ("label", tag.name.as_str())])
+                    .with_attributes([
+                        ("term", tag.slug.as_str()),
+                        ("label", &xml_chars(&tag.name)),
+                    ])
                     .write_empty()?;
             }
             text(w, "summary", &s.summary)?;
@@ -133,15 +136,22 @@ fn last_change(model: &Model, i: usize) -> String {
     fm.updated.unwrap_or(fm.date).rfc3339()
 }
 
-/// `sitemap.xml`: every page with the date it last changed.
-pub fn sitemap(model: &Model) -> io::Result<Vec<u8>> {
+/// Most URLs one sitemap file may list (sitemaps.org); a larger site gets an index.
+pub const SITEMAP_LIMIT: usize = 50_000;
+
+/// A page's address and the day it last changed.
+type SitemapUrl = (String, Option<String>);
+
+/// `sitemap.xml`, listing every page with the date it last changed; above `SITEMAP_LIMIT`
+/// pages, `sitemap.xml` is an index of `sitemap-1.xml`, `sitemap-2.xml`, ...
+pub fn sitemaps(model: &Model) -> io::Result<Vec<(String, Vec<u8>)>> {
     let base = &model.site.config.base_url;
     // A list page changes when any article it lists does.
     let latest = |articles: &mut dyn Iterator<Item = usize>| {
         articles.map(|i| day_of_last_change(model, i)).max()
     };
     let newest = latest(&mut (0..model.site.articles.len()));
-    let mut urls: Vec<(String, Option<String>)> = Vec::new();
+    let mut urls: Vec<SitemapUrl> = Vec::new();
     for job in model.jobs() {
         let path = model.output_path(&job);
         if path == "404.html" {
@@ -162,13 +172,45 @@ pub fn sitemap(model: &Model) -> io::Result<Vec<u8>> {
         };
         urls.push((loc, lastmod));
     }
+    sitemap_files(base, &urls, SITEMAP_LIMIT)
+}
+
+/// The sitemap files for `urls`: one `sitemap.xml` when they fit in `limit`, else an index
+/// and as many files of at most `limit` URLs as it takes.
+fn sitemap_files(
+    base: &str,
+    urls: &[SitemapUrl],
+    limit: usize,
+) -> io::Result<Vec<(String, Vec<u8>)>> {
+    if urls.len() <= limit {
+        return Ok(vec![("sitemap.xml".into(), urlset(urls)?)]);
+    }
+    let mut files = Vec::new();
+    let mut parts: Vec<SitemapUrl> = Vec::new();
+    for (n, chunk) in urls.chunks(limit.max(1)).enumerate() {
+        let name = format!("sitemap-{}.xml", n + 1);
+        let lastmod = chunk.iter().filter_map(|(_, l)| l.clone()).max();
+        parts.push((format!("{base}{name}"), lastmod));
+        files.push((name, urlset(chunk)?));
+    }
+    let index = xml_document("sitemapindex", &parts, "sitemap")?;
+    files.insert(0, ("sitemap.xml".into(), index));
+    Ok(files)
+}
+
+fn urlset(urls: &[SitemapUrl]) -> io::Result<Vec<u8>> {
+    xml_document("urlset", urls, "url")
+}
+
+/// A sitemaps.org document: `root` holding one `item` (`loc`, `lastmod`) per entry.
+fn xml_document(root: &str, entries: &[SitemapUrl], item: &str) -> io::Result<Vec<u8>> {
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
-    w.create_element("urlset")
+    w.create_element(root)
         .with_attribute(("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"))
         .write_inner_content(|w| {
-            for (loc, lastmod) in &urls {
-                w.create_element("url").write_inner_content(|w| {
+            for (loc, lastmod) in entries {
+                w.create_element(item).write_inner_content(|w| {
                     text(w, "loc", loc)?;
                     if let Some(l) = lastmod {
                         text(w, "lastmod", l)?;
@@ -259,4 +301,80 @@ pub fn json_ld(model: &Model, s: &ArticleSummary) -> String {
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn urls(n: usize) -> Vec<SitemapUrl> {
+        (0..n)
+            .map(|i| {
+                let day = format!("2025-01-{:02}", i % 28 + 1);
+                (format!("https://x.com/blog/p{i}/"), Some(day))
+            })
+            .collect()
+    }
+
+    fn locs(xml: &[u8], root: &str) -> Vec<String> {
+        let text = std::str::from_utf8(xml).unwrap();
+        let doc = roxmltree::Document::parse(text).unwrap();
+        assert_eq!(doc.root_element().tag_name().name(), root);
+        assert_eq!(
+            doc.root_element().tag_name().namespace(),
+            Some("http://www.sitemaps.org/schemas/sitemap/0.9")
+        );
+        doc.descendants()
+            .filter(|n| n.has_tag_name("loc"))
+            .filter_map(|n| n.text().map(str::to_string))
+            .collect()
+    }
+
+    #[test]
+    fn a_site_within_the_limit_has_one_sitemap() {
+        let files = sitemap_files("https://x.com/blog/", &urls(3), 3).unwrap();
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].0, "sitemap.xml");
+        assert_eq!(locs(&files[0].1, "urlset").len(), 3);
+    }
+
+    #[test]
+    fn a_site_over_the_limit_gets_a_sitemap_index() {
+        let all = urls(7);
+        let files = sitemap_files("https://x.com/blog/", &all, 3).unwrap();
+        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "sitemap.xml",
+                "sitemap-1.xml",
+                "sitemap-2.xml",
+                "sitemap-3.xml"
+            ]
+        );
+        assert_eq!(
+            locs(&files[0].1, "sitemapindex"),
+            [
+                "https://x.com/blog/sitemap-1.xml",
+                "https://x.com/blog/sitemap-2.xml",
+                "https://x.com/blog/sitemap-3.xml"
+            ]
+        );
+        let listed: Vec<String> = files[1..]
+            .iter()
+            .flat_map(|(_, xml)| {
+                let l = locs(xml, "urlset");
+                assert!(l.len() <= 3);
+                l
+            })
+            .collect();
+        let expected: Vec<String> = all.into_iter().map(|(loc, _)| loc).collect();
+        assert_eq!(listed, expected, "every page once, in order");
+    }
+
+    #[test]
+    fn characters_xml_forbids_are_left_out() {
+        assert_eq!(xml_chars("a\u{1}b\u{1b}c\td"), "abc\td");
+        assert_eq!(xml_chars("\u{fffe}ok"), "ok");
+    }
 }

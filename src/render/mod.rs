@@ -289,18 +289,15 @@ impl<'a> Model<'a> {
     }
 
     /// The files besides pages: feed, sitemap, robots.txt and the search index.
-    pub fn extra_files(&self) -> Result<Vec<(&'static str, Vec<u8>)>, Diagnostic> {
+    pub fn extra_files(&self) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
         let xml_err = |e: std::io::Error| Diagnostic::error(format!("cannot write XML: {e}"));
-        Ok(vec![
-            ("atom.xml", feeds::atom(self).map_err(xml_err)?),
-            ("sitemap.xml", feeds::sitemap(self).map_err(xml_err)?),
-            ("robots.txt", feeds::robots(self)),
-            (
-                "search.json",
-                feeds::search_index(self)
-                    .map_err(|e| Diagnostic::error(format!("cannot write search.json: {e}")))?,
-            ),
-        ])
+        let mut files = vec![("atom.xml".into(), feeds::atom(self).map_err(xml_err)?)];
+        files.extend(feeds::sitemaps(self).map_err(xml_err)?);
+        files.push(("robots.txt".into(), feeds::robots(self)));
+        let search = feeds::search_index(self)
+            .map_err(|e| Diagnostic::error(format!("cannot write search.json: {e}")))?;
+        files.push(("search.json".into(), search));
+        Ok(files)
     }
 
     fn tag_context(&self, tag: &crate::site::Tag) -> TagContext {
