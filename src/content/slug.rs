@@ -1,6 +1,6 @@
 //! Slugs: the URL-safe names of articles, tags and heading ids. A `Slug` can only be built
-//! valid, so nothing downstream checks again. Text is taken in Unicode normal form C and
-//! cut only between grapheme clusters, so `हिन्दी` and `தமிழ்` keep their vowel signs and
+//! valid, so nothing downstream checks again. Text is taken in Unicode normal form C, and
+//! combining marks stay with their letter, so `हिन्दी` and `தமிழ்` keep their vowel signs and
 //! viramas, and a file name saved decomposed (NFD, as macOS may) names the same slug.
 
 use std::fmt;
@@ -8,7 +8,6 @@ use std::fmt;
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
-use unicode_segmentation::UnicodeSegmentation;
 
 /// A non-empty string of lowercase letters (with their combining marks), digits, `-` and
 /// `_`, in normal form C: safe as one URL segment and as one file name.
@@ -23,14 +22,16 @@ impl Slug {
             return Err("a slug cannot be empty".into());
         }
         let nfc: String = text.nfc().collect();
-        let bad = nfc.graphemes(true).find_map(|cluster| {
-            let mut chars = cluster.chars();
-            let base = chars.next()?;
-            let word = is_slug_letter(base);
-            if !word && base != '-' && base != '_' {
-                return Some(base);
-            }
-            chars.find(|&c| !(word && is_part_of_letter(c)))
+        let mut in_word = false;
+        let bad = nfc.chars().find(|&c| {
+            let ok = match c {
+                '-' | '_' => true,
+                // A mark belongs to the letter before it, never to `-` or the start.
+                c if is_mark(c) => in_word,
+                c => is_slug_letter(c),
+            };
+            in_word = ok && c != '-' && c != '_';
+            !ok
         });
         match bad {
             Some(c) => Err(format!(
@@ -83,42 +84,46 @@ fn is_slug_letter(c: char) -> bool {
     c.is_alphanumeric() && !c.is_uppercase() && c.to_lowercase().eq([c])
 }
 
-/// What may follow a letter inside one grapheme cluster: combining marks (vowel signs,
-/// viramas, accents), joiners, and the letters of an Indic conjunct.
-fn is_part_of_letter(c: char) -> bool {
-    is_combining_mark(c) || matches!(c, '\u{200c}' | '\u{200d}') || is_slug_letter(c)
-}
-
-/// `c` in lowercase. The Turkish dotted capital `İ` becomes a plain `i` (full lowercasing
-/// gives `i` and a combining dot, which no reader types in a URL).
-fn lowercase(c: char) -> impl Iterator<Item = char> {
-    let dotted_i = c == 'İ';
-    c.to_lowercase()
-        .filter(move |&l| !(dotted_i && l == '\u{307}'))
+/// What belongs to the letter before it: combining marks (vowel signs, viramas, accents)
+/// and the joiners that shape Indic and Arabic letters.
+fn is_mark(c: char) -> bool {
+    is_combining_mark(c) || matches!(c, '\u{200c}' | '\u{200d}')
 }
 
 /// Lowercase, every run of other characters becomes one `-`, no `-` at either end.
 /// Letters outside ASCII are kept (`café` → `café`), so non-English titles stay readable;
-/// the text is cut only between grapheme clusters, and each letter keeps its marks.
+/// combining marks stay with the letter they follow, so a grapheme cluster of letters and
+/// marks (`हि`, `न्दी`, `மி`) is never cut.
 pub fn slugify(text: &str) -> String {
     let nfc: String = text.nfc().collect();
     let mut out = String::with_capacity(nfc.len());
     let mut pending_dash = false;
-    for cluster in nfc.graphemes(true) {
-        let mut chars = cluster.chars().flat_map(lowercase);
-        // A capital without a lowercase form (e.g. `ℚ`) cannot be in a slug: it separates.
-        match chars.next() {
-            Some(base) if is_slug_letter(base) || base == '_' => {
-                if pending_dash && !out.is_empty() {
-                    out.push('-');
-                }
-                pending_dash = false;
-                out.push(base);
-                if base != '_' {
-                    out.extend(chars.filter(|&c| is_part_of_letter(c)));
-                }
+    let mut in_word = false;
+    // The letter the marks that follow belong to.
+    let mut base = ' ';
+    // Lowercased as a whole, so a final `Σ` becomes `ς` as in a word written in lowercase.
+    for c in nfc.to_lowercase().chars() {
+        if is_mark(c) {
+            // The Turkish capital `İ` lowercases to `i` and a combining dot above (which
+            // normalisation may move behind other marks), and no reader types that in a
+            // URL: it becomes a plain `i`.
+            if in_word && !(c == '\u{307}' && base == 'i') {
+                out.push(c);
+            } else if !in_word {
+                pending_dash = true;
             }
-            _ => pending_dash = true,
+        } else if is_slug_letter(c) || c == '_' {
+            // A capital without a lowercase form (e.g. `ℚ`) is no slug letter: it separates.
+            if pending_dash && !out.is_empty() {
+                out.push('-');
+            }
+            pending_dash = false;
+            in_word = c != '_';
+            base = c;
+            out.push(c);
+        } else {
+            pending_dash = true;
+            in_word = false;
         }
     }
     // Lowercasing can leave a sequence that composes further; the slug is stored composed.
@@ -170,6 +175,8 @@ mod tests {
     #[test]
     fn slugify_keeps_scripts_whole() {
         assert_eq!(slugify("İstanbul"), "istanbul");
+        assert_eq!(slugify("i\u{307}stanbul"), "istanbul");
+        assert_eq!(slugify("\u{93f}x"), "x", "a vowel sign without its letter");
         assert_eq!(slugify("हिन्दी भाषा"), "हिन्दी-भाषा");
         assert_eq!(slugify("தமிழ் மொழி"), "தமிழ்-மொழி");
         assert_eq!(
@@ -178,6 +185,7 @@ mod tests {
             "NFD input gives the NFC slug"
         );
         assert_eq!(slugify("ΣΟΦΙΑ"), "σοφια");
+        assert_eq!(slugify("ΟΔΌΣ"), slugify("οδός"));
         assert_eq!(slugify("ℚ numbers"), "numbers");
     }
 
