@@ -54,7 +54,7 @@ tags: [security]
 [evil-img]: data:text/html,x
 
 | table | cell |
-|---|---|
+|:---|---:|
 | [in a table](javascript:alert(17)) | ![x](vbscript:18) |
 
 - [ ] task with [a link](javascript:alert(19))
@@ -100,7 +100,13 @@ fn script_in(html: &str, scope: &str) -> Vec<String> {
             }
             for (attr, value) in el.value().attrs() {
                 let attr = attr.to_ascii_lowercase();
-                if attr.starts_with("on") || attr == "style" {
+                // pulldown-cmark's column alignment (`:---:`) is the one style markdown
+                // writes, with a fixed value.
+                let alignment = matches!(name, "th" | "td")
+                    && ["left", "center", "right"]
+                        .iter()
+                        .any(|a| value == format!("text-align: {a}"));
+                if attr.starts_with("on") || (attr == "style" && !alignment) {
                     found.push(format!("<{name} {attr}={value:?}>"));
                 }
                 if matches!(attr.as_str(), "href" | "src" | "action" | "formaction") {
@@ -146,6 +152,10 @@ fn attack_markdown_never_reaches_a_page_as_script() {
     // What was refused is still there as text, and the safe links are links.
     let page = out.page("articles/attack/index.html");
     let prose = page.text(".prose");
+    assert!(
+        !prose.contains("<a>"),
+        "a refused link shows markup: {prose}"
+    );
     for text in [
         "plain js",
         "entity scheme",

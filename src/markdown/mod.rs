@@ -117,6 +117,7 @@ pub fn render(
                 is_error: true,
             });
         }
+        let event = sanitize::event(event, &span, &mut out.problems);
         let event = match event {
             Event::Text(t) => {
                 words += t.split_whitespace().count();
@@ -131,34 +132,6 @@ pub fn render(
                     .map_or(span.end, |i| span.start + i);
                 code = Some((info.to_string(), String::new(), span.start..fence_end));
                 continue;
-            }
-            Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                attrs,
-            }) => {
-                let attrs = sanitize::heading_attrs(attrs, &span, &mut out.problems);
-                Event::Start(Tag::Heading {
-                    level,
-                    id,
-                    classes,
-                    attrs,
-                })
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = sanitize::image(dest_url, &span, &mut out.problems);
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
             }
             Event::Start(Tag::Link { dest_url, .. })
                 if sanitize::link_refused(&dest_url, &span, &mut out.problems) =>

@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::CowStr;
+use pulldown_cmark::{CowStr, Event, Tag};
 
 use super::Problem;
 
@@ -88,6 +88,37 @@ fn refusal(url: &str, used: UrlUse) -> (String, String) {
             LINK_SCHEMES.join(", ")
         ),
     )
+}
+
+/// `event` with what may not reach the page taken out, each removal a warning at `span`:
+/// a heading's written attributes, an unsafe image's source. (Links are refused with
+/// `link_refused`, where the renderer knows how to end them.)
+pub fn event<'a>(event: Event<'a>, span: &Range<usize>, problems: &mut Vec<Problem>) -> Event<'a> {
+    match event {
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs: heading_attrs(attrs, span, problems),
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: image(dest_url, span, problems),
+            title,
+            id,
+        }),
+        other => other,
+    }
 }
 
 /// Whether a link to `dest` must not be made; the refusal is a warning. The link's text is
