@@ -5,6 +5,7 @@
 
 mod external;
 mod links;
+mod publishing;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
@@ -119,6 +120,10 @@ pub fn check(root: &Path, options: &CheckOptions) -> Report {
         diags.extend(links::check_local(site, link, to, &outputs, &headings));
     }
     diags.extend(site.articles.iter().flat_map(|a| lint(&a.source)));
+    diags.extend(publishing::robots_outside_root(
+        &site.config,
+        options.base_url.is_some(),
+    ));
     if let Some(ext) = &options.external {
         diags.extend(external::check(&external_links(site, &found), ext));
     }

@@ -271,16 +271,32 @@ pub fn check_base_url(url: &str) -> Result<(), String> {
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"));
-    match rest {
+    let host = match rest {
         Some(host)
             if !host.is_empty() && !host.starts_with('/') && !url.contains(char::is_whitespace) =>
         {
-            Ok(())
+            host
         }
-        _ => Err(format!(
-            "base URL must be an absolute http(s) URL like `https://example.com/`, found `{url}`"
-        )),
+        _ => {
+            return Err(format!(
+                "base URL must be an absolute http(s) URL like `https://example.com/`, found `{url}`"
+            ));
+        }
+    };
+    // Every page's address is the base URL with a path appended: after a `?` or `#` that
+    // path would be a query or a fragment, and every link of the site would lead home.
+    if url.contains(['?', '#']) {
+        return Err(format!(
+            "base URL cannot have a query or fragment (`?`, `#`): page paths are appended to it; found `{url}`"
+        ));
     }
+    let authority = host.split('/').next().unwrap_or(host);
+    if authority.contains('@') {
+        return Err(format!(
+            "base URL cannot hold a user name or password (`user@`): it is printed in every page, feed and sitemap; found `{url}`"
+        ));
+    }
+    Ok(())
 }
 
 fn with_trailing_slash(s: &str) -> String {
@@ -314,6 +330,21 @@ mod tests {
         assert_eq!(err.message, "unknown config key `descripton`");
         assert_eq!(err.label.as_deref(), Some("did you mean `description`?"));
         assert_eq!(err.line_col().unwrap().0, 3);
+    }
+
+    #[test]
+    fn base_url_with_query_fragment_or_user_is_rejected() {
+        for (url, why) in [
+            ("https://x.com/blog/?ref=a", "query or fragment"),
+            ("https://x.com/#top", "query or fragment"),
+            ("https://user:secret@x.com/", "user name or password"),
+            ("https://user@x.com/blog/", "user name or password"),
+        ] {
+            let err = check_base_url(url).unwrap_err();
+            assert!(err.contains(why), "{url}: {err}");
+        }
+        assert!(check_base_url("https://x.com/blog/@team/").is_ok());
+        assert!(check_base_url("http://localhost:1111/").is_ok());
     }
 
     #[test]

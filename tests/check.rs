@@ -157,7 +157,7 @@ fn timeout_needs_external() {
 // --- External links ---------------------------------------------------------------------
 
 /// A tiny HTTP server on loopback: `/ok` answers 200, `/head-refused` 405 to HEAD and 200
-/// to GET, anything else 404. It records every request, serves at most `limit` connections
+/// to GET, `/switch` a `101 Switching Protocols`, anything else 404. It records every request, serves at most `limit` connections
 /// and stops after 30 seconds whatever happens.
 struct TestServer {
     addr: SocketAddr,
@@ -214,6 +214,14 @@ fn answer(stream: std::net::TcpStream, log: &Mutex<Vec<String>>) {
     let mut parts = first.split_whitespace();
     let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
     log.lock().unwrap().push(format!("{method} {path}"));
+    if path == "/switch" {
+        // Not an answer to a link check: the client hands it back like a final status.
+        let _ = write!(
+            &stream,
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\nConnection: upgrade\r\n\r\n"
+        );
+        return;
+    }
     let status = match (method, path) {
         (_, "/ok") => "200 OK",
         ("HEAD", "/head-refused") => "405 Method Not Allowed",
@@ -297,4 +305,38 @@ fn external_links_are_not_fetched_without_external() {
 
     site.run(&["check"]).stderr_lacks("external link");
     assert!(server.requests().is_empty());
+}
+
+#[test]
+fn an_external_link_that_answers_no_page_is_not_checked_never_fine() {
+    let server = TestServer::start(5);
+    let site = Site::fixture("check");
+    fix_links(&site);
+    site.write(
+        "content/articles/outside.md",
+        &format!(
+            "---\ntitle: Outside\nauthor: ana\ndate: 2025-01-01\nsummary: Links.\ntags: [x]\n---\n\n[confusing]({confusing})\n\n[missing]({missing})\n",
+            confusing = server.url("/switch"),
+            missing = server.url("/missing"),
+        ),
+    );
+
+    site.run(&["check", "--external", "--timeout", "5"])
+        .success()
+        .stdout_contains("Checked 3 articles: 0 errors, 4 warnings")
+        .stderr_contains(&format!(
+            "external link not checked: {}",
+            server.url("/switch")
+        ))
+        .stderr_contains("content/articles/outside.md:9:")
+        .stderr_contains("the server answered 101 Switching Protocols instead of a page")
+        .stderr_contains(&format!(
+            "external link answered 404: {}",
+            server.url("/missing")
+        ));
+    assert!(
+        server.requests().contains(&"HEAD /switch".to_string()),
+        "{:?}",
+        server.requests()
+    );
 }

@@ -58,3 +58,8 @@ fn markdown_corpus_replays_without_panic() {
 fn request_path_corpus_replays_without_panic() {
     replay("request_path", checks::request_path);
 }
+
+#[test]
+fn sanitized_markdown_corpus_replays_without_script() {
+    replay("sanitized_markdown", checks::sanitized_markdown);
+}

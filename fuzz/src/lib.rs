@@ -13,7 +13,8 @@ use std::time::Duration;
 use folio::config::MarkdownConfig;
 use folio::content::front_matter;
 use folio::diagnostics::Diagnostic;
-use folio::markdown;
+use folio::key::{Key, Keyed};
+use folio::markdown::{self, Body, LinkTarget};
 use folio::serve::{ServerHandle, Shared, Snapshot, start};
 
 const ARTICLE: &str = "content/articles/fuzz.md";
@@ -58,6 +59,136 @@ pub fn markdown(data: &[u8]) {
             problem.span
         );
     }
+}
+
+/// Elements a markdown body can hold when `raw_html = false`: those pulldown-cmark writes for
+/// the enabled extensions, and folio's code blocks and heading anchors.
+const MARKDOWN_ELEMENTS: [&str; 30] = [
+    "a",
+    "blockquote",
+    "br",
+    "code",
+    "del",
+    "div",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "img",
+    "input",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "span",
+    "strong",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+];
+
+/// A markdown body rendered with `raw_html = false` and parsed as a browser would parse it:
+/// only elements markdown makes, no event handler (`on*`) or `style` attribute (but a table
+/// column's fixed `text-align`, see `is_column_alignment`), and no
+/// `href` or `src` whose scheme runs script or carries a document (`javascript:`,
+/// `vbscript:`, `data:`), except a raster `data:` image. Odd first bytes also turn on
+/// `external_links_new_tab`, whose links folio writes itself.
+pub fn sanitized_markdown(data: &[u8]) {
+    let Ok(body) = std::str::from_utf8(data) else {
+        return;
+    };
+    let config = MarkdownConfig {
+        raw_html: false,
+        external_links_new_tab: data.first().is_some_and(|b| b & 1 == 1),
+        ..MarkdownConfig::default()
+    };
+    let rendered = markdown::render(body, Path::new(ARTICLE), &[], &config);
+    // Links to other articles' files keep their destination, as when no article matches.
+    let targets: Vec<LinkTarget> = rendered
+        .links
+        .iter()
+        .map(|l| LinkTarget::Href(l.written.clone()))
+        .collect();
+    let filled = Body::fill(Arc::new(Keyed::new(Key::default(), rendered)), &targets);
+    let html = filled.html().into_owned();
+    let page = scraper::Html::parse_fragment(&html);
+    for element in page
+        .root_element()
+        .descendants()
+        .filter_map(scraper::ElementRef::wrap)
+    {
+        let name = element.value().name();
+        if element.id() == page.root_element().id() {
+            continue;
+        }
+        assert!(
+            MARKDOWN_ELEMENTS.contains(&name),
+            "<{name}> from {body:?}:\n{}",
+            html
+        );
+        for (attr, value) in element.value().attrs() {
+            let attr = attr.to_ascii_lowercase();
+            assert!(
+                !attr.starts_with("on") && (attr != "style" || is_column_alignment(name, value)),
+                "<{name} {attr}> from {body:?}:\n{}",
+                html
+            );
+            if attr == "href" || attr == "src" {
+                let raster = name == "img" && attr == "src" && is_raster_data(value);
+                let scheme = url_scheme(value);
+                assert!(
+                    raster
+                        || !matches!(scheme.as_deref(), Some("javascript" | "vbscript" | "data")),
+                    "<{name} {attr}={value:?}> from {body:?}:\n{}",
+                    html
+                );
+            }
+        }
+    }
+}
+
+/// The one `style` markdown writes, and not from the writer's text: pulldown-cmark aligns a
+/// table column written `:---:` with `style="text-align: center"` on its cells.
+fn is_column_alignment(element: &str, style: &str) -> bool {
+    matches!(element, "th" | "td")
+        && matches!(
+            style,
+            "text-align: left" | "text-align: center" | "text-align: right"
+        )
+}
+
+/// The scheme a browser finds in a URL attribute (after the HTML parser decoded entities):
+/// it skips leading control characters and spaces and ignores tabs and line breaks.
+fn url_scheme(url: &str) -> Option<String> {
+    let cleaned: String = url
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let (scheme, _) = cleaned.split_once(':')?;
+    let mut chars = scheme.chars();
+    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    valid.then(|| scheme.to_ascii_lowercase())
+}
+
+fn is_raster_data(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    ["png", "gif", "jpeg", "webp"].iter().any(|t| {
+        let prefix = format!("data:image/{t}");
+        lower
+            .strip_prefix(&prefix)
+            .is_some_and(|rest| rest.starts_with([';', ',']))
+    })
 }
 
 /// Statuses `folio serve` may answer a GET with: the file, a redirect to the folder, refused,

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::ops::Range;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -47,6 +48,8 @@ enum Outcome {
     Status(u16, &'static str),
     /// No answer: the reason.
     Failed(String),
+    /// Never asked, or the checker itself failed while asking: the reason. Never "fine".
+    NotChecked(String),
 }
 
 /// Fetch every URL (HEAD, then GET where HEAD is not allowed) and warn at every place of
@@ -63,6 +66,7 @@ pub fn check(urls: &BTreeMap<String, Vec<Place>>, options: &ExternalOptions) -> 
                 format!("{code} {reason}"),
             ),
             Outcome::Failed(why) => (format!("external link did not answer: {url}"), why),
+            Outcome::NotChecked(why) => (format!("external link not checked: {url}"), why),
         };
         for place in &urls[url.as_str()] {
             diags.push(
@@ -84,9 +88,22 @@ fn fetch_all(urls: &[&String], options: &ExternalOptions) -> Vec<Outcome> {
         .user_agent(concat!("folio-check/", env!("CARGO_PKG_VERSION")))
         .build()
         .into();
+    run_workers(urls, options.parallel, &|url| {
+        fetch(&agent, url, options.timeout)
+    })
+}
+
+/// `fetch` for every URL on `parallel` threads. A URL whose fetch panicked, or that no
+/// worker reached, is `NotChecked`: a failure of the checker must never read as fine.
+fn run_workers(
+    urls: &[&String],
+    parallel: usize,
+    fetch: &(dyn Fn(&str) -> Outcome + Sync),
+) -> Vec<Outcome> {
     let next = AtomicUsize::new(0);
-    let workers = options.parallel.clamp(1, urls.len().max(1));
-    let mut outcomes = vec![Outcome::Fine; urls.len()];
+    let workers = parallel.clamp(1, urls.len().max(1));
+    let mut outcomes =
+        vec![Outcome::NotChecked("the link checker stopped before asking".into()); urls.len()];
     let done: Vec<Vec<(usize, Outcome)>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
@@ -95,7 +112,16 @@ fn fetch_all(urls: &[&String], options: &ExternalOptions) -> Vec<Outcome> {
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(url) = urls.get(i) else { break };
-                        mine.push((i, fetch(&agent, url, options.timeout)));
+                        // A panic in the HTTP client (a server it cannot cope with) costs
+                        // this URL only; the worker goes on with the next.
+                        let outcome =
+                            catch_unwind(AssertUnwindSafe(|| fetch(url))).unwrap_or_else(|panic| {
+                                Outcome::NotChecked(format!(
+                                    "the link checker failed on this answer: {}",
+                                    panic_message(&*panic)
+                                ))
+                            });
+                        mine.push((i, outcome));
                     }
                     mine
                 })
@@ -112,6 +138,14 @@ fn fetch_all(urls: &[&String], options: &ExternalOptions) -> Vec<Outcome> {
     outcomes
 }
 
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    match (panic.downcast_ref::<&str>(), panic.downcast_ref::<String>()) {
+        (Some(s), _) => s.to_string(),
+        (_, Some(s)) => s.clone(),
+        _ => "an internal error".into(),
+    }
+}
+
 /// HEAD the URL; servers that do not allow HEAD get a GET instead.
 fn fetch(agent: &Agent, url: &str, timeout: Duration) -> Outcome {
     let head = agent.head(url).call();
@@ -124,6 +158,11 @@ fn fetch(agent: &Agent, url: &str, timeout: Duration) -> Outcome {
             r.status().as_u16(),
             r.status().canonical_reason().unwrap_or("error"),
         ),
+        // `101 Switching Protocols` (the only 1xx the client hands back) is no page at all.
+        Ok(r) if r.status().is_informational() => Outcome::NotChecked(format!(
+            "the server answered {} instead of a page",
+            r.status()
+        )),
         Ok(_) => Outcome::Fine,
         Err(ureq::Error::Timeout(_)) => {
             Outcome::Failed(format!("no answer within {} s", timeout.as_secs_f32()))
@@ -132,5 +171,33 @@ fn fetch(agent: &Agent, url: &str, timeout: Duration) -> Outcome {
         Err(ureq::Error::ConnectionFailed) => Outcome::Failed("connection failed".into()),
         Err(ureq::Error::Io(e)) => Outcome::Failed(format!("connection failed: {e}")),
         Err(e) => Outcome::Failed(e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_fetch_leaves_its_url_not_checked_and_the_rest_checked() {
+        let owned: Vec<String> = (0..6).map(|i| format!("https://x.test/{i}")).collect();
+        let urls: Vec<&String> = owned.iter().collect();
+        let outcomes = run_workers(&urls, 2, &|url| {
+            if url.ends_with("/3") {
+                panic!("server confused the client");
+            }
+            Outcome::Fine
+        });
+        for (i, outcome) in outcomes.iter().enumerate() {
+            match i {
+                3 => assert_eq!(
+                    outcome,
+                    &Outcome::NotChecked(
+                        "the link checker failed on this answer: server confused the client".into()
+                    )
+                ),
+                _ => assert_eq!(outcome, &Outcome::Fine, "url {i}"),
+            }
+        }
     }
 }

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, display_path, nearest};
 use crate::engine::model::{Article, Site};
+use crate::markdown::sanitize::UrlUse;
 use crate::markdown::{self, links::LinkKind};
 
 /// A link or image in an article body.
@@ -97,6 +98,14 @@ pub fn article_page(site: &Site, i: usize) -> String {
 /// Where `link` leads among the site's output files.
 pub fn resolve(site: &Site, link: &BodyLink) -> Local {
     let dest = link.dest.as_str();
+    let used = match link.image {
+        true => UrlUse::Image,
+        false => UrlUse::Link,
+    };
+    // The build removed it, with a warning of its own.
+    if !markdown::sanitize::is_safe_url(dest, used) {
+        return Local::Skip;
+    }
     match markdown::links::classify(dest) {
         LinkKind::External | LinkKind::Article { .. } => return Local::Skip,
         LinkKind::Local => {}
@@ -137,7 +146,9 @@ pub fn resolve(site: &Site, link: &BodyLink) -> Local {
         } else {
             vec![rel, index]
         },
-        anchor: anchor.filter(|a| !a.is_empty()).map(str::to_string),
+        anchor: anchor
+            .filter(|a| !a.is_empty())
+            .map(markdown::links::decode_anchor),
     }
 }
 
@@ -235,11 +246,53 @@ pub fn html_ids(html: &[u8]) -> HashSet<String> {
             && let Some(quote) = after.chars().next().filter(|c| *c == '"' || *c == '\'')
             && let Some(end) = after[1..].find(quote)
         {
-            ids.insert(after[1..1 + end].to_string());
+            ids.insert(decode_entities(&after[1..1 + end]));
         }
         rest = after;
     }
     ids
+}
+
+/// An attribute value as a browser reads it: `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;` and
+/// numeric references decoded (what folio's and Tera's escaping write). Any other `&` stays.
+fn decode_entities(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let decoded = rest.find(';').and_then(|end| {
+            let name = &rest[1..end];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                _ => {
+                    let number = name.strip_prefix('#')?;
+                    let code = match number.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => number.parse().ok()?,
+                    };
+                    char::from_u32(code)
+                }
+            };
+            c.map(|c| (c, end + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -254,5 +307,13 @@ mod tests {
         let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
         ids.sort();
         assert_eq!(ids, ["fn", "setup"]);
+    }
+
+    #[test]
+    fn ids_are_read_with_entities_decoded() {
+        let html = br#"<h2 id="a&amp;b">x</h2><h2 id="caf&#xe9;">y</h2><h2 id='it&#39;s'>z</h2><p id="&nope; &#xZZ;">"#;
+        let mut ids: Vec<String> = html_ids(html).into_iter().collect();
+        ids.sort();
+        assert_eq!(ids, ["&nope; &#xZZ;", "a&b", "café", "it's"]);
     }
 }

@@ -1,6 +1,7 @@
 //! Publication dates: `YYYY-MM-DD` or RFC 3339, parsed once into a type that cannot be bad.
 
 use jiff::civil::Date;
+use jiff::fmt::temporal::Pieces;
 use jiff::{Timestamp, tz::TimeZone};
 
 /// A date that parsed: the calendar day as written, and the instant it stands for
@@ -27,17 +28,20 @@ impl PublishDate {
                 exact: false,
             });
         }
-        match text
-            .parse::<Timestamp>()
-            .map(|t| (t, rfc3339_offset(text).to_datetime(t).date()))
-        {
-            Ok((instant, day)) => Ok(PublishDate {
+        let written = Pieces::parse(text).ok().and_then(|p| {
+            let offset = p.to_numeric_offset()?;
+            let local = p.date().to_datetime(p.time()?);
+            Some((offset.to_timestamp(local).ok()?, p.date()))
+        });
+        match written {
+            // The day shown is the day as written: the writer's own, whatever their offset.
+            Some((instant, day)) => Ok(PublishDate {
                 instant,
                 day,
                 exact: true,
             }),
-            Err(_) => Err(format!(
-                "bad date `{text}`: expected `YYYY-MM-DD` (e.g. 2025-03-14) or RFC 3339 (e.g. 2025-03-14T09:30:00+01:00)"
+            None => Err(format!(
+                "bad date `{text}`: expected `YYYY-MM-DD` (e.g. 2025-03-14) or RFC 3339 with an offset (e.g. 2025-03-14T09:30:00+01:00, also written +0100, +01 or Z, optionally followed by a zone like [Europe/Paris])"
             )),
         }
     }
@@ -68,22 +72,6 @@ impl PublishDate {
     }
 }
 
-/// The fixed offset written at the end of an RFC 3339 time (`Z`, `+01:00`), so the calendar
-/// day is the one the writer meant.
-fn rfc3339_offset(text: &str) -> TimeZone {
-    let tail = &text[text.len().saturating_sub(6)..];
-    let sign = match tail.as_bytes().first() {
-        Some(b'+') => 1,
-        Some(b'-') => -1,
-        _ => return TimeZone::UTC,
-    };
-    let hours: i32 = tail[1..3].parse().unwrap_or(0);
-    let minutes: i32 = tail[4..].parse().unwrap_or(0);
-    jiff::tz::Offset::from_seconds(sign * (hours * 3600 + minutes * 60))
-        .map(TimeZone::fixed)
-        .unwrap_or(TimeZone::UTC)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,9 +88,41 @@ mod tests {
     }
 
     #[test]
+    fn offsets_in_every_written_form_keep_the_writers_day() {
+        for text in [
+            "2025-03-01T23:30:00-02:00",
+            "2025-03-01T23:30:00-0200",
+            "2025-03-01T23:30:00-02",
+            "2025-03-01T23:30:00-02:00[America/Noronha]",
+            "2025-03-01 23:30:00-02:00",
+            "2025-03-01t23:30:00.5-02:00",
+        ] {
+            let d = PublishDate::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(d.iso_day(), "2025-03-01", "{text}");
+            assert_eq!(d.instant.as_second(), 1_740_879_000, "{text}");
+            assert!(d.exact);
+        }
+        let z = PublishDate::parse("2025-03-01T01:00:00Z").unwrap();
+        assert_eq!(z.iso_day(), "2025-03-01");
+        let east = PublishDate::parse("2025-03-02T00:30:00+1400").unwrap();
+        assert_eq!(east.iso_day(), "2025-03-02");
+        assert_eq!(east.rfc3339(), "2025-03-01T10:30:00Z");
+    }
+
+    #[test]
+    fn a_time_without_an_offset_is_refused_with_the_accepted_forms() {
+        for text in ["2025-03-14T09:30:00", "2025-03-14T09:30:00[Europe/Paris]"] {
+            let err = PublishDate::parse(text).unwrap_err();
+            assert!(err.contains("+0100, +01 or Z"), "{err}");
+        }
+    }
+
+    #[test]
     fn rejects_impossible_dates() {
         assert!(PublishDate::parse("2025-02-30").is_err());
         assert!(PublishDate::parse("14/03/2025").is_err());
         assert!(PublishDate::parse("").is_err());
+        assert!(PublishDate::parse("2025-03-14T09:30:00+01:00 later").is_err());
+        assert!(PublishDate::parse("2025-03-14T25:00:00Z").is_err());
     }
 }

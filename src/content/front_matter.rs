@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::content::date::PublishDate;
 use crate::diagnostics::{self, Diagnostic};
+use crate::markdown::sanitize;
 
 /// The parsed front matter, with the spans needed to point at its values later.
 #[derive(Debug, Clone)]
@@ -218,9 +219,13 @@ pub fn parse(
                     find_token(source, cursor..yaml.end, word).unwrap_or(cursor..cursor)
                 };
                 let link = external_link(&map).map_err(|(message, word)| {
-                    error(message).at(source, at(&word)).help(
-                        "an external entry is a mapping with `title`, `url` and optional `summary`",
-                    )
+                    let d = error(message).at(source, at(&word));
+                    match !d.message.starts_with("`related` url `") {
+                        true => d.help("an external entry is a mapping with `title`, `url` and optional `summary`"),
+                        false => d.label("a related link must start with `https://`, `http://` or `/`").help(
+                            "scripts (`javascript:`), embedded pages (`data:`) and paths relative to the page are refused",
+                        ),
+                    }
                 })?;
                 cursor = at(&link.1).end;
                 related.push(link.0);
@@ -286,6 +291,9 @@ fn external_link(map: &serde_yaml::Mapping) -> Result<(Related, String), (String
     }
     let [(_, title), (_, url), (_, summary)] = fields;
     match (title, url) {
+        (_, Some(url)) if !url.is_empty() && !sanitize::is_related_url(&url) => {
+            Err((format!("`related` url `{url}` is not allowed"), url))
+        }
         (Some(title), Some(url)) if !title.is_empty() && !url.is_empty() => {
             let related = Related::External {
                 title,
@@ -433,5 +441,28 @@ mod tests {
         let err = parse_str(&GOOD.replace("[reliability, apis]", "5")).unwrap_err();
         assert!(err.message.contains("invalid type"), "{}", err.message);
         assert_eq!(err.line_col().map(|l| l.0), Some(6));
+    }
+
+    #[test]
+    fn related_url_must_be_http_or_a_site_path() {
+        for bad in [
+            "javascript:alert(1)",
+            "data:text/html,x",
+            "vbscript:x",
+            "other/",
+        ] {
+            let text = GOOD.replace("https://example.org/", bad);
+            let err = parse_str(&text).unwrap_err();
+            assert_eq!(err.message, format!("`related` url `{bad}` is not allowed"));
+            assert!(
+                err.label
+                    .as_deref()
+                    .unwrap()
+                    .contains("must start with `https://`")
+            );
+            assert_eq!(&text[err.span.clone().unwrap()], bad);
+            assert_eq!(err.line_col().map(|l| l.0), Some(10));
+        }
+        assert!(parse_str(&GOOD.replace("https://example.org/", "/articles/x/")).is_ok());
     }
 }

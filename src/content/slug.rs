@@ -1,38 +1,69 @@
 //! Slugs: the URL-safe names of articles, tags and heading ids. A `Slug` can only be built
-//! valid, so nothing downstream checks again.
+//! valid, so nothing downstream checks again. Text is taken in Unicode normal form C, and
+//! combining marks stay with their letter, so `हिन्दी` and `தமிழ்` keep their vowel signs and
+//! viramas, and a file name saved decomposed (NFD, as macOS may) names the same slug.
 
 use std::fmt;
 
 use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
 
-/// A non-empty string of lowercase letters, digits, `-` and `_`: safe as one URL segment.
+/// A non-empty string of lowercase letters (with their combining marks), digits, `-` and
+/// `_`, in normal form C: safe as one URL segment and as one file name.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct Slug(String);
 
 impl Slug {
-    /// Accept `text` as it is, or say why it cannot be a slug.
+    /// Accept `text` as it is (in normal form C), or say why it cannot be a slug.
     pub fn parse(text: &str) -> Result<Slug, String> {
         if text.is_empty() {
             return Err("a slug cannot be empty".into());
         }
-        match text.chars().find(|c| !is_slug_char(*c)) {
+        let nfc: String = text.nfc().collect();
+        let mut in_word = false;
+        let bad = nfc.chars().find(|&c| {
+            let ok = match c {
+                '-' | '_' => true,
+                // A mark belongs to the letter before it, never to `-` or the start.
+                c if is_mark(c) => in_word,
+                c => is_slug_letter(c),
+            };
+            in_word = ok && c != '-' && c != '_';
+            !ok
+        });
+        match bad {
             Some(c) => Err(format!(
                 "`{text}` is not a valid slug: `{c}` is not allowed (use lowercase letters, digits, `-` and `_`; e.g. `{}`)",
                 slugify(text)
             )),
-            None => Ok(Slug(text.to_string())),
+            None => Ok(Slug(nfc)),
         }
     }
 
-    /// A slug made from any text (a title, a tag, a heading); `fallback` when nothing is left.
+    /// A slug made from any text (a title, a heading); `fallback` when nothing is left.
     pub fn from_text(text: &str, fallback: &str) -> Slug {
         let s = slugify(text);
         Slug(if s.is_empty() { fallback.into() } else { s })
     }
 
+    /// The slug of a tag: like `from_text`, but `+`, `#` and `&` that belong to the name are
+    /// spelled out, so `C`, `C++` and `C#` get pages of their own (`c`, `c-plus-plus`,
+    /// `c-sharp`). Names that differ only in case, spacing or punctuation (`Rust`, `rust`)
+    /// are one tag.
+    pub fn for_tag(name: &str) -> Slug {
+        Slug::from_text(&spell_symbols(name), "tag")
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// What two slugs must not share: file systems that ignore case or normalisation (macOS,
+    /// Windows) would write both pages to one folder.
+    pub fn collision_key(&self) -> String {
+        self.0.nfc().flat_map(char::to_lowercase).nfc().collect()
     }
 }
 
@@ -48,26 +79,79 @@ impl fmt::Display for Slug {
     }
 }
 
-fn is_slug_char(c: char) -> bool {
-    (c.is_alphanumeric() && !c.is_uppercase()) || c == '-' || c == '_'
+/// A letter or digit that is its own lowercase form.
+fn is_slug_letter(c: char) -> bool {
+    c.is_alphanumeric() && !c.is_uppercase() && c.to_lowercase().eq([c])
+}
+
+/// What belongs to the letter before it: combining marks (vowel signs, viramas, accents)
+/// and the joiners that shape Indic and Arabic letters.
+fn is_mark(c: char) -> bool {
+    is_combining_mark(c) || matches!(c, '\u{200c}' | '\u{200d}')
 }
 
 /// Lowercase, every run of other characters becomes one `-`, no `-` at either end.
-/// Letters outside ASCII are kept (`café` → `café`), so non-English titles stay readable.
+/// Letters outside ASCII are kept (`café` → `café`), so non-English titles stay readable;
+/// combining marks stay with the letter they follow, so a grapheme cluster of letters and
+/// marks (`हि`, `न्दी`, `மி`) is never cut.
 pub fn slugify(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    let nfc: String = text.nfc().collect();
+    let mut out = String::with_capacity(nfc.len());
     let mut pending_dash = false;
-    for c in text.chars().flat_map(char::to_lowercase) {
-        // A capital without a lowercase form (e.g. `ℚ`) cannot be in a slug: it separates.
-        if (c.is_alphanumeric() && !c.is_uppercase()) || c == '_' {
+    let mut in_word = false;
+    // The letter the marks that follow belong to.
+    let mut base = ' ';
+    // Lowercased as a whole, so a final `Σ` becomes `ς` as in a word written in lowercase.
+    for c in nfc.to_lowercase().chars() {
+        if is_mark(c) {
+            // The Turkish capital `İ` lowercases to `i` and a combining dot above (which
+            // normalisation may move behind other marks), and no reader types that in a
+            // URL: it becomes a plain `i`.
+            if in_word && !(c == '\u{307}' && base == 'i') {
+                out.push(c);
+            } else if !in_word {
+                pending_dash = true;
+            }
+        } else if is_slug_letter(c) || c == '_' {
+            // A capital without a lowercase form (e.g. `ℚ`) is no slug letter: it separates.
             if pending_dash && !out.is_empty() {
                 out.push('-');
             }
             pending_dash = false;
+            in_word = c != '_';
+            base = c;
             out.push(c);
         } else {
             pending_dash = true;
+            in_word = false;
         }
+    }
+    // Lowercasing can leave a sequence that composes further; the slug is stored composed.
+    out.nfc().collect()
+}
+
+/// Spell out `+` and `#` after a letter or digit (`C++`, `C#`, `F#`) and `&` between words
+/// (`R&D`), which `slugify` would otherwise drop.
+fn spell_symbols(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 8);
+    let mut prev: Option<char> = None;
+    for (i, c) in name.char_indices() {
+        let after_word = prev.is_some_and(|p| p.is_alphanumeric());
+        let word = match c {
+            '+' if after_word || prev == Some('+') => Some(" plus "),
+            '#' | '♯' if after_word => Some(" sharp "),
+            '&' if out.chars().any(char::is_alphanumeric)
+                && name[i + 1..].chars().any(char::is_alphanumeric) =>
+            {
+                Some(" and ")
+            }
+            _ => None,
+        };
+        match word {
+            Some(w) => out.push_str(w),
+            None => out.push(c),
+        }
+        prev = Some(c);
     }
     out
 }
@@ -89,12 +173,63 @@ mod tests {
     }
 
     #[test]
+    fn slugify_keeps_scripts_whole() {
+        assert_eq!(slugify("İstanbul"), "istanbul");
+        assert_eq!(slugify("i\u{307}stanbul"), "istanbul");
+        assert_eq!(slugify("\u{93f}x"), "x", "a vowel sign without its letter");
+        assert_eq!(slugify("हिन्दी भाषा"), "हिन्दी-भाषा");
+        assert_eq!(slugify("தமிழ் மொழி"), "தமிழ்-மொழி");
+        assert_eq!(
+            slugify("cafe\u{301}"),
+            "café",
+            "NFD input gives the NFC slug"
+        );
+        assert_eq!(slugify("ΣΟΦΙΑ"), "σοφια");
+        assert_eq!(slugify("ΟΔΌΣ"), slugify("οδός"));
+        assert_eq!(slugify("ℚ numbers"), "numbers");
+    }
+
+    #[test]
+    fn tags_with_symbols_get_pages_of_their_own() {
+        let slug = |t: &str| Slug::for_tag(t).to_string();
+        assert_eq!(slug("C"), "c");
+        assert_eq!(slug("C++"), "c-plus-plus");
+        assert_eq!(slug("C#"), "c-sharp");
+        assert_eq!(slug("F♯"), "f-sharp");
+        assert_eq!(slug("R&D"), "r-and-d");
+        assert_eq!(slug("Q & A"), "q-and-a");
+        assert_eq!(slug("#rust"), "rust");
+        assert_eq!(slug("Rust"), slug("rust"));
+        assert_eq!(slug("+"), "tag");
+    }
+
+    #[test]
     fn parse_rejects_what_is_not_url_safe() {
         assert!(Slug::parse("good-slug_2").is_ok());
         assert!(Slug::parse("").is_err());
         assert!(Slug::parse("Upper").is_err());
         assert!(Slug::parse("a/b").is_err());
         assert!(Slug::parse("a b").unwrap_err().contains("`a-b`"));
+        assert!(Slug::parse("ǅ").is_err(), "titlecase has a lowercase form");
+        assert!(Slug::parse("-\u{301}").is_err(), "a mark needs a letter");
+    }
+
+    #[test]
+    fn parse_accepts_indic_and_decomposed_names_in_nfc() {
+        assert_eq!(Slug::parse("हिन्दी").unwrap().as_str(), "हिन्दी");
+        assert_eq!(Slug::parse("தமிழ்").unwrap().as_str(), "தமிழ்");
+        assert_eq!(Slug::parse("cafe\u{301}").unwrap().as_str(), "caf\u{e9}");
+    }
+
+    #[test]
+    fn collision_key_ignores_case_and_normalisation() {
+        let key = |s: &str| Slug::parse(s).unwrap().collision_key();
+        assert_eq!(key("café"), key("cafe\u{301}"));
+        assert_ne!(key("cafe"), key("café"));
+        assert_eq!(
+            Slug("ǅ".into()).collision_key(),
+            Slug("ǆ".into()).collision_key()
+        );
     }
 
     #[test]

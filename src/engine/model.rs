@@ -130,7 +130,7 @@ pub fn build_site(
     } = sources;
     let authors = authors_from(&config, &mut diags);
     let mut kept: Vec<(Slug, Arc<SourceFile>)> = Vec::new();
-    let mut first_seen: HashMap<Slug, usize> = HashMap::new();
+    let mut first_seen: HashMap<String, usize> = HashMap::new();
     let mut left_out: HashMap<String, &'static str> = HashMap::new();
     let mut left_out_files: HashMap<PathBuf, LeftOut> = HashMap::new();
     // Files that failed to load are already reported; references to them are not errors too.
@@ -147,7 +147,7 @@ pub fn build_site(
                 continue;
             }
         };
-        if let Some(&i) = first_seen.get(&slug) {
+        if let Some(&i) = first_seen.get(&slug.collision_key()) {
             diags.push(duplicate_slug(&slug, &file, &kept[i].1));
             continue;
         }
@@ -164,7 +164,7 @@ pub fn build_site(
             left_out_files.insert(file.path.clone(), LeftOut { slug, why });
             continue;
         }
-        first_seen.insert(slug.clone(), kept.len());
+        first_seen.insert(slug.collision_key(), kept.len());
         kept.push((slug, file));
     }
     kept.sort_by(|(sa, a), (sb, b)| {
@@ -194,7 +194,7 @@ pub fn build_site(
         let related = resolve_related(&file, &slug, &by_slug, &left_out, &mut diags);
         let mut article_tags = Vec::new();
         for name in &fm.tags {
-            let tag_slug = Slug::from_text(name, "tag");
+            let tag_slug = Slug::for_tag(name);
             let tag = tags.entry(tag_slug.clone()).or_insert_with(|| Tag {
                 name: name.clone(),
                 slug: tag_slug.clone(),

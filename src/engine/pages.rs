@@ -183,16 +183,24 @@ pub fn write(
     }
     let mut files: BTreeMap<String, Key> = keyed.iter().map(|(p, k)| (p.to_string(), *k)).collect();
     for extra in extra_files(model, &pages) {
-        if shadowed(extra.path) {
+        let paths: Vec<&String> = extra.paths.iter().filter(|p| !shadowed(p)).collect();
+        let keys: Vec<Key> = paths
+            .iter()
+            .map(|p| Key::of("extra", &(extra.key, p)))
+            .collect();
+        files.extend(
+            paths
+                .iter()
+                .map(|p| p.to_string())
+                .zip(keys.iter().copied()),
+        );
+        if paths.iter().zip(&keys).all(|(p, k)| sink.keep(p, *k)) {
             continue;
         }
-        files.insert(extra.path.to_string(), extra.key);
-        if !sink.keep(extra.path, extra.key) {
-            let bytes = (extra.make)().map_err(|d| vec![d])?;
-            errors.extend(
-                sink.put(extra.path, extra.key, Contents::Bytes(bytes))
-                    .err(),
-            );
+        for (path, bytes) in (extra.make)().map_err(|d| vec![d])? {
+            if let Some(i) = paths.iter().position(|p| **p == path) {
+                errors.extend(sink.put(&path, keys[i], Contents::Bytes(bytes)).err());
+            }
         }
     }
     for (path, g) in others.generated.iter().filter(|(p, _)| !shadowed(p)) {
@@ -225,19 +233,21 @@ pub fn write(
     })
 }
 
-/// A file made from the whole site (a feed, the sitemap), keyed by what it is made from and
-/// made only when the sink does not keep it already.
+/// Files made from the whole site (a feed, the sitemap), keyed by what they are made from
+/// and made only when the sink does not keep them already.
 struct Extra<'a> {
-    path: &'static str,
+    /// Every file `make` makes (known before it runs).
+    paths: Vec<String>,
     key: Key,
-    make: Box<dyn FnOnce() -> Result<Vec<u8>, Diagnostic> + 'a>,
+    make: Box<dyn FnOnce() -> Result<Vec<(String, Vec<u8>)>, Diagnostic> + 'a>,
 }
 
-/// The feed, sitemap, robots.txt and search index. Each key covers exactly the arguments its
-/// function is given.
+/// The feed, sitemap(s), robots.txt and search index. Each key covers exactly the arguments
+/// its function is given.
 fn extra_files<'a>(model: &'a Model, pages: &'a [Page]) -> Vec<Extra<'a>> {
     let globals = model.globals;
     let xml = |e: std::io::Error| Diagnostic::error(format!("cannot write XML: {e}"));
+    let one = |path: &str, bytes: Vec<u8>| vec![(path.to_string(), bytes)];
     let c = &globals.config;
     let newest: Vec<(&Card, Option<&Body>)> = model
         .cards
@@ -255,28 +265,32 @@ fn extra_files<'a>(model: &'a Model, pages: &'a [Page]) -> Vec<Extra<'a>> {
         .collect();
     let card_keys: Vec<Key> = model.cards.iter().map(|c| c.key()).collect();
     let paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+    let urls = pages.iter().filter(|p| p.path != "404.html").count();
     vec![
         Extra {
-            path: "atom.xml",
+            paths: vec!["atom.xml".into()],
             key: Key::of("atom.xml", &(globals, &entry_keys)),
-            make: Box::new(move || feeds::atom(globals, &newest).map_err(xml)),
+            make: Box::new(move || {
+                Ok(one("atom.xml", feeds::atom(globals, &newest).map_err(xml)?))
+            }),
         },
         Extra {
-            path: "sitemap.xml",
-            key: Key::of("sitemap.xml", &(globals, &card_keys, &paths)),
-            make: Box::new(move || feeds::sitemap(globals, pages, model.cards).map_err(xml)),
+            paths: feeds::sitemap_paths(urls),
+            key: Key::of("sitemap", &(globals, &card_keys, &paths)),
+            make: Box::new(move || feeds::sitemaps(globals, pages, model.cards).map_err(xml)),
         },
         Extra {
-            path: "robots.txt",
+            paths: vec!["robots.txt".into()],
             key: Key::of("robots.txt", globals),
-            make: Box::new(move || Ok(feeds::robots(globals))),
+            make: Box::new(move || Ok(one("robots.txt", feeds::robots(globals)))),
         },
         Extra {
-            path: "search.json",
+            paths: vec!["search.json".into()],
             key: Key::of("search.json", &card_keys),
             make: Box::new(move || {
-                feeds::search_index(model.cards)
-                    .map_err(|e| Diagnostic::error(format!("cannot write search.json: {e}")))
+                let bytes = feeds::search_index(model.cards)
+                    .map_err(|e| Diagnostic::error(format!("cannot write search.json: {e}")))?;
+                Ok(one("search.json", bytes))
             }),
         },
     ]

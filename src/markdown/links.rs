@@ -67,14 +67,21 @@ pub fn resolve(from: &Path, dest: &str) -> Option<PathBuf> {
     Some(out.iter().collect())
 }
 
-/// An anchor as written after `#` in a link, percent-decoded (`caf%C3%A9` → `café`), so it
-/// compares equal to the heading id it names.
+/// The heading id an anchor names: `caf%C3%A9` is `café`, as a browser reads it. Left as it
+/// is when the decoded bytes are not UTF-8 (a browser would not find such an id either).
 pub fn decode_anchor(anchor: &str) -> String {
-    percent_decode(anchor)
+    match String::from_utf8(percent_decode_bytes(anchor)) {
+        Ok(decoded) => decoded,
+        Err(_) => anchor.to_string(),
+    }
 }
 
 /// `%20` and friends, so `my%20file.md` finds `my file.md`.
 fn percent_decode(s: &str) -> String {
+    String::from_utf8_lossy(&percent_decode_bytes(s)).into_owned()
+}
+
+fn percent_decode_bytes(s: &str) -> Vec<u8> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -91,7 +98,7 @@ fn percent_decode(s: &str) -> String {
         out.push(bytes[i]);
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    out
 }
 
 #[cfg(test)]
@@ -143,5 +150,15 @@ mod tests {
         );
         assert_eq!(resolve(from, "../../../../x.md"), None);
         assert_eq!(resolve(from, "/etc/passwd"), None);
+    }
+
+    #[test]
+    fn anchors_are_percent_decoded() {
+        assert_eq!(decode_anchor("caf%C3%A9"), "café");
+        assert_eq!(decode_anchor("café"), "café");
+        assert_eq!(decode_anchor("a%20b"), "a b");
+        assert_eq!(decode_anchor("100%"), "100%");
+        assert_eq!(decode_anchor("%zz"), "%zz");
+        assert_eq!(decode_anchor("%FF"), "%FF", "not UTF-8: left as written");
     }
 }

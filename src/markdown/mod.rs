@@ -5,6 +5,7 @@
 pub mod headings;
 pub mod highlight;
 pub mod links;
+pub mod sanitize;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -178,6 +179,7 @@ pub fn render(body: &str, path: &Path, assets: &[PathBuf], config: &MarkdownConf
                 is_error: true,
             });
         }
+        let event = sanitize::event(event, &span, &mut out.problems);
         let event = match event {
             Event::Text(t) => {
                 words += t.split_whitespace().count();
@@ -192,6 +194,12 @@ pub fn render(body: &str, path: &Path, assets: &[PathBuf], config: &MarkdownConf
                     .map_or(span.end, |i| span.start + i);
                 code = Some((info.to_string(), String::new(), span.start..fence_end));
                 continue;
+            }
+            Event::Start(Tag::Link { dest_url, .. })
+                if sanitize::link_refused(&dest_url, &span, &mut out.problems) =>
+            {
+                open_links.push(LinkEnd::ByHand);
+                Event::Html("<a>".into())
             }
             Event::Start(Tag::Link {
                 link_type,
@@ -210,7 +218,7 @@ pub fn render(body: &str, path: &Path, assets: &[PathBuf], config: &MarkdownConf
                     open_links.push(LinkEnd::Hole);
                     Event::Html(LINK_HOLE.to_string().into())
                 } else if config.external_links_new_tab && links::is_external(&dest_url) {
-                    open_links.push(LinkEnd::NewTab);
+                    open_links.push(LinkEnd::ByHand);
                     Event::Html(open_anchor(&dest_url, &title, NEW_TAB).into())
                 } else {
                     open_links.push(LinkEnd::Plain);
@@ -224,7 +232,7 @@ pub fn render(body: &str, path: &Path, assets: &[PathBuf], config: &MarkdownConf
             }
             Event::End(TagEnd::Link) => match open_links.pop() {
                 Some(LinkEnd::Hole) => Event::Html(LINK_HOLE.to_string().into()),
-                Some(LinkEnd::NewTab) => Event::Html("</a>".into()),
+                Some(LinkEnd::ByHand) => Event::Html("</a>".into()),
                 _ => Event::End(TagEnd::Link),
             },
             other => other,
@@ -394,8 +402,8 @@ const NEW_TAB: &str = " target=\"_blank\" rel=\"noopener\"";
 enum LinkEnd {
     /// A link to another article: a hole, filled in with its URL later.
     Hole,
-    /// An external link opening in a new tab: written by hand, so is its end.
-    NewTab,
+    /// Opened by hand (a new-tab link, a refused one without `href`): so is its end.
+    ByHand,
     Plain,
 }
 

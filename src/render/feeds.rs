@@ -92,7 +92,10 @@ fn entry(w: &mut Writer<Vec<u8>>, card: &Card, body: Option<&Body>) -> io::Resul
             })?;
             for tag in &s.tags {
                 w.create_element("category")
-                    .with_attributes([("term", tag.slug.as_str()), ("label", tag.name.as_str())])
+                    .with_attributes([
+                        ("term", tag.slug.as_str()),
+                        ("label", &xml_chars(&tag.name)),
+                    ])
                     .write_empty()?;
             }
             text(w, "summary", &s.summary)?;
@@ -126,13 +129,29 @@ fn xml_chars(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// `sitemap.xml`: every page (`pages`) with the date it last changed, from the `cards` of
-/// the articles it shows.
-pub fn sitemap(
+/// Most URLs one sitemap file may list (sitemaps.org); a larger site gets an index.
+pub const SITEMAP_LIMIT: usize = 50_000;
+
+/// A page's address and the day it last changed.
+type SitemapUrl = (String, Option<String>);
+
+/// The sitemap files of a site with `urls` addresses: `sitemap.xml` alone, or above
+/// `SITEMAP_LIMIT` an index `sitemap.xml` and `sitemap-1.xml`, `sitemap-2.xml`, ...
+pub fn sitemap_paths(urls: usize) -> Vec<String> {
+    let mut paths = vec!["sitemap.xml".to_string()];
+    if urls > SITEMAP_LIMIT {
+        paths.extend((1..=urls.div_ceil(SITEMAP_LIMIT)).map(|n| format!("sitemap-{n}.xml")));
+    }
+    paths
+}
+
+/// The sitemap files (`sitemap_paths`): every page (`pages`, but the 404 page) with the date
+/// it last changed, from the `cards` of the articles it shows.
+pub fn sitemaps(
     globals: &Globals,
     pages: &[Page],
     cards: &[Arc<Keyed<Card>>],
-) -> io::Result<Vec<u8>> {
+) -> io::Result<Vec<(String, Vec<u8>)>> {
     let base = &globals.config.base_url;
     // A list page changes when any article it lists does.
     let newest = cards.iter().map(|c| last_day(&c.summary)).max();
@@ -144,7 +163,7 @@ pub fn sitemap(
             *latest = (*latest).max(day);
         }
     }
-    let mut urls: Vec<(String, Option<&str>)> = Vec::new();
+    let mut urls: Vec<SitemapUrl> = Vec::new();
     for page in pages {
         if page.path == "404.html" {
             continue;
@@ -158,15 +177,52 @@ pub fn sitemap(
             PageData::Tag { tag, .. } => tag_days.get(tag.slug.as_str()).copied(),
             _ => newest,
         };
-        urls.push((loc, lastmod));
+        urls.push((loc, lastmod.map(str::to_string)));
     }
+    sitemap_files(base, &urls, SITEMAP_LIMIT)
+}
+
+/// The day an article last changed: `updated`, else `date` (`YYYY-MM-DD`).
+fn last_day(s: &ArticleSummary) -> &str {
+    s.updated.as_deref().unwrap_or(&s.date)
+}
+
+/// The sitemap files for `urls`: one `sitemap.xml` when they fit in `limit`, else an index
+/// and as many files of at most `limit` URLs as it takes.
+fn sitemap_files(
+    base: &str,
+    urls: &[SitemapUrl],
+    limit: usize,
+) -> io::Result<Vec<(String, Vec<u8>)>> {
+    if urls.len() <= limit {
+        return Ok(vec![("sitemap.xml".into(), urlset(urls)?)]);
+    }
+    let mut files = Vec::new();
+    let mut parts: Vec<SitemapUrl> = Vec::new();
+    for (n, chunk) in urls.chunks(limit.max(1)).enumerate() {
+        let name = format!("sitemap-{}.xml", n + 1);
+        let lastmod = chunk.iter().filter_map(|(_, l)| l.clone()).max();
+        parts.push((format!("{base}{name}"), lastmod));
+        files.push((name, urlset(chunk)?));
+    }
+    let index = xml_document("sitemapindex", &parts, "sitemap")?;
+    files.insert(0, ("sitemap.xml".into(), index));
+    Ok(files)
+}
+
+fn urlset(urls: &[SitemapUrl]) -> io::Result<Vec<u8>> {
+    xml_document("urlset", urls, "url")
+}
+
+/// A sitemaps.org document: `root` holding one `item` (`loc`, `lastmod`) per entry.
+fn xml_document(root: &str, entries: &[SitemapUrl], item: &str) -> io::Result<Vec<u8>> {
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
-    w.create_element("urlset")
+    w.create_element(root)
         .with_attribute(("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"))
         .write_inner_content(|w| {
-            for (loc, lastmod) in &urls {
-                w.create_element("url").write_inner_content(|w| {
+            for (loc, lastmod) in entries {
+                w.create_element(item).write_inner_content(|w| {
                     text(w, "loc", loc)?;
                     if let Some(l) = lastmod {
                         text(w, "lastmod", l)?;
@@ -179,11 +235,6 @@ pub fn sitemap(
     let mut out = w.into_inner();
     out.push(b'\n');
     Ok(out)
-}
-
-/// The day an article last changed: `updated`, else `date` (`YYYY-MM-DD`).
-fn last_day(s: &ArticleSummary) -> &str {
-    s.updated.as_deref().unwrap_or(&s.date)
 }
 
 /// `robots.txt`: everything may be crawled; the sitemap is announced.
@@ -257,4 +308,80 @@ pub fn json_ld(c: &Config, s: &ArticleSummary) -> String {
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn urls(n: usize) -> Vec<SitemapUrl> {
+        (0..n)
+            .map(|i| {
+                let day = format!("2025-01-{:02}", i % 28 + 1);
+                (format!("https://x.com/blog/p{i}/"), Some(day))
+            })
+            .collect()
+    }
+
+    fn locs(xml: &[u8], root: &str) -> Vec<String> {
+        let text = std::str::from_utf8(xml).unwrap();
+        let doc = roxmltree::Document::parse(text).unwrap();
+        assert_eq!(doc.root_element().tag_name().name(), root);
+        assert_eq!(
+            doc.root_element().tag_name().namespace(),
+            Some("http://www.sitemaps.org/schemas/sitemap/0.9")
+        );
+        doc.descendants()
+            .filter(|n| n.has_tag_name("loc"))
+            .filter_map(|n| n.text().map(str::to_string))
+            .collect()
+    }
+
+    #[test]
+    fn a_site_within_the_limit_has_one_sitemap() {
+        let files = sitemap_files("https://x.com/blog/", &urls(3), 3).unwrap();
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].0, "sitemap.xml");
+        assert_eq!(locs(&files[0].1, "urlset").len(), 3);
+    }
+
+    #[test]
+    fn a_site_over_the_limit_gets_a_sitemap_index() {
+        let all = urls(7);
+        let files = sitemap_files("https://x.com/blog/", &all, 3).unwrap();
+        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "sitemap.xml",
+                "sitemap-1.xml",
+                "sitemap-2.xml",
+                "sitemap-3.xml"
+            ]
+        );
+        assert_eq!(
+            locs(&files[0].1, "sitemapindex"),
+            [
+                "https://x.com/blog/sitemap-1.xml",
+                "https://x.com/blog/sitemap-2.xml",
+                "https://x.com/blog/sitemap-3.xml"
+            ]
+        );
+        let listed: Vec<String> = files[1..]
+            .iter()
+            .flat_map(|(_, xml)| {
+                let l = locs(xml, "urlset");
+                assert!(l.len() <= 3);
+                l
+            })
+            .collect();
+        let expected: Vec<String> = all.into_iter().map(|(loc, _)| loc).collect();
+        assert_eq!(listed, expected, "every page once, in order");
+    }
+
+    #[test]
+    fn characters_xml_forbids_are_left_out() {
+        assert_eq!(xml_chars("a\u{1}b\u{1b}c\td"), "abc\td");
+        assert_eq!(xml_chars("\u{fffe}ok"), "ok");
+    }
 }

@@ -277,6 +277,12 @@ const BUILD: &[(&str, &[Edit])] = &[
         "fm-related-future",
         &[Replace(B, "2025-02-01", "2999-01-01"), AddKey(A, "related:\n  - beta")],
     ),
+    (
+        "fm-related-unsafe-url",
+        &[AddKey(A, "related:\n  - title: Docs\n    url: javascript:alert(1)")],
+    ),
+    ("fm-related-relative-url", &[AddKey(A, "related:\n  - title: Docs\n    url: docs/")]),
+    ("fm-date-zone-no-offset", &[Replace(A, "2025-03-14", "2025-03-14T09:30:00[Europe/Paris]")]),
     ("fm-unknown-author", &[Replace(A, "author: ana", "author: anna")]),
     ("fm-unknown-author-far", &[Replace(A, "author: ana", "author: Ana Pereira")]),
     // Markdown
@@ -292,6 +298,14 @@ const BUILD: &[(&str, &[Edit])] = &[
     ("md-hl-lines-huge", &[Append(A, "\n```rust hl_lines=200000\nfn main() {}\n```\n")]),
     ("md-unknown-language", &[Append(A, "\n```klingon\nqapla'\n```\n")]),
     ("md-unknown-code-option", &[Append(A, "\n```rust sparkle\nfn main() {}\n```\n")]),
+    // Untrusted markup: what could run script is removed, with a warning
+    ("md-unsafe-link", &[Append(A, "\nSee [x](javascript:alert(1)).\n")]),
+    ("md-unsafe-link-encoded", &[Append(A, "\nSee [x](jav&#x61;script:alert(1)).\n")]),
+    ("md-unsafe-autolink", &[Append(A, "\nSee <JavaScript:alert(1)>.\n")]),
+    ("md-unsafe-reference-link", &[Append(A, "\nSee [x][r].\n\n[r]: vbscript:msgbox(1)\n")]),
+    ("md-unsafe-data-link", &[Append(A, "\nSee [x](data:text/html,hi).\n")]),
+    ("md-unsafe-image", &[Append(A, "\n![x](data:image/svg+xml,svg)\n")]),
+    ("md-heading-attribute", &[Append(A, "\n## Hi {#hi autofocus onfocus=alert(1)}\n")]),
     // Config
     ("cfg-missing", &[Remove(C)]),
     ("cfg-invalid-toml", &[Replace(C, "\"Table Site\"", "\"Table Site")]),
@@ -321,6 +335,12 @@ const BUILD: &[(&str, &[Edit])] = &[
     ),
     ("cfg-highlight-theme-no-code", &[BAD_LIGHT]),
     ("cfg-empty-theme", &[Setting("theme = \"\"")]),
+    ("cfg-base-url-query", &[Replace(C, "https://example.com/", "https://example.com/?ref=feed")]),
+    ("cfg-base-url-fragment", &[Replace(C, "https://example.com/", "https://example.com/#top")]),
+    (
+        "cfg-base-url-userinfo",
+        &[Replace(C, "https://example.com/", "https://deploy:secret@example.com/")],
+    ),
     // Themes and templates
     ("tpl-missing-theme", &[Setting("theme = \"nope\"")]),
     ("tpl-no-themes-folder", &[Remove("themes")]),
@@ -360,6 +380,10 @@ const BUILD: &[(&str, &[Edit])] = &[
     ("tree-not-utf8", &[With(invalid_byte_in_title)]),
     ("tree-duplicate-slug", &[AddKey(A, "slug: beta")]),
     ("tree-duplicate-folder-slug", &[Write("content/articles/beta/index.md", BETA)]),
+    (
+        "tree-duplicate-slug-normalisation",
+        &[Write("content/articles/caf\u{e9}.md", BETA), Write("content/articles/cafe\u{301}.md", BETA)],
+    ),
     ("tree-bad-file-name", &[With(|s| s.rename(A, "content/articles/Alpha Article.md"))]),
     ("tree-symlink-loop", &[With(|s| s.symlink("..", "content/articles/loop"))]),
     (
@@ -380,6 +404,7 @@ const COMMANDS: &[(&str, &[&str])] = &[
     ("cli-port-not-number", &["serve", "--root", "{root}", "--port", "abc"]),
     ("cli-bad-bind", &["serve", "--root", "{root}", "--bind", "localhost"]),
     ("cli-relative-base-url", &["build", "--root", "{root}", "--base-url", "/sub/"]),
+    ("cli-base-url-query", &["build", "--root", "{root}", "--base-url", "https://x.com/?a=1"]),
     ("cli-check-relative-base-url", &["check", "--root", "{root}", "--base-url", "example.com"]),
     ("cli-timeout-without-external", &["check", "--root", "{root}", "--timeout", "5"]),
     ("cli-root-missing", &["build", "--root", "{root}/nowhere", "--output", "{root}/public"]),
@@ -397,6 +422,9 @@ const CHECK: &[(&str, &[Edit])] = &[
     ("chk-broken-link", &[Append(A, "\nSee [tags](/nowhere/).\n")]),
     ("chk-long-summary", &[With(|s| { s.replace(A, "The first article.", &"x".repeat(250)) })]),
     ("chk-no-tags", &[Replace(A, TAGS, "")]),
+    ("chk-unsafe-link", &[Append(A, "\nSee [x](javascript:alert(1)).\n")]),
+    ("chk-related-unsafe-url", &[AddKey(A, "related:\n  - title: Docs\n    url: vbscript:x")]),
+    ("chk-robots-under-sub-path", &[Replace(C, "https://example.com/", "https://example.com/blog/")]),
 ];
 
 fn nest_2000_deep(s: &Site) {

@@ -13,8 +13,12 @@ pub type Event = (String, String);
 pub fn subscribe(addr: SocketAddr) -> Receiver<Event> {
     let (tx, rx) = mpsc::channel();
     let mut stream = TcpStream::connect(addr).expect("connect to the event stream");
+    // The server answers only requests for its own address (see `serve::host`).
+    let request = format!(
+        "GET /__folio/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
+    );
     stream
-        .write_all(b"GET /__folio/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n")
+        .write_all(request.as_bytes())
         .expect("ask for events");
     thread::spawn(move || {
         let mut pending = Vec::new();
