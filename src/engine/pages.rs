@@ -233,13 +233,16 @@ pub fn write(
     })
 }
 
+/// Output files: path and bytes.
+type Files = Vec<(String, Vec<u8>)>;
+
 /// Files made from the whole site (a feed, the sitemap), keyed by what they are made from
 /// and made only when the sink does not keep them already.
 struct Extra<'a> {
     /// Every file `make` makes (known before it runs).
     paths: Vec<String>,
     key: Key,
-    make: Box<dyn FnOnce() -> Result<Vec<(String, Vec<u8>)>, Diagnostic> + 'a>,
+    make: Box<dyn FnOnce() -> Result<Files, Diagnostic> + 'a>,
 }
 
 /// The feed, sitemap(s), robots.txt and search index. Each key covers exactly the arguments
