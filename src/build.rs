@@ -366,12 +366,7 @@ fn static_files(root: &Path, theme: &Theme) -> Result<BTreeMap<String, PathBuf>,
         if !dir.is_dir() {
             continue;
         }
-        let list = output::files_under(&dir).map_err(|e| {
-            vec![
-                Diagnostic::error(format!("cannot read static files: {e}"))
-                    .in_file(content::relative(root, &dir)),
-            ]
-        })?;
+        let list = output::files_under(root, &dir)?;
         files.extend(list.into_iter().map(|(path, rel)| (rel, path)));
     }
     Ok(files)

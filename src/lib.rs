@@ -13,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod fence;
 pub mod markdown;
 pub mod output;
 pub mod related;

@@ -248,14 +248,19 @@ fn process_alive(pid: u32) -> bool {
     }
 }
 
-/// Every file under `dir`, as (absolute path, `/`-separated path relative to `dir`), sorted.
-pub fn files_under(dir: &Path) -> io::Result<Vec<(PathBuf, String)>> {
+/// Every file under `dir`, as (absolute path, `/`-separated path relative to `dir`), sorted;
+/// links leading outside the site at `root` are refused (see `fence`).
+pub fn files_under(root: &Path, dir: &Path) -> Result<Vec<(PathBuf, String)>, Vec<Diagnostic>> {
     let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-    {
-        let entry = entry.map_err(io::Error::other)?;
+    let mut refused = Vec::new();
+    for entry in crate::fence::Fence::new(root).walk(dir) {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(d) => {
+                refused.push(d);
+                continue;
+            }
+        };
         if entry.file_type().is_file() {
             let name = entry.file_name().to_string_lossy();
             if crate::content::is_ignored_name(&name) {
@@ -268,7 +273,10 @@ pub fn files_under(dir: &Path) -> io::Result<Vec<(PathBuf, String)>> {
             ));
         }
     }
-    Ok(out)
+    match refused.is_empty() {
+        true => Ok(out),
+        false => Err(refused),
+    }
 }
 
 #[cfg(test)]

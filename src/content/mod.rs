@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
 use crate::diagnostics::Diagnostic;
 use front_matter::FrontMatter;
@@ -61,12 +60,10 @@ pub fn load(root: &Path) -> Content {
     }
     let mut markdown = Vec::new();
     let mut others = Vec::new();
-    let walker = WalkDir::new(&content_dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-    for entry in walker {
+    for entry in crate::fence::Fence::new(root)
+        .walk(&content_dir)
+        .skip_ignored()
+    {
         match entry {
             Ok(e) if e.file_type().is_file() => {
                 let rel = relative(root, e.path());
@@ -77,7 +74,7 @@ pub fn load(root: &Path) -> Content {
                 }
             }
             Ok(_) => {}
-            Err(err) => content.diagnostics.push(walk_error(root, &err)),
+            Err(d) => content.diagnostics.push(d),
         }
     }
     let results: Vec<Result<SourceFile, Diagnostic>> = markdown
@@ -91,23 +88,6 @@ pub fn load(root: &Path) -> Content {
         }
     }
     content
-}
-
-fn walk_error(root: &Path, err: &walkdir::Error) -> Diagnostic {
-    let path = err.path().map(|p| relative(root, p)).unwrap_or_default();
-    if let Some(ancestor) = err.loop_ancestor() {
-        return Diagnostic::error(format!(
-            "symbolic link loop: this folder links back to `{}`",
-            relative(root, ancestor).display()
-        ))
-        .in_file(path)
-        .help("remove or fix the link; folio does not follow loops");
-    }
-    let message = match err.io_error() {
-        Some(io) => format!("cannot read: {io}"),
-        None => err.to_string(),
-    };
-    Diagnostic::error(message).in_file(path)
 }
 
 /// `path` relative to `root` when it lies inside it, so messages and output never carry the
@@ -127,12 +107,18 @@ fn read_article(root: &Path, rel: &Path, others: &[PathBuf]) -> Result<SourceFil
     } else {
         Vec::new()
     };
-    read_one(root, rel, assets)
+    read_inside(root, rel, assets)
 }
 
 /// Read and parse one article file (`rel` is relative to `root`), with the asset files
-/// that sit beside it.
+/// that sit beside it; refused when a link leads it outside the site.
 pub fn read_one(root: &Path, rel: &Path, assets: Vec<PathBuf>) -> Result<SourceFile, Diagnostic> {
+    crate::fence::Fence::new(root).check(&root.join(rel))?;
+    read_inside(root, rel, assets)
+}
+
+/// `read_one` for a file the fenced walk already found.
+fn read_inside(root: &Path, rel: &Path, assets: Vec<PathBuf>) -> Result<SourceFile, Diagnostic> {
     let bytes = std::fs::read(root.join(rel)).map_err(|e| Diagnostic::io(rel, "read file", &e))?;
     let text = decode(bytes, rel)?;
     let split = front_matter::split(&text, rel)?;

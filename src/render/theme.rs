@@ -8,9 +8,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tera::{Context, ErrorKind, Tera};
-use walkdir::WalkDir;
 
-use crate::content::{is_ignored_name, relative};
+use crate::content::relative;
 use crate::diagnostics::Diagnostic;
 
 /// How long one page may take to render before it is taken for an endless loop.
@@ -170,16 +169,8 @@ fn read_templates(
     if !dir.is_dir() {
         return Ok(());
     }
-    let walker = WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-    for entry in walker {
-        let entry = entry.map_err(|e| {
-            Diagnostic::error(format!("cannot read templates: {e}"))
-                .in_file(relative(root, e.path().unwrap_or(dir)))
-        })?;
+    for entry in crate::fence::Fence::new(root).walk(dir).skip_ignored() {
+        let entry = entry?;
         if !entry.file_type().is_file() {
             continue;
         }
