@@ -26,6 +26,8 @@ pub struct BuildRequest {
     /// Overrides `base_url` from the config (preview deploys, `serve`).
     pub base_url: Option<String>,
     pub options: BuildOptions,
+    /// Replace the output folder even when folio did not write it (`--force`).
+    pub force: bool,
 }
 
 /// The site loaded, modelled and its articles rendered: everything but the pages.
@@ -70,7 +72,7 @@ pub struct Built {
 /// Build the site into `request.output`; on any error the previous output is untouched.
 pub fn build(request: &BuildRequest) -> Result<Built, Vec<Diagnostic>> {
     let started = Instant::now();
-    output::check_target(&request.root, &request.output).map_err(|d| vec![d])?;
+    output::check_target(&request.root, &request.output, request.force).map_err(|d| vec![d])?;
     output::clean_leftovers(&request.output);
     let mut phase = phase_timer();
     let prepared = prepare(&request.root, request.base_url.as_deref(), &request.options)?;

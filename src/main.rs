@@ -23,6 +23,7 @@ fn main() -> ExitCode {
                 root: args.site.root,
                 output: args.output,
                 base_url: args.base_url,
+                force: args.force,
             };
             build::build(&request).map(|built| {
                 print_all(&built.warnings);
