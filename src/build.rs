@@ -105,7 +105,7 @@ pub fn prepare(
 ) -> Result<Prepared, Vec<Diagnostic>> {
     let config = load_config(root, base_url)?;
     let mut phase = phase_timer();
-    let (theme, loaded) = rayon::join(|| Theme::load(root, &config.theme), || content::load(root));
+    let (theme, loaded) = rayon::join(|| Theme::load(root, &config), || content::load(root));
     phase("load");
     let theme = Arc::new(theme.map_err(|d| vec![locate_theme_error(&config, d)])?);
     let mut terms = related::TermCache::default();

@@ -205,7 +205,7 @@ impl Session {
 
     fn reload_everything(&mut self) -> Result<(), Vec<Diagnostic>> {
         let config = build::load_config(&self.root, self.base_url.as_deref())?;
-        let theme = Theme::load(&self.root, &config.theme)
+        let theme = Theme::load(&self.root, &config)
             .map_err(|d| vec![build::locate_theme_error(&config, d)])?;
         self.state = Some(State {
             config,

@@ -2,6 +2,7 @@
 //! the site through the theme, in parallel. Pure: pages are handed to a sink, never written.
 
 pub mod context;
+mod deadline;
 mod diff;
 pub mod feeds;
 mod template_errors;

@@ -2,48 +2,17 @@
 //! rendering them, with template errors turned into diagnostics naming file and line.
 
 use std::collections::BTreeMap;
-use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use tera::{Context, ErrorKind, Tera};
+use tera::{Context, Tera};
 
+use super::deadline::{self, Guarded, PAGE_SIZE_LIMIT, Stopped};
+use crate::config::Config;
 use crate::content::relative;
 use crate::diagnostics::Diagnostic;
-
-/// How long one page may take to render before it is taken for an endless loop.
-pub const PAGE_TIME_LIMIT: Duration = Duration::from_secs(20);
-
-/// A page bigger than this is a template writing without end, not a page.
-pub const PAGE_SIZE_LIMIT: usize = 256 * 1024 * 1024;
-
-/// Collects a page and fails the render once its deadline has passed. Tera writes as it
-/// renders, so a template stuck in a loop that prints anything is stopped here.
-struct DeadlineWriter {
-    bytes: Vec<u8>,
-    deadline: Instant,
-    /// Writes since the clock was last read: reading it on every write costs ~4% of a build.
-    writes: u32,
-}
-
-impl io::Write for DeadlineWriter {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.writes = self.writes.wrapping_add(1);
-        if self.writes.is_multiple_of(256) && Instant::now() > self.deadline {
-            return Err(io::Error::from(io::ErrorKind::TimedOut));
-        }
-        if self.bytes.len() + buf.len() > PAGE_SIZE_LIMIT {
-            return Err(io::Error::from(io::ErrorKind::FileTooLarge));
-        }
-        self.bytes.extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
 
 /// The templates every theme must provide.
 pub const REQUIRED: &[&str] = &[
@@ -62,11 +31,21 @@ pub struct Theme {
     files: BTreeMap<String, (PathBuf, Arc<str>)>,
     /// `themes/<name>/static`, when it exists.
     pub static_dir: Option<PathBuf>,
+    /// Loops guarded by the page deadline, and how to map positions back (`deadline`).
+    guarded: Guarded,
+    /// How long one page may take before it is taken for an endless loop.
+    page_time_limit: Duration,
+    /// The last page that overran, and when: pages started within the time limit after it
+    /// fail at once with its error, so a broken template costs one page's time, not every
+    /// page's.
+    overran: Mutex<Option<(Instant, Diagnostic)>>,
 }
 
 impl Theme {
-    /// Load `themes/<name>/templates/` and the site's own `templates/` on top.
-    pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostic> {
+    /// Load `themes/<name>/templates/` (`name` from config's `theme`) and the site's own
+    /// `templates/` on top.
+    pub fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostic> {
+        let name = config.theme.as_str();
         let theme_dir = root.join("themes").join(name);
         if !theme_dir.is_dir() {
             let available = list_dirs(&root.join("themes"));
@@ -99,53 +78,79 @@ impl Theme {
         }
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml"]);
-        let result = tera.add_raw_templates(
-            files
-                .iter()
-                .map(|(n, (_, text))| (n.as_str(), text.as_ref())),
-        );
+        let compiled = deadline::compile(&tera, &files);
         let static_dir = Some(theme_dir.join("static")).filter(|d| d.is_dir());
-        let theme = Theme {
+        let mut theme = Theme {
             tera,
             files,
             static_dir,
+            guarded: Guarded::default(),
+            page_time_limit: config.limits.page_time(),
+            overran: Mutex::new(None),
         };
-        match result {
-            Ok(()) => Ok(theme),
+        match compiled {
+            Ok((tera, guarded)) => {
+                theme.tera = tera;
+                theme.guarded = guarded;
+                Ok(theme)
+            }
             Err(e) => Err(theme.diagnostic(&e)),
         }
     }
 
     /// Render template `name`; an error points into the template's file. A page that takes
-    /// longer than `PAGE_TIME_LIMIT` (a template looping without end) is stopped with an error.
+    /// longer than `[limits] page_render_seconds` (a template looping without end) is
+    /// stopped with an error pointing at the loop that was running.
     pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
-        let mut out = DeadlineWriter {
-            bytes: Vec::with_capacity(16 * 1024),
-            deadline: Instant::now() + PAGE_TIME_LIMIT,
-            writes: 0,
-        };
-        match self.tera.render_to(name, context, &mut out) {
-            Ok(()) => String::from_utf8(out.bytes).map_err(|_| {
-                Diagnostic::error(format!("template `{name}` produced invalid UTF-8"))
-            }),
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    ErrorKind::Io(io::ErrorKind::TimedOut | io::ErrorKind::FileTooLarge)
-                ) =>
-            {
-                let d = Diagnostic::error(format!(
-                    "template `{name}` did not finish within {} s or {} MB: does a loop never end?",
-                    PAGE_TIME_LIMIT.as_secs(),
-                    PAGE_SIZE_LIMIT / (1024 * 1024)
-                ));
-                Err(match self.files.get(name) {
-                    Some((path, _)) => d.in_file(path),
-                    None => d,
-                })
-            }
-            Err(e) => Err(self.in_template(self.diagnostic(&e), name)),
+        let limit = self.page_time_limit;
+        let overran = self
+            .overran
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if let Some((_, d)) = overran.filter(|(at, _)| at.elapsed() < limit) {
+            return Err(d);
         }
+        let stopped = match deadline::render(&self.tera, &self.guarded, name, context, limit) {
+            Ok(bytes) => {
+                return String::from_utf8(bytes).map_err(|_| {
+                    Diagnostic::error(format!("template `{name}` produced invalid UTF-8"))
+                });
+            }
+            Err(stopped) => stopped,
+        };
+        let (message, at) = match stopped {
+            Stopped::Failed(e) => return Err(self.in_template(self.diagnostic(&e), name)),
+            Stopped::TooLarge => (
+                format!(
+                    "template `{name}` wrote over {} MB: does a loop never end?",
+                    PAGE_SIZE_LIMIT / (1024 * 1024)
+                ),
+                None,
+            ),
+            Stopped::TooSlow { at } => (
+                format!(
+                    "template `{name}` did not finish within {} s: does a loop never end?",
+                    limit.as_secs_f64()
+                ),
+                at,
+            ),
+        };
+        let d = Diagnostic::error(message).help(
+            "the time a page may take is `page_render_seconds` under `[limits]` in config.toml",
+        );
+        let d = match at.and_then(|(file, at)| Some((self.files.get(&file)?, at))) {
+            Some(((path, text), at)) => d
+                .in_file(path)
+                .at(text, at..at)
+                .label("this loop was still running"),
+            None => match self.files.get(name) {
+                Some((path, _)) => d.in_file(path),
+                None => d,
+            },
+        };
+        *self.overran.lock().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), d.clone()));
+        Err(d)
     }
 
     /// An error without a place of its own is placed in the template being rendered.
@@ -157,7 +162,9 @@ impl Theme {
     }
 
     fn diagnostic(&self, err: &tera::Error) -> Diagnostic {
-        super::template_errors::diagnostic(&self.files, err)
+        super::template_errors::diagnostic(&self.files, err, &|name, range| {
+            self.guarded.original_range(name, range)
+        })
     }
 }
 
