@@ -14,6 +14,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod fence;
+pub mod limits;
 pub mod markdown;
 pub mod output;
 pub mod related;

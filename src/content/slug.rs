@@ -5,7 +5,13 @@ use std::fmt;
 
 use serde::Serialize;
 
-/// A non-empty string of lowercase letters, digits, `-` and `_`: safe as one URL segment.
+/// Longest slug, in bytes. A slug is a folder name in the output (`articles/<slug>/`) and a
+/// file name in `content/` (`<slug>.md`), and file systems allow 255 bytes per name: this
+/// leaves room for what folio and editors add (`.md`, `.<slug>.md.swp`).
+pub const MAX_SLUG_BYTES: usize = 200;
+
+/// A non-empty string of lowercase letters, digits, `-` and `_`, at most `MAX_SLUG_BYTES`
+/// long: safe as one URL segment and one file name.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct Slug(String);
@@ -21,6 +27,7 @@ impl Slug {
                 "`{text}` is not a valid slug: `{c}` is not allowed (use lowercase letters, digits, `-` and `_`; e.g. `{}`)",
                 slugify(text)
             )),
+            None if text.len() > MAX_SLUG_BYTES => Err(too_long(text)),
             None => Ok(Slug(text.to_string())),
         }
     }
@@ -34,6 +41,15 @@ impl Slug {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// Why a slug of more than `MAX_SLUG_BYTES` cannot be used.
+pub fn too_long(slug: &str) -> String {
+    let start: String = slug.chars().take(20).collect();
+    format!(
+        "`{start}…` is too long for a file name: {} bytes, at most {MAX_SLUG_BYTES}",
+        slug.len()
+    )
 }
 
 impl std::borrow::Borrow<str> for Slug {
@@ -95,6 +111,9 @@ mod tests {
         assert!(Slug::parse("Upper").is_err());
         assert!(Slug::parse("a/b").is_err());
         assert!(Slug::parse("a b").unwrap_err().contains("`a-b`"));
+        assert!(Slug::parse(&"a".repeat(MAX_SLUG_BYTES)).is_ok());
+        let err = Slug::parse(&"a".repeat(300)).unwrap_err();
+        assert!(err.contains("300 bytes, at most 200"), "{err}");
     }
 
     #[test]
