@@ -93,7 +93,7 @@ impl Staging {
     /// (`ownership`) move into the new one just before the swap.
     pub fn commit(self) -> Result<(), Diagnostic> {
         let sealed = ownership::write_mark(&self.dir)
-            .and_then(|()| durable::sync_folders(&self.dir))
+            .and_then(|()| durable::flush_tree(&self.dir))
             .map_err(|e| Diagnostic::io(&self.target, "flush the new output to disk", &e));
         let kept = match sealed.and_then(|()| self.carry_kept()) {
             Ok(kept) => kept,
