@@ -132,7 +132,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             tags_per_article: 20,
-            page_render_seconds: 20.0,
+            page_render_seconds: 5.0,
         }
     }
 }

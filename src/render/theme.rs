@@ -119,26 +119,24 @@ impl Theme {
             }
             Err(stopped) => stopped,
         };
-        let (message, at) = match stopped {
+        let (d, at) = match stopped {
             Stopped::Failed(e) => return Err(self.in_template(self.diagnostic(&e), name)),
             Stopped::TooLarge => (
-                format!(
+                Diagnostic::error(format!(
                     "template `{name}` wrote over {} MB: does a loop never end?",
                     PAGE_SIZE_LIMIT / (1024 * 1024)
-                ),
+                )),
                 None,
             ),
             Stopped::TooSlow { at } => (
-                format!(
+                Diagnostic::error(format!(
                     "template `{name}` did not finish within {} s: does a loop never end?",
                     limit.as_secs_f64()
-                ),
+                ))
+                .help("the time a page may take is `page_render_seconds` under `[limits]` in config.toml"),
                 at,
             ),
         };
-        let d = Diagnostic::error(message).help(
-            "the time a page may take is `page_render_seconds` under `[limits]` in config.toml",
-        );
         let d = match at.and_then(|(file, at)| Some((self.files.get(&file)?, at))) {
             Some(((path, text), at)) => d
                 .in_file(path)
