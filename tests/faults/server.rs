@@ -29,10 +29,16 @@ impl Server {
     /// Serves `root`; returns once the server listens and watches, so that every change
     /// made from now on is seen.
     pub fn start(root: &Path) -> Server {
+        Server::start_with_env(root, &[])
+    }
+
+    /// `start`, with these environment variables set for the server.
+    pub fn start_with_env(root: &Path, env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_folio"))
             .args(["serve", "--watch", "--port", "0", "--root"])
             .arg(root)
             .env("NO_COLOR", "1")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
