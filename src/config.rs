@@ -38,6 +38,8 @@ pub struct Config {
     pub markdown: MarkdownConfig,
     #[serde(default)]
     pub feed: FeedConfig,
+    #[serde(default)]
+    pub limits: Limits,
     /// Free-form values for templates.
     #[serde(default)]
     pub extra: BTreeMap<String, toml::Value>,
@@ -112,6 +114,32 @@ impl Default for FeedConfig {
             limit: 20,
             full_content: false,
         }
+    }
+}
+
+/// `[limits]`: bounds that keep one article or template from taking a build's time, memory
+/// or disk.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Most tags one article may have (its tag pages grow with the square of it).
+    pub tags_per_article: usize,
+    /// Longest one page may take to render before it is taken for an endless loop.
+    pub page_render_seconds: f64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            tags_per_article: 20,
+            page_render_seconds: 5.0,
+        }
+    }
+}
+
+impl Limits {
+    pub fn page_time(&self) -> std::time::Duration {
+        std::time::Duration::from_secs_f64(self.page_render_seconds)
     }
 }
 
@@ -195,6 +223,21 @@ impl Config {
             return Err(config.point_at(
                 Diagnostic::error("`paginate` must be at least 1"),
                 "paginate",
+            ));
+        }
+        if config.limits.tags_per_article == 0 {
+            return Err(config.point_at(
+                Diagnostic::error("`tags_per_article` must be at least 1"),
+                "tags_per_article",
+            ));
+        }
+        let seconds = config.limits.page_render_seconds;
+        if !(0.1..=3600.0).contains(&seconds) {
+            return Err(config.point_at(
+                Diagnostic::error(format!(
+                    "`page_render_seconds` must be between 0.1 and 3600, found {seconds}"
+                )),
+                "page_render_seconds",
             ));
         }
         let theme = config.theme.as_str();

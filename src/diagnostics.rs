@@ -6,7 +6,15 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic};
+
+mod safe_text;
+use safe_text::{Excerpt, printable};
+
+/// Longest message or help printed, in characters; longest label; longest path.
+const MESSAGE_LIMIT: usize = 1000;
+const LABEL_LIMIT: usize = 200;
+const PATH_LIMIT: usize = 300;
 
 /// How serious a diagnostic is: errors fail the build, warnings are only printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -111,38 +119,44 @@ impl Diagnostic {
         self.render(GraphicalTheme::unicode_nocolor())
     }
 
-    /// The diagnostic for a terminal, coloured when `color` is set.
+    /// The diagnostic for a terminal, coloured when `color` is set. Everything that may come
+    /// from a file is escaped here (see `safe_text`), and of the file only the offending line
+    /// is drawn.
     pub fn render(&self, theme: GraphicalTheme) -> String {
-        let mut diag = MietteDiagnostic::new(self.headline()).with_severity(match self.severity {
+        let headline = match (&self.file, &self.span) {
+            (Some(file), None) => format!(
+                "{}\n  --> {}",
+                printable(&self.message, MESSAGE_LIMIT),
+                printable(&display_path(file), PATH_LIMIT)
+            ),
+            _ => printable(&self.message, MESSAGE_LIMIT),
+        };
+        let mut diag = MietteDiagnostic::new(headline.clone()).with_severity(match self.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
         });
         if let Some(help) = &self.help {
-            diag = diag.with_help(help.clone());
+            diag = diag.with_help(printable(help, MESSAGE_LIMIT));
         }
-        let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_width(100)
+            .with_context_lines(0);
         let mut out = String::new();
         let result = match (&self.file, &self.file_text, &self.span) {
             (Some(file), Some(source), Some(span)) => {
-                let labeled = LabeledSpan::new_primary_with_span(self.label.clone(), span.clone());
-                let report = miette::Report::new(diag.with_label(labeled))
-                    .with_source_code(NamedSource::new(display_path(file), source.to_string()));
+                let excerpt = Excerpt::new(&display_path(file), source, span.clone());
+                let label = self.label.as_deref().map(|l| printable(l, LABEL_LIMIT));
+                let labeled = LabeledSpan::new_primary_with_span(label, excerpt.span.clone());
+                let report =
+                    miette::Report::new(diag.with_label(labeled)).with_source_code(excerpt);
                 handler.render_report(&mut out, report.as_ref())
             }
             _ => handler.render_report(&mut out, &diag),
         };
         if result.is_err() {
-            out = self.headline();
+            out = headline;
         }
         out
-    }
-
-    /// The message, with the file appended when there is no source to point into.
-    fn headline(&self) -> String {
-        match (&self.file, &self.span) {
-            (Some(file), None) => format!("{}\n  --> {}", self.message, display_path(file)),
-            _ => self.message.clone(),
-        }
     }
 }
 

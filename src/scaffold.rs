@@ -341,7 +341,7 @@ mod tests {
     #[test]
     fn embedded_theme_lists_every_file_of_the_default_theme() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
-        let on_disk: BTreeSet<String> = crate::output::disk::files_under(&dir)
+        let on_disk: BTreeSet<String> = crate::output::disk::files_under(&dir, &dir)
             .unwrap()
             .into_iter()
             .map(|(_, rel)| rel)

@@ -53,6 +53,10 @@ pub struct BuildArgs {
     /// Use this instead of `base_url` from config.toml (e.g. for preview deploys).
     #[arg(long, value_name = "URL", value_parser = base_url)]
     pub base_url: Option<String>,
+    /// Replace the output folder even if folio did not write it (it has no `.folio-output`
+    /// file). Names starting with a dot at its top level, like `.git`, are kept.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -135,7 +135,7 @@ fn print_all(diags: &[Diagnostic]) {
 /// `folio build`: the engine into a staging folder, swapped in only when all of it worked.
 fn build(args: &BuildArgs) -> Result<(), Vec<Diagnostic>> {
     let started = Instant::now();
-    disk::check_target(&args.site.root, &args.output).map_err(|d| vec![d])?;
+    disk::check_target(&args.site.root, &args.output, args.force).map_err(|d| vec![d])?;
     disk::clean_leftovers(&args.output);
     let settings = Settings {
         base_url: args.base_url.clone(),

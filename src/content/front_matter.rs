@@ -1,6 +1,9 @@
 //! The YAML block at the top of an article: splitting it from the body and parsing it into
-//! typed fields. Every use of `serde_yaml` (deprecated upstream) stays in this file, so a
-//! maintained fork can replace it in one place. Works on text only; no disk access.
+//! typed fields. Every use of `serde_yaml` (deprecated upstream) stays in this module (and
+//! its `expansion`), so a maintained fork can replace it in one place. Works on text only;
+//! no disk access.
+
+mod expansion;
 
 use std::ops::Range;
 use std::path::Path;
@@ -141,11 +144,18 @@ pub fn parse(
             .at(source, 0..3)
             .help("add `title:`, `author:`, `date:` and `summary:`"));
     }
-    let raw: Raw = serde_yaml::from_str(text).map_err(|err| {
+    let raw: Raw = expansion::check(text).and_then(|()| serde_yaml::from_str(text)).map_err(|err| {
         let message = err.to_string();
         let message = message.split(" at line ").next().unwrap_or(&message);
         let at = yaml.start + err.location().map_or(0, |l| l.index());
         let span = at..(at + source[at..].find(['\n', '\r']).unwrap_or(0)).max(at);
+        if message.contains(expansion::TOO_LARGE) {
+            let limit = message.rsplit_once('(').map_or("", |(_, l)| l.trim_end_matches(')'));
+            return error(format!("{}: {limit}", expansion::TOO_LARGE))
+                .at(source, span)
+                .label("this value is repeated by aliases (`*name`) beyond the limit")
+                .help("write the value out where it is needed, or shorten it: front matter is for a few short values");
+        }
         if let Some((key, suggestion)) = diagnostics::unknown_field(message) {
             let d = error(format!("unknown front-matter key `{key}`"))
                 .at(source, key_token(source, at, &key));

@@ -9,8 +9,14 @@ use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
+/// Longest slug, in bytes. A slug is a folder name in the output (`articles/<slug>/`) and a
+/// file name in `content/` (`<slug>.md`), and file systems allow 255 bytes per name: this
+/// leaves room for what folio and editors add (`.md`, `.<slug>.md.swp`).
+pub const MAX_SLUG_BYTES: usize = 200;
+
 /// A non-empty string of lowercase letters (with their combining marks), digits, `-` and
-/// `_`, in normal form C: safe as one URL segment and as one file name.
+/// `_`, in normal form C, at most `MAX_SLUG_BYTES` long: safe as one URL segment and as one
+/// file name.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct Slug(String);
@@ -38,6 +44,7 @@ impl Slug {
                 "`{text}` is not a valid slug: `{c}` is not allowed (use lowercase letters, digits, `-` and `_`; e.g. `{}`)",
                 slugify(text)
             )),
+            None if nfc.len() > MAX_SLUG_BYTES => Err(too_long(&nfc)),
             None => Ok(Slug(nfc)),
         }
     }
@@ -65,6 +72,15 @@ impl Slug {
     pub fn collision_key(&self) -> String {
         self.0.nfc().flat_map(char::to_lowercase).nfc().collect()
     }
+}
+
+/// Why a slug of more than `MAX_SLUG_BYTES` cannot be used.
+pub fn too_long(slug: &str) -> String {
+    let start: String = slug.chars().take(20).collect();
+    format!(
+        "`{start}…` is too long for a file name: {} bytes, at most {MAX_SLUG_BYTES}",
+        slug.len()
+    )
 }
 
 impl std::borrow::Borrow<str> for Slug {
@@ -230,6 +246,13 @@ mod tests {
             Slug("ǅ".into()).collision_key(),
             Slug("ǆ".into()).collision_key()
         );
+    }
+
+    #[test]
+    fn parse_refuses_slugs_too_long_for_a_file_name() {
+        assert!(Slug::parse(&"a".repeat(MAX_SLUG_BYTES)).is_ok());
+        let err = Slug::parse(&"a".repeat(300)).unwrap_err();
+        assert!(err.contains("300 bytes, at most 200"), "{err}");
     }
 
     #[test]

@@ -10,9 +10,9 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::fence;
 use crate::content::{self, SourceFile, is_ignored_name};
 use crate::diagnostics::{Diagnostic, display_path};
+use crate::fence::Fence;
 use crate::key::{Key, KeyHasher, Keyed};
 
 /// The folders under the site root that hold sources.
@@ -181,10 +181,7 @@ impl Inputs {
             "config.toml" => parts.next().is_none(),
             dir => SOURCE_DIRS.contains(&dir),
         };
-        let ignored = rel
-            .components()
-            .any(|c| is_ignored_name(&c.as_os_str().to_string_lossy()));
-        (is_source && !ignored).then_some(rel)
+        (is_source && !is_ignored_path(&rel)).then_some(rel)
     }
 
     fn refresh_one(&mut self, rel: &Path) -> bool {
@@ -259,52 +256,28 @@ impl Inputs {
         }
     }
 
-    /// Every file under the folder `rel` that is a source, recording problems on the way.
+    /// Every file under the folder `rel` that is a source, recording problems on the way
+    /// (a link leading out of the site is refused, never followed).
     fn walk(&mut self, rel: &Path) -> Vec<PathBuf> {
         let start = self.root.join(rel);
         if !start.is_dir() {
             return Vec::new();
         }
         let mut found = Vec::new();
-        let mut refused = Vec::new();
         let root = self.root.clone();
-        let walker = walkdir::WalkDir::new(&start)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| {
-                if e.depth() > 0 && is_ignored_name(&e.file_name().to_string_lossy()) {
-                    return false;
-                }
-                if e.path_is_symlink()
-                    && let Err(d) = fence::check_link(&root, e.path())
-                {
-                    refused.push(d);
-                    return false;
-                }
-                true
-            });
-        let mut errors = Vec::new();
-        for entry in walker {
+        let keep = |dir: &Path| is_static(&content::relative(&root, dir));
+        let fence = Fence::new(&self.root);
+        for entry in fence.walk(&start).skip_ignored().keeping_folders(&keep) {
             match entry {
-                Ok(e) if e.file_type().is_file() => found.push(content::relative(&root, e.path())),
+                Ok(e) if e.file_type().is_file() => {
+                    found.push(content::relative(&self.root, e.path()))
+                }
                 Ok(_) => {}
-                Err(err) => {
-                    let name = err
-                        .path()
-                        .and_then(Path::file_name)
-                        .map(|n| n.to_string_lossy().into_owned());
-                    // A dangling link an editor left (Emacs's `.#x.md` lock) is no source.
-                    if name.is_some_and(|n| is_ignored_name(&n)) {
-                        continue;
-                    }
-                    errors.push(walk_error(&root, &err));
+                Err(d) => {
+                    let at = d.file.clone().unwrap_or_else(|| rel.to_path_buf());
+                    self.walk_errors.insert(at, d);
                 }
             }
-        }
-        for d in refused.into_iter().chain(errors) {
-            let at = d.file.clone().unwrap_or_else(|| rel.to_path_buf());
-            self.walk_errors.insert(at, d);
         }
         found
     }
@@ -312,8 +285,8 @@ impl Inputs {
     /// `rel` if it is a file worth reading; a link leading out of the site is refused.
     fn admit(&mut self, rel: &Path) -> Option<PathBuf> {
         let abs = self.root.join(rel);
-        // The file or any folder above it may be a link: resolve the whole path.
-        if let Err(d) = fence::check_link(&self.root, &abs) {
+        // The file or any folder above it may be a link: the fence resolves the whole path.
+        if let Err(d) = Fence::new(&self.root).check(&abs) {
             self.walk_errors.insert(rel.to_path_buf(), d);
             return None;
         }
@@ -331,6 +304,39 @@ impl Inputs {
             })
             .collect();
         self.entries.extend(read);
+    }
+}
+
+/// Whether `rel` (relative to the root) names an editor's or system's leftover: its file
+/// name is an ignored one, or a folder on the way is, but for dot folders of static files
+/// (`static/.well-known/security.txt` is published).
+fn is_ignored_path(rel: &Path) -> bool {
+    let names: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let Some((file, folders)) = names.split_last() else {
+        return false;
+    };
+    is_ignored_name(file)
+        || folders.iter().enumerate().any(|(i, name)| {
+            let dot_folder_of_statics =
+                name.starts_with('.') && is_static(&names[..=i].iter().collect::<PathBuf>());
+            is_ignored_name(name) && !dot_folder_of_statics
+        })
+}
+
+/// Whether `rel` lies in a folder of static files: `static/` or `themes/<name>/static/`.
+fn is_static(rel: &Path) -> bool {
+    let mut parts = rel.components().map(|c| c.as_os_str());
+    match parts.next().and_then(|p| p.to_str()) {
+        Some("static") => parts.next().is_some(),
+        Some("themes") => {
+            parts.next().is_some()
+                && parts.next().is_some_and(|p| p == "static")
+                && parts.next().is_some()
+        }
+        _ => false,
     }
 }
 
@@ -370,25 +376,19 @@ fn read_entry(root: &Path, rel: &Path) -> Entry {
     }))
 }
 
-fn walk_error(root: &Path, err: &walkdir::Error) -> Diagnostic {
-    let path = err
-        .path()
-        .map(|p| content::relative(root, p))
-        .unwrap_or_default();
-    if let Some(ancestor) = err.loop_ancestor() {
-        return Diagnostic::error(format!(
-            "symbolic link loop: this folder links back to `{}`",
-            display_path(&content::relative(root, ancestor))
-        ))
-        .in_file(path)
-        .help("remove or fix the link; folio does not follow loops");
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dot_folders_of_static_files_are_sources_and_editor_files_are_not() {
+        let ignored = |p: &str| is_ignored_path(Path::new(p));
+        assert!(!ignored("static/.well-known/security.txt"));
+        assert!(!ignored("themes/default/static/.well-known/x.txt"));
+        assert!(ignored("static/.well-known/.x.swp"));
+        assert!(ignored("content/.drafts/a.md"));
+        assert!(ignored("content/articles/.#a.md"));
+        assert!(ignored("themes/default/templates/.git/x.html"));
+        assert!(!ignored("content/articles/a.md"));
     }
-    let message = match err.io_error() {
-        Some(io) if io.kind() == io::ErrorKind::NotFound => {
-            "broken symbolic link: what it points to does not exist".to_string()
-        }
-        Some(io) => format!("cannot read: {io}"),
-        None => err.to_string(),
-    };
-    Diagnostic::error(message).in_file(path)
 }

@@ -5,7 +5,6 @@
 //! from scratch, by construction. The three commands differ only in their sink.
 
 pub mod bodies;
-pub mod fence;
 pub mod files;
 pub mod inputs;
 pub mod links;
@@ -172,7 +171,14 @@ impl Engine {
         let (theme, theme_key) = match theme {
             Ok(t) => t,
             Err(d) => {
-                diags.push(d);
+                // A theme folder refused (a link out of the site) is reported as that alone.
+                let theme_dir = Path::new("themes").join(&config.theme);
+                if !diags
+                    .iter()
+                    .any(|w| w.file.as_ref().is_some_and(|f| f.starts_with(&theme_dir)))
+                {
+                    diags.push(d);
+                }
                 return Err(sorted(diags));
             }
         };
@@ -295,6 +301,7 @@ impl Engine {
             "theme",
             &(
                 name,
+                config.limits.page_time(),
                 files
                     .iter()
                     .map(|(n, (p, _, k))| (n, p, k))
@@ -310,7 +317,8 @@ impl Engine {
             .into_iter()
             .map(|(n, (p, text, _))| (n, (p, text)))
             .collect();
-        let theme = Theme::from_sources(name, sources, &templates_dir).map_err(|d| {
+        let page_time = config.limits.page_time();
+        let theme = Theme::from_sources(name, sources, &templates_dir, page_time).map_err(|d| {
             if d.file.is_none() {
                 config.point_at(d, "theme")
             } else {

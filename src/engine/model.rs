@@ -140,6 +140,7 @@ pub fn build_site(
         }
     }
     for file in files {
+        diags.extend(crate::limits::check_tags(&file, &config.limits).err());
         let slug = match article_slug(&file) {
             Ok(s) => s,
             Err(d) => {

@@ -1,7 +1,7 @@
 //! Heading ids (readable, unique within a page, `{#custom}` honoured) and the nested table
 //! of contents built from them.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -20,6 +20,9 @@ pub struct TocEntry {
 #[derive(Debug, Default)]
 pub struct HeadingIds {
     used: HashSet<String>,
+    /// For each base taken, the first suffix not yet tried: suffixes below it are all
+    /// taken, so 20,000 equal headings cost 20,000 steps, not 200 million.
+    next_suffix: HashMap<String, usize>,
 }
 
 impl HeadingIds {
@@ -37,12 +40,18 @@ impl HeadingIds {
                 }
             }
         };
-        let mut id = base.clone();
-        let mut n = 1;
-        while !self.used.insert(id.clone()) {
-            id = format!("{base}-{n}");
-            n += 1;
+        if self.used.insert(base.clone()) {
+            return base;
         }
+        let mut n = self.next_suffix.get(&base).copied().unwrap_or(1);
+        let id = loop {
+            let id = format!("{base}-{n}");
+            n += 1;
+            if self.used.insert(id.clone()) {
+                break id;
+            }
+        };
+        self.next_suffix.insert(base, n);
         id
     }
 
@@ -93,6 +102,29 @@ mod tests {
         assert_eq!(ids.assign(None, "Setup!"), "setup-2");
         assert_eq!(ids.assign(Some("custom"), "Whatever"), "custom");
         assert_eq!(ids.assign(None, "???"), "section");
+    }
+
+    #[test]
+    fn suffixes_skip_ids_taken_by_other_headings() {
+        let mut ids = HeadingIds::default();
+        assert_eq!(ids.assign(None, "Setup 1"), "setup-1");
+        assert_eq!(ids.assign(None, "Setup"), "setup");
+        assert_eq!(ids.assign(None, "Setup"), "setup-2");
+        assert_eq!(ids.assign(Some("setup-3"), "x"), "setup-3");
+        assert_eq!(ids.assign(None, "Setup"), "setup-4");
+        assert_eq!(ids.assign(Some("setup"), "x"), "setup-5");
+    }
+
+    #[test]
+    fn twenty_thousand_equal_headings_take_linear_time() {
+        let mut ids = HeadingIds::default();
+        let started = std::time::Instant::now();
+        for _ in 0..20_000 {
+            ids.assign(None, "Same");
+        }
+        assert_eq!(ids.assign(None, "Same"), "same-20000");
+        // Quadratic, this is 200 million tries: minutes in a debug build.
+        assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
     }
 
     #[test]

@@ -1,6 +1,11 @@
 //! Putting the site on disk: everything goes into a staging folder beside the output, which
-//! replaces the output only once the whole build succeeded. A failed or killed build leaves
-//! the previous output exactly as it was.
+//! replaces the output only once the whole build succeeded and is flushed to disk. A failed
+//! or killed build leaves the previous output exactly as it was. Only a folder folio wrote
+//! is replaced (`ownership`), and a linked output is replaced at its target (`place`).
+
+mod durable;
+mod ownership;
+mod place;
 
 use std::ffi::OsString;
 use std::fs;
@@ -10,6 +15,7 @@ use std::path::{Component, Path, PathBuf};
 use super::{Contents, Sink};
 use crate::diagnostics::Diagnostic;
 use crate::key::Key;
+pub use ownership::MARK;
 
 /// Staging folders are named `.<output name>.folio-staging-<pid>` beside the output.
 const STAGING_MARK: &str = ".folio-staging-";
@@ -22,10 +28,12 @@ pub struct Staging {
 }
 
 impl Staging {
-    /// Create a fresh staging folder for `target`, first removing any left by builds that
-    /// were killed.
+    /// Create a fresh staging folder for `target` (beside the folder a linked `target` leads
+    /// to), first removing any left by builds that were killed.
     pub fn create(target: &Path) -> Result<Staging, Diagnostic> {
-        let parent = parent_of(target);
+        let target = place::resolve(target)
+            .map_err(|e| Diagnostic::io(target, "find the output folder", &e))?;
+        let parent = parent_of(&target);
         fs::create_dir_all(&parent)
             .map_err(|e| Diagnostic::io(&parent, "create the output's folder", &e))?;
         let name = target
@@ -39,10 +47,7 @@ impl Staging {
                 .map_err(|e| Diagnostic::io(&dir, "clear the staging folder", &e))?;
         }
         fs::create_dir(&dir).map_err(|e| Diagnostic::io(&dir, "create the staging folder", &e))?;
-        Ok(Staging {
-            dir,
-            target: target.to_path_buf(),
-        })
+        Ok(Staging { dir, target })
     }
 
     /// Write `bytes` at `rel` (a `/`-separated path inside the output).
@@ -52,7 +57,8 @@ impl Staging {
             fs::create_dir_all(parent)
                 .map_err(|e| Diagnostic::io(Path::new(rel), "create folder for", &e))?;
         }
-        fs::write(&path, bytes).map_err(|e| Diagnostic::io(&self.target.join(rel), "write", &e))
+        durable::write(&path, bytes)
+            .map_err(|e| Diagnostic::io(&self.target.join(rel), "write", &e))
     }
 
     /// Copy the file `from` to `rel` inside the output.
@@ -62,7 +68,7 @@ impl Staging {
             fs::create_dir_all(parent)
                 .map_err(|e| Diagnostic::io(Path::new(rel), "create folder for", &e))?;
         }
-        fs::copy(from, &path).map(|_| ()).map_err(|e| {
+        durable::copy(from, &path).map_err(|e| {
             // A source that vanished is the writer's file to fix; otherwise the output failed.
             if from.exists() {
                 Diagnostic::io(&self.target.join(rel), "write (copying a static file)", &e)
@@ -82,15 +88,48 @@ impl Staging {
         Ok(self.dir.join(p))
     }
 
-    /// Swap the staging folder in as the output, in one atomic step where the system allows
-    /// (Linux `RENAME_EXCHANGE`): there is no moment without an output, even if the build is
-    /// killed. Elsewhere the old output is moved aside first and put back if the swap fails.
+    /// Mark the staging folder as folio's, flush it to disk, and swap it in as the output,
+    /// in one atomic step where the system allows (Linux `RENAME_EXCHANGE`): there is no
+    /// moment without an output, even if the build is killed. Elsewhere the old output is
+    /// moved aside first and put back if the swap fails. The old output's kept entries
+    /// (`ownership`) move into the new one just before the swap.
     pub fn commit(self) -> Result<(), Diagnostic> {
+        let sealed = ownership::write_mark(&self.dir)
+            .and_then(|()| durable::flush_tree(&self.dir))
+            .map_err(|e| Diagnostic::io(&self.target, "flush the new output to disk", &e));
+        let kept = match sealed.and_then(|()| self.carry_kept()) {
+            Ok(kept) => kept,
+            Err(d) => {
+                let _ = fs::remove_dir_all(&self.dir);
+                return Err(d);
+            }
+        };
         let result = self.swap();
-        if result.is_err() {
+        // A kept entry that could not go back stays in the staging folder, which the next
+        // build then puts back (`ownership::rescue`) instead of deleting it.
+        if result.is_err() && ownership::give_back(&self.dir, &self.target, &kept) {
             let _ = fs::remove_dir_all(&self.dir);
         }
         result
+    }
+
+    fn carry_kept(&self) -> Result<Vec<OsString>, Diagnostic> {
+        if !self.target.is_dir() {
+            return Ok(Vec::new());
+        }
+        let kept = ownership::carry(&self.target, &self.dir).map_err(|e| {
+            Diagnostic::io(
+                &self.target,
+                "keep the output's own dot files (like `.git`)",
+                &e,
+            )
+        })?;
+        if !kept.is_empty() {
+            durable::sync_dir(&self.dir)
+                .and_then(|()| durable::sync_dir(&self.target))
+                .map_err(|e| Diagnostic::io(&self.target, "flush the new output to disk", &e))?;
+        }
+        Ok(kept)
     }
 
     fn swap(&self) -> Result<(), Diagnostic> {
@@ -102,15 +141,22 @@ impl Staging {
                 d
             }
         };
+        let parent = parent_of(&self.target);
+        // The swap itself is a change to the parent folder: flush it too.
+        let flushed = |()| {
+            durable::sync_dir(&parent)
+                .map_err(|e| Diagnostic::io(&parent, "flush the new output to disk", &e))
+        };
         if !self.target.exists() {
-            return fs::rename(&self.dir, &self.target).map_err(|e| failed(&e));
+            return fs::rename(&self.dir, &self.target)
+                .map_err(|e| failed(&e))
+                .and_then(flushed);
         }
         if exchange(&self.dir, &self.target).map_err(|e| failed(&e))? {
             // `self.dir` now holds the previous output.
             let _ = fs::remove_dir_all(&self.dir);
-            return Ok(());
+            return flushed(());
         }
-        let parent = parent_of(&self.target);
         let name = self
             .target
             .file_name()
@@ -123,7 +169,7 @@ impl Staging {
             return Err(failed(&e));
         }
         let _ = fs::remove_dir_all(&old);
-        Ok(())
+        flushed(())
     }
 
     /// Throw the staging folder away (the build failed).
@@ -149,10 +195,12 @@ fn shown(path: &Path) -> PathBuf {
         .unwrap_or_else(|| path.to_path_buf())
 }
 
-/// Remove what killed builds left beside `target`, before anything else happens.
+/// Remove what killed builds left beside `target` (or beside the folder it links to),
+/// before anything else happens.
 pub fn clean_leftovers(target: &Path) {
+    let target = place::resolve(target).unwrap_or_else(|_| target.to_path_buf());
     if let Some(name) = target.file_name() {
-        remove_leftovers(&parent_of(target), &name.to_string_lossy());
+        remove_leftovers(&parent_of(&target), &name.to_string_lossy());
     }
 }
 
@@ -180,9 +228,11 @@ fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
     Ok(false)
 }
 
-/// Refuse an output that would destroy the site: the site folder itself, a folder that
-/// contains it, one of its source folders, or an existing file.
-pub fn check_target(root: &Path, target: &Path) -> Result<(), Diagnostic> {
+/// Refuse an output that would destroy what folio did not write: the site folder itself, a
+/// folder that contains it or the current folder, one of its source folders, a git
+/// repository's own folder, an existing file, or (unless `force`) a folder with files that
+/// folio did not write (`ownership`). A linked output is judged by the folder it leads to.
+pub fn check_target(root: &Path, target: &Path, force: bool) -> Result<(), Diagnostic> {
     let refuse = |why: &str| {
         Err(Diagnostic::error(format!(
             "refusing to write the site into `{}`: {why}",
@@ -193,32 +243,29 @@ pub fn check_target(root: &Path, target: &Path) -> Result<(), Diagnostic> {
     if target.is_file() {
         return refuse("it is a file, not a folder");
     }
-    let (Ok(root), Ok(out)) = (fs::canonicalize(root), absolute_resolved(target)) else {
+    let (Ok(root), Ok(out)) = (fs::canonicalize(root), place::resolve(target)) else {
         return Ok(());
     };
     if out == root || root.starts_with(&out) {
         return refuse("it holds the site's own files, which a build replaces");
+    }
+    if std::env::current_dir().is_ok_and(|cwd| cwd.starts_with(&out)) {
+        return refuse("it holds the current folder, which a build would replace");
     }
     for source in ["content", "templates", "themes", "static", "config.toml"] {
         if out.starts_with(root.join(source)) {
             return refuse(&format!("it is inside the site's `{source}`"));
         }
     }
-    Ok(())
+    if out.components().any(|c| c.as_os_str() == ".git") || is_git_folder(&out) {
+        return refuse("it is a git repository's own folder");
+    }
+    ownership::check_owned(&out, target, force)
 }
 
-/// `path` made absolute, with its longest existing ancestor's symlinks resolved.
-fn absolute_resolved(path: &Path) -> io::Result<PathBuf> {
-    let abs = std::path::absolute(path)?;
-    let mut existing = abs.as_path();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        rest.push(existing.file_name().unwrap_or_default().to_owned());
-        existing = existing.parent().unwrap_or(Path::new("/"));
-    }
-    let mut out = fs::canonicalize(existing)?;
-    out.extend(rest.iter().rev());
-    Ok(out)
+/// Whether `dir` looks like a git repository's own folder (`HEAD`, `objects/`, `refs/`).
+fn is_git_folder(dir: &Path) -> bool {
+    dir.join("HEAD").is_file() && dir.join("objects").is_dir() && dir.join("refs").is_dir()
 }
 
 /// Remove staging and old-output folders of `name` left by killed builds, except ones that
@@ -239,6 +286,7 @@ fn remove_leftovers(parent: &Path, name: &str) {
         if let Some(pid) = pid.and_then(|p| p.parse::<u32>().ok())
             && (pid == std::process::id() || !process_alive(pid))
         {
+            ownership::rescue(&entry.path(), &parent.join(name));
             let _ = fs::remove_dir_all(entry.path());
         }
     }
@@ -259,14 +307,19 @@ fn process_alive(pid: u32) -> bool {
     }
 }
 
-/// Every file under `dir`, as (absolute path, `/`-separated path relative to `dir`), sorted.
-pub fn files_under(dir: &Path) -> io::Result<Vec<(PathBuf, String)>> {
+/// Every file under `dir`, as (absolute path, `/`-separated path relative to `dir`), sorted;
+/// links leading outside the site at `root` are refused (see `fence`).
+pub fn files_under(root: &Path, dir: &Path) -> Result<Vec<(PathBuf, String)>, Vec<Diagnostic>> {
     let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-    {
-        let entry = entry.map_err(io::Error::other)?;
+    let mut refused = Vec::new();
+    for entry in crate::fence::Fence::new(root).walk(dir) {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(d) => {
+                refused.push(d);
+                continue;
+            }
+        };
         if entry.file_type().is_file() {
             let name = entry.file_name().to_string_lossy();
             if crate::content::is_ignored_name(&name) {
@@ -279,7 +332,10 @@ pub fn files_under(dir: &Path) -> io::Result<Vec<(PathBuf, String)>> {
             ));
         }
     }
-    Ok(out)
+    match refused.is_empty() {
+        true => Ok(out),
+        false => Err(refused),
+    }
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! of its `Page`, covers everything the page is made from. Pure: no disk access.
 
 pub mod context;
+mod deadline;
 pub mod feeds;
 mod template_errors;
 pub mod theme;

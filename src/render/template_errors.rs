@@ -2,6 +2,7 @@
 //! rather than at a template name, whatever form Tera reports them in.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -12,7 +13,12 @@ use crate::diagnostics::Diagnostic;
 /// Template name → (file relative to the site root, its text).
 pub type TemplateFiles = BTreeMap<String, (PathBuf, Arc<str>)>;
 
-pub fn diagnostic(files: &TemplateFiles, err: &tera::Error) -> Diagnostic {
+/// `original` maps a byte range of a template as compiled to the file as written.
+pub fn diagnostic(
+    files: &TemplateFiles,
+    err: &tera::Error,
+    original: &dyn Fn(&str, Range<usize>) -> Range<usize>,
+) -> Diagnostic {
     match err.kind() {
         ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
             let kind = match err.kind() {
@@ -21,7 +27,10 @@ pub fn diagnostic(files: &TemplateFiles, err: &tera::Error) -> Diagnostic {
             };
             let d = Diagnostic::error(format!("{kind}: {}", report.message()));
             match files.get(report.filename()) {
-                Some((path, text)) => d.in_file(path).at(text, report.span().range.clone()),
+                Some((path, text)) => {
+                    let range = original(report.filename(), report.span().range.clone());
+                    d.in_file(path).at(text, range)
+                }
                 None => d.help(format!("in template `{}`", report.filename())),
             }
         }

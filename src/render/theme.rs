@@ -1,48 +1,17 @@
-//! Loading a theme's Tera templates once (site `templates/` overriding the theme's) and
-//! rendering them, with template errors turned into diagnostics naming file and line.
+//! A theme's Tera templates, compiled once (site `templates/` overriding the theme's, put
+//! together by the engine), and rendering them within a deadline, with template errors
+//! turned into diagnostics naming file and line.
 
 use std::collections::BTreeMap;
-use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use tera::{Context, ErrorKind, Tera};
+use tera::{Context, Tera};
 
+use super::deadline::{self, Guarded, PAGE_SIZE_LIMIT, Stopped};
 use crate::diagnostics::Diagnostic;
-
-/// How long one page may take to render before it is taken for an endless loop.
-pub const PAGE_TIME_LIMIT: Duration = Duration::from_secs(20);
-
-/// A page bigger than this is a template writing without end, not a page.
-pub const PAGE_SIZE_LIMIT: usize = 256 * 1024 * 1024;
-
-/// Collects a page and fails the render once its deadline has passed. Tera writes as it
-/// renders, so a template stuck in a loop that prints anything is stopped here.
-struct DeadlineWriter {
-    bytes: Vec<u8>,
-    deadline: Instant,
-    /// Writes since the clock was last read: reading it on every write costs ~4% of a build.
-    writes: u32,
-}
-
-impl io::Write for DeadlineWriter {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.writes = self.writes.wrapping_add(1);
-        if self.writes.is_multiple_of(256) && Instant::now() > self.deadline {
-            return Err(io::Error::from(io::ErrorKind::TimedOut));
-        }
-        if self.bytes.len() + buf.len() > PAGE_SIZE_LIMIT {
-            return Err(io::Error::from(io::ErrorKind::FileTooLarge));
-        }
-        self.bytes.extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
 
 /// The templates every theme must provide.
 pub const REQUIRED: &[&str] = &[
@@ -59,15 +28,25 @@ pub struct Theme {
     pub tera: Tera,
     /// Template name → (file relative to the site root, its text).
     files: BTreeMap<String, (PathBuf, Arc<str>)>,
+    /// Loops guarded by the page deadline, and how to map positions back (`deadline`).
+    guarded: Guarded,
+    /// How long one page may take before it is taken for an endless loop.
+    page_time_limit: Duration,
+    /// The last page that overran, and when: pages started within the time limit after it
+    /// fail at once with its error, so a broken template costs one page's time, not every
+    /// page's.
+    overran: Mutex<Option<(Instant, Diagnostic)>>,
 }
 
 impl Theme {
     /// Compile the templates `files` (name → file relative to the site root, and text) of
-    /// the theme `name`; `dir` is the theme's template folder, for messages.
+    /// the theme `name`; `dir` is the theme's template folder, for messages. A page may take
+    /// `page_time_limit` before it is stopped as an endless loop.
     pub fn from_sources(
         name: &str,
         files: BTreeMap<String, (PathBuf, Arc<str>)>,
         dir: &Path,
+        page_time_limit: Duration,
     ) -> Result<Theme, Diagnostic> {
         for required in REQUIRED {
             if !files.contains_key(*required) {
@@ -82,48 +61,75 @@ impl Theme {
         }
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml"]);
-        let result = tera.add_raw_templates(
-            files
-                .iter()
-                .map(|(n, (_, text))| (n.as_str(), text.as_ref())),
-        );
-        let theme = Theme { tera, files };
-        match result {
-            Ok(()) => Ok(theme),
+        let compiled = deadline::compile(&tera, &files);
+        let mut theme = Theme {
+            tera,
+            files,
+            guarded: Guarded::default(),
+            page_time_limit,
+            overran: Mutex::new(None),
+        };
+        match compiled {
+            Ok((tera, guarded)) => {
+                theme.tera = tera;
+                theme.guarded = guarded;
+                Ok(theme)
+            }
             Err(e) => Err(theme.diagnostic(&e)),
         }
     }
 
     /// Render template `name`; an error points into the template's file. A page that takes
-    /// longer than `PAGE_TIME_LIMIT` (a template looping without end) is stopped with an error.
+    /// longer than `[limits] page_render_seconds` (a template looping without end) is
+    /// stopped with an error pointing at the loop that was running.
     pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
-        let mut out = DeadlineWriter {
-            bytes: Vec::with_capacity(16 * 1024),
-            deadline: Instant::now() + PAGE_TIME_LIMIT,
-            writes: 0,
-        };
-        match self.tera.render_to(name, context, &mut out) {
-            Ok(()) => String::from_utf8(out.bytes).map_err(|_| {
-                Diagnostic::error(format!("template `{name}` produced invalid UTF-8"))
-            }),
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    ErrorKind::Io(io::ErrorKind::TimedOut | io::ErrorKind::FileTooLarge)
-                ) =>
-            {
-                let d = Diagnostic::error(format!(
-                    "template `{name}` did not finish within {} s or {} MB: does a loop never end?",
-                    PAGE_TIME_LIMIT.as_secs(),
-                    PAGE_SIZE_LIMIT / (1024 * 1024)
-                ));
-                Err(match self.files.get(name) {
-                    Some((path, _)) => d.in_file(path),
-                    None => d,
-                })
-            }
-            Err(e) => Err(self.in_template(self.diagnostic(&e), name)),
+        let limit = self.page_time_limit;
+        let overran = self
+            .overran
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if let Some((_, d)) = overran.filter(|(at, _)| at.elapsed() < limit) {
+            return Err(d);
         }
+        let stopped = match deadline::render(&self.tera, &self.guarded, name, context, limit) {
+            Ok(bytes) => {
+                return String::from_utf8(bytes).map_err(|_| {
+                    Diagnostic::error(format!("template `{name}` produced invalid UTF-8"))
+                });
+            }
+            Err(stopped) => stopped,
+        };
+        let (d, at) = match stopped {
+            Stopped::Failed(e) => return Err(self.in_template(self.diagnostic(&e), name)),
+            Stopped::TooLarge => (
+                Diagnostic::error(format!(
+                    "template `{name}` wrote over {} MB: does a loop never end?",
+                    PAGE_SIZE_LIMIT / (1024 * 1024)
+                )),
+                None,
+            ),
+            Stopped::TooSlow { at } => (
+                Diagnostic::error(format!(
+                    "template `{name}` did not finish within {} s: does a loop never end?",
+                    limit.as_secs_f64()
+                ))
+                .help("the time a page may take is `page_render_seconds` under `[limits]` in config.toml"),
+                at,
+            ),
+        };
+        let d = match at.and_then(|(file, at)| Some((self.files.get(&file)?, at))) {
+            Some(((path, text), at)) => d
+                .in_file(path)
+                .at(text, at..at)
+                .label("this loop was still running"),
+            None => match self.files.get(name) {
+                Some((path, _)) => d.in_file(path),
+                None => d,
+            },
+        };
+        *self.overran.lock().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), d.clone()));
+        Err(d)
     }
 
     /// An error without a place of its own is placed in the template being rendered.
@@ -135,6 +141,8 @@ impl Theme {
     }
 
     fn diagnostic(&self, err: &tera::Error) -> Diagnostic {
-        super::template_errors::diagnostic(&self.files, err)
+        super::template_errors::diagnostic(&self.files, err, &|name, range| {
+            self.guarded.original_range(name, range)
+        })
     }
 }

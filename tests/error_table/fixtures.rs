@@ -209,8 +209,12 @@ pub fn all() -> Vec<Fixture> {
         .map(|&(id, args)| (id, &[][..], Run::Args(args)));
     let busy = [("cli-port-in-use", &[][..], Run::ServeOnBusyPort)];
     let checked = CHECK.iter().map(|&(id, edits)| (id, edits, Run::Check));
+    let edited = EDITED_COMMANDS
+        .iter()
+        .map(|&(id, edits, args)| (id, edits, Run::Args(args)));
     built
         .chain(commands)
+        .chain(edited)
         .chain(busy)
         .chain(checked)
         .map(fixture)
@@ -262,6 +266,11 @@ const BUILD: &[(&str, &[Edit])] = &[
     ("fm-multiline-summary", &[Replace(A, "The first article.", "|\n  Line one.\n  Line two.")]),
     ("fm-bad-slug", &[AddKey(A, "slug: Alpha Article")]),
     ("fm-empty-slug", &[AddKey(A, "slug: \"\"")]),
+    ("fm-slug-too-long", &[With(slug_of_300_letters)]),
+    ("fm-slug-control", &[AddKey(A, "slug: \"a\\e[2Jb\"")]),
+    ("fm-too-many-tags", &[With(|s| s.replace(A, TAGS, &format!("tags: [{}]\n", numbered("t", 21))))]),
+    ("fm-tag-too-long", &[With(|s| s.replace(A, TAGS, &format!("tags: [reliability, {}]\n", "x".repeat(300))))]),
+    ("fm-alias-bomb", &[With(alias_bomb)]),
     ("fm-related-self", &[AddKey(A, "related:\n  - alpha")]),
     ("fm-related-unknown", &[AddKey(A, "related:\n  - betta")]),
     ("fm-related-unknown-far", &[AddKey(A, "related:\n  - no-such-article")]),
@@ -341,6 +350,8 @@ const BUILD: &[(&str, &[Edit])] = &[
         "cfg-base-url-userinfo",
         &[Replace(C, "https://example.com/", "https://deploy:secret@example.com/")],
     ),
+    ("cfg-tags-limit-zero", &[Append(C, "\n[limits]\ntags_per_article = 0\n")]),
+    ("cfg-page-time-zero", &[Append(C, "\n[limits]\npage_render_seconds = 0\n")]),
     // Themes and templates
     ("tpl-missing-theme", &[Setting("theme = \"nope\"")]),
     ("tpl-no-themes-folder", &[Remove("themes")]),
@@ -372,6 +383,14 @@ const BUILD: &[(&str, &[Edit])] = &[
         ],
     ),
     ("tpl-not-utf8", &[With(|s| { s.write("templates/404.html", b"\xff\xfe{{ x }}\n") })]),
+    (
+        "tpl-endless-loop",
+        &[Append(C, "\n[limits]\npage_render_seconds = 1\n"), Write("templates/article.html", LOOPING)],
+    ),
+    (
+        "tpl-symlink-outside",
+        &[With(|s| { s.write("templates/partials/.keep", ""); s.symlink("/etc/passwd", "templates/partials/card.html") })],
+    ),
     // The content folder
     ("tree-no-content", &[Remove("content")]),
     ("tree-content-is-file", &[Remove("content"), Write("content", "not a folder\n")]),
@@ -391,6 +410,35 @@ const BUILD: &[(&str, &[Edit])] = &[
         &[With(|s| s.symlink("nowhere.md", "content/articles/dangling.md"))],
     ),
     ("tree-unreadable-file", &[Unreadable(A)]),
+    ("tree-symlink-outside-file", &[With(|s| s.symlink("/etc/passwd", "content/articles/diagram.svg"))]),
+    ("tree-symlink-outside-folder", &[With(|s| s.symlink("/etc", "content/articles/keys"))]),
+    ("tree-symlink-outside-article", &[With(|s| s.symlink("/etc/passwd", "content/articles/gamma.md"))]),
+    (
+        "tree-symlink-into-git",
+        &[Write(".git/config", "[http]\n\textraheader = AUTHORIZATION: basic c2VjcmV0\n"),
+          With(|s| s.symlink("../../.git/config", "content/articles/config.txt"))],
+    ),
+    (
+        "tree-static-symlink-outside",
+        &[Write("static/.keep", ""), With(|s| s.symlink("/etc/passwd", "static/passwd.txt"))],
+    ),
+    ("tree-control-file-name", &[Write("content/articles/bad\u{1b}[2Jname.md", BETA)]),
+];
+
+/// Rows that change the valid site, then run folio with these arguments.
+#[rustfmt::skip]
+const EDITED_COMMANDS: &[(&str, &[Edit], &[&str])] = &[
+    (
+        "cli-output-not-folios",
+        &[Write("notes/plan.txt", "mine\n")],
+        &["build", "--root", "{root}", "--output", "notes"],
+    ),
+    (
+        "cli-output-git",
+        &[Write(".git/HEAD", "ref: refs/heads/main\n"), Write(".git/objects/.keep", ""),
+          Write(".git/refs/heads/main", "0\n")],
+        &["build", "--root", "{root}", "--output", ".git", "--force"],
+    ),
 ];
 
 /// Rows that run folio with these arguments on the valid site (`{root}`: its folder).
@@ -425,7 +473,39 @@ const CHECK: &[(&str, &[Edit])] = &[
     ("chk-unsafe-link", &[Append(A, "\nSee [x](javascript:alert(1)).\n")]),
     ("chk-related-unsafe-url", &[AddKey(A, "related:\n  - title: Docs\n    url: vbscript:x")]),
     ("chk-robots-under-sub-path", &[Replace(C, "https://example.com/", "https://example.com/blog/")]),
+    ("chk-symlink-outside", &[With(|s| s.symlink("/etc/passwd", "content/articles/diagram.svg"))]),
+    ("chk-slug-too-long", &[With(slug_of_300_letters)]),
 ];
+
+/// A template that loops 10 billion times without writing anything.
+const LOOPING: &str = concat!(
+    "{% extends \"base.html\" %}\n{% block content %}\n",
+    "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}\n",
+    "{% endblock content %}\n",
+);
+
+fn slug_of_300_letters(s: &Site) {
+    s.replace(A, TAGS, &format!("{TAGS}slug: {}\n", "a".repeat(300)));
+}
+
+/// `prefix0, prefix1, ...`: `n` names.
+fn numbered(prefix: &str, n: usize) -> String {
+    (0..n)
+        .map(|i| format!("{prefix}{i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A 1 MiB string and 3,000 aliases of it: 3 GB once expanded.
+fn alias_bomb(s: &Site) {
+    let big = "x".repeat(1024 * 1024);
+    let aliases = vec!["*s"; 3000].join(", ");
+    s.replace(
+        A,
+        TAGS,
+        &format!("{TAGS}extra:\n  big: &s {big}\n  copies: [{aliases}]\n"),
+    );
+}
 
 fn nest_2000_deep(s: &Site) {
     s.replace(

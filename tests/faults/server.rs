@@ -30,17 +30,31 @@ impl Server {
     /// Serves `root`; returns once the server listens and watches, so that every change
     /// made from now on is seen.
     pub fn start(root: &Path) -> Server {
-        Server::start_in(Path::new("."), &[OsStr::new("--root"), root.as_os_str()])
+        Server::start_with_env(root, &[])
+    }
+
+    /// `start`, with these environment variables set for the server.
+    pub fn start_with_env(root: &Path, env: &[(&str, &str)]) -> Server {
+        Server::spawn(
+            Path::new("."),
+            &[OsStr::new("--root"), root.as_os_str()],
+            env,
+        )
     }
 
     /// `folio serve --watch --port 0 ARGS…` started in the folder `cwd`, as a user starts
     /// it there (`--root` relative to it, or none); returns once it listens and watches.
     pub fn start_in<S: AsRef<OsStr>>(cwd: &Path, args: &[S]) -> Server {
+        Server::spawn(cwd, args, &[])
+    }
+
+    fn spawn<S: AsRef<OsStr>>(cwd: &Path, args: &[S], env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_folio"))
             .args(["serve", "--watch", "--port", "0"])
             .args(args)
             .current_dir(cwd)
             .env("NO_COLOR", "1")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

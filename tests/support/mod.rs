@@ -153,7 +153,22 @@ impl Site {
         self.run_in(args, self.public(), DEFAULT_TIMEOUT)
     }
 
+    /// `run` with these environment variables set, within `limit`.
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)], limit: Duration) -> Output {
+        self.run_in_env(args, self.public(), limit, env)
+    }
+
     fn run_in(&self, args: &[&str], public: PathBuf, limit: Duration) -> Output {
+        self.run_in_env(args, public, limit, &[])
+    }
+
+    fn run_in_env(
+        &self,
+        args: &[&str],
+        public: PathBuf,
+        limit: Duration,
+        env: &[(&str, &str)],
+    ) -> Output {
         let before = read_tree(&public);
         let output = Command::cargo_bin("folio")
             .expect("the folio binary is built")
@@ -161,6 +176,7 @@ impl Site {
             .current_dir(self.root())
             .env("NO_COLOR", "1")
             .env_remove("RUST_BACKTRACE")
+            .envs(env.iter().copied())
             .timeout(limit)
             .output()
             .expect("run folio");
