@@ -159,7 +159,7 @@ impl Default for MarkdownConfig {
         MarkdownConfig {
             smart_punctuation: true,
             external_links_new_tab: false,
-            raw_html: true,
+            raw_html: false,
             highlight_code: true,
             highlight: HighlightConfig::default(),
         }

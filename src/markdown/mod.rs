@@ -5,6 +5,7 @@
 pub mod headings;
 pub mod highlight;
 pub mod links;
+pub mod raw_html;
 pub mod sanitize;
 
 use std::ops::Range;
@@ -73,19 +74,34 @@ pub struct Body {
     pub rendered: Arc<Keyed<Rendered>>,
     /// What each of `rendered.links` became.
     targets: Vec<LinkTarget>,
+    /// The filled HTML, cleaned, when the body holds raw HTML.
+    cleaned: Option<String>,
 }
 
 impl Body {
     /// `rendered`, whose link `i` goes to `targets[i]`.
     pub fn fill(rendered: Arc<Keyed<Rendered>>, targets: &[LinkTarget]) -> Body {
-        Body {
+        let mut body = Body {
             rendered,
             targets: targets.to_vec(),
+            cleaned: None,
+        };
+        // Raw HTML is cleaned once, here, and the result kept (few articles have any).
+        if body.rendered.raw_html {
+            body.cleaned = Some(raw_html::clean(&body.fill_holes()));
         }
+        body
     }
 
     /// The HTML with every hole filled.
     pub fn html(&self) -> std::borrow::Cow<'_, str> {
+        match &self.cleaned {
+            Some(html) => std::borrow::Cow::Borrowed(html),
+            None => self.fill_holes(),
+        }
+    }
+
+    fn fill_holes(&self) -> std::borrow::Cow<'_, str> {
         let rendered = &self.rendered;
         if rendered.links.is_empty() {
             return std::borrow::Cow::Borrowed(&rendered.html);
@@ -131,6 +147,8 @@ pub struct Rendered {
     /// the `<a>` opens and where it closes).
     pub links: Vec<ArticleLink>,
     pub problems: Vec<Problem>,
+    /// Whether the body holds raw HTML (`raw_html = true`), so its HTML must be cleaned.
+    pub raw_html: bool,
     /// Whether the body has a fenced code block (the page needs the highlighting stylesheet).
     pub has_code: bool,
 }
@@ -186,6 +204,10 @@ pub fn render(body: &str, path: &Path, assets: &[PathBuf], config: &MarkdownConf
                 Event::Text(t)
             }
             Event::Html(h) | Event::InlineHtml(h) if !config.raw_html => Event::Text(h),
+            html @ (Event::Html(_) | Event::InlineHtml(_)) => {
+                out.raw_html = true;
+                html
+            }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
                 out.has_code = true;
                 // Problems with a block point at its opening fence line.
