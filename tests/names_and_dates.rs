@@ -57,9 +57,21 @@ fn indic_turkish_and_decomposed_names_build_whole() {
     .write(
         "content/articles/cafe\u{301}.md",
         &article("Café", "2025-01-02", "[\"Cafe\u{301}\"]", "Espresso."),
+    )
+    // Linked composed, as a writer types it.
+    .write(
+        "content/articles/menu.md",
+        &article(
+            "Menu",
+            "2025-01-03",
+            "[food]",
+            "See [the café](caf\u{e9}.md).",
+        ),
     );
     let out = site.build();
     out.success();
+    let menu = out.page("articles/menu/index.html");
+    assert_eq!(menu.attr(".prose a", "href"), "/articles/caf%C3%A9/");
     for page in [
         "articles/हिन्दी/index.html",
         "articles/caf\u{e9}/index.html",

@@ -55,6 +55,16 @@ pub fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
+/// `path` in Unicode normal form C, so a file saved with a decomposed name (`cafe\u{301}.md`,
+/// as macOS may) and a link written composed (`café.md`) name the same article.
+pub fn nfc_path(path: &Path) -> PathBuf {
+    use unicode_normalization::UnicodeNormalization;
+    match path.to_str() {
+        Some(s) if !unicode_normalization::is_nfc(s) => PathBuf::from(s.nfc().collect::<String>()),
+        _ => path.to_path_buf(),
+    }
+}
+
 /// Parse one article file (`rel` is its path relative to the site root, for messages).
 pub fn parse_article(rel: &Path, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
     let text = decode(bytes, rel)?;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use super::memo::Memo;
 use super::model::Site;
+use crate::content::nfc_path;
 use crate::diagnostics::Diagnostic;
 use crate::key::{Key, Keyed};
 use crate::markdown::{ArticleLink, Body, LinkTarget, Rendered};
@@ -79,7 +80,8 @@ fn resolve(
     let src = &site.articles[from].source;
     let at = src.body.start + link.span.start..src.body.start + link.span.end;
     let here = |d: Diagnostic| d.in_file(&src.path).at(&src.text, at.clone());
-    let file = link.file.as_ref();
+    let file = link.file.as_deref().map(nfc_path);
+    let file = file.as_ref();
     if let Some(&to) = file.and_then(|f| site.by_path.get(f)) {
         let target = &site.articles[to];
         let url = format!("{base_path}articles/{}/", target.slug);

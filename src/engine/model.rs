@@ -8,9 +8,9 @@ use std::sync::Arc;
 use jiff::Timestamp;
 
 use crate::config::{AuthorConfig, Config};
-use crate::content::SourceFile;
 use crate::content::front_matter::Related;
 use crate::content::slug::Slug;
+use crate::content::{SourceFile, nfc_path};
 use crate::diagnostics::{Diagnostic, nearest};
 
 /// What goes into the build besides the files.
@@ -102,9 +102,9 @@ pub struct Site {
     pub articles: Vec<Article>,
     pub tags: BTreeMap<Slug, Tag>,
     pub by_slug: HashMap<Slug, usize>,
-    /// Article file → its index in `articles`.
+    /// Article file (in normal form C, see `content::nfc_path`) → its index in `articles`.
     pub by_path: HashMap<PathBuf, usize>,
-    /// Article files left out of this build (drafts, future articles).
+    /// Article files left out of this build (drafts, future articles), in normal form C.
     pub left_out: HashMap<PathBuf, LeftOut>,
 }
 
@@ -162,7 +162,7 @@ pub fn build_site(
         };
         if let Some(why) = why {
             left_out.insert(slug.to_string(), why);
-            left_out_files.insert(file.path.clone(), LeftOut { slug, why });
+            left_out_files.insert(nfc_path(&file.path), LeftOut { slug, why });
             continue;
         }
         first_seen.insert(slug.collision_key(), kept.len());
@@ -222,7 +222,7 @@ pub fn build_site(
     let by_path = articles
         .iter()
         .enumerate()
-        .map(|(i, a)| (a.source.path.clone(), i))
+        .map(|(i, a)| (nfc_path(&a.source.path), i))
         .collect();
     Ok((
         Site {
