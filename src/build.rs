@@ -12,7 +12,9 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content;
 use crate::diagnostics::{self, Diagnostic, display_path};
+use crate::images::{self, ArticleImages};
 use crate::markdown::{self, LinkTargets, Rendered, highlight};
+use crate::media::{self, Media};
 use crate::output::{self, Staging};
 use crate::related::{self, Pick};
 use crate::render::{Model, Theme};
@@ -37,8 +39,13 @@ pub struct Prepared {
     pub picks: Vec<Vec<Pick>>,
     /// Static files: output path → source file.
     pub statics: BTreeMap<String, PathBuf>,
-    /// Files beside folder articles: output path (next to the page) → source file.
+    /// Files beside folder articles, their image variants and the social cards: output
+    /// path (next to the page) → source file (or its cached variant).
     pub article_assets: BTreeMap<String, PathBuf>,
+    /// Each article's images, planned (in `site.articles` order).
+    pub images: Vec<ArticleImages>,
+    /// Image variants and social cards of this build.
+    pub media: Media,
     /// Generated files (e.g. the highlighting stylesheet): output path → bytes.
     pub generated: BTreeMap<String, Vec<u8>>,
     /// Static and generated file → URL for templates (with a content hash when busting caches).
@@ -54,7 +61,13 @@ impl Prepared {
 
     /// The render model over this site.
     pub fn model(&self) -> Model<'_> {
-        Model::new(&self.site, &self.bodies, &self.picks, &self.assets)
+        Model::new(
+            &self.site,
+            &self.bodies,
+            &self.picks,
+            &self.assets,
+            &self.media.social,
+        )
     }
 }
 
@@ -65,6 +78,9 @@ pub struct Built {
     pub pages: usize,
     pub elapsed: Duration,
     pub warnings: Vec<Diagnostic>,
+    /// Image variants encoded and social cards drawn (the rest came from the cache).
+    pub encoded_images: usize,
+    pub drawn_cards: usize,
 }
 
 /// Build the site into `request.output`; on any error the previous output is untouched.
@@ -85,6 +101,8 @@ pub fn build(request: &BuildRequest) -> Result<Built, Vec<Diagnostic>> {
                 articles: prepared.site.articles.len(),
                 pages,
                 elapsed: started.elapsed(),
+                encoded_images: prepared.media.encoded_images,
+                drawn_cards: prepared.media.drawn_cards,
                 warnings: prepared.warnings,
             })
         }
@@ -200,7 +218,11 @@ pub fn assemble(
     let mut phase = phase_timer();
     let (site, mut warnings) = site::build_site(config, loaded, options).map_err(sorted)?;
     phase("model");
-    let bodies = render_bodies(&site, cache, &mut warnings)?;
+    let (images, image_errors) = images::plan_site(root, &site.articles, &site.config.images);
+    if !image_errors.is_empty() {
+        return Err(sorted(image_errors));
+    }
+    let bodies = render_bodies(&site, cache, &images, &mut warnings)?;
     phase("markdown");
     let picks = related::rank_all_cached(&site, terms);
     phase("more articles");
@@ -219,7 +241,17 @@ pub fn assemble(
         generated.insert("css/highlight.css".to_string(), css.into_bytes());
     }
     let statics = static_files(root, &theme)?;
-    let article_assets = site
+    phase("static files");
+    let media = media::produce(
+        root,
+        &site,
+        &theme,
+        &images,
+        &crate::disk_cache::default_dir(root),
+    )
+    .map_err(sorted)?;
+    phase("images and cards");
+    let mut article_assets: BTreeMap<String, PathBuf> = site
         .articles
         .iter()
         .flat_map(|article| {
@@ -233,6 +265,7 @@ pub fn assemble(
             })
         })
         .collect();
+    article_assets.extend(media.files.iter().cloned());
     let assets = asset_urls(
         &site.config.base_path(),
         &statics,
@@ -247,6 +280,8 @@ pub fn assemble(
         picks,
         statics,
         article_assets,
+        images,
+        media,
         generated,
         assets,
         warnings,
@@ -262,6 +297,7 @@ fn sorted(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 fn render_bodies(
     site: &Site,
     cache: &BodyCache,
+    images: &[ArticleImages],
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Vec<Arc<Rendered>>, Vec<Diagnostic>> {
     let files: HashMap<PathBuf, usize> = site
@@ -284,18 +320,23 @@ fn render_bodies(
     let bodies: Vec<Arc<Rendered>> = site
         .articles
         .par_iter()
-        .map(|a| {
-            cache
-                .get(&a.source.path, &a.source.text)
-                .unwrap_or_else(|| {
-                    Arc::new(markdown::render(
-                        a.body(),
-                        &a.source.path,
-                        &a.source.assets,
-                        md,
-                        &targets,
-                    ))
-                })
+        .zip(images)
+        .map(|(a, images)| {
+            // A body with images depends on the image files too, not only on its text.
+            let cached = match images.is_empty() {
+                true => cache.get(&a.source.path, &a.source.text),
+                false => None,
+            };
+            cached.unwrap_or_else(|| {
+                Arc::new(markdown::render_with_images(
+                    a.body(),
+                    &a.source.path,
+                    &a.source.assets,
+                    md,
+                    &targets,
+                    images,
+                ))
+            })
         })
         .collect();
     let mut diags = Vec::new();

@@ -87,6 +87,13 @@ pub fn check(root: &Path, options: &CheckOptions) -> Report {
         diags.extend(links::check_local(site, link, to, &outputs, &headings));
     }
     diags.extend(site.articles.iter().flat_map(|a| lint(&a.source)));
+    let cache_dir = crate::disk_cache::default_dir(root);
+    diags.extend(crate::images::lint::lint_site(
+        root,
+        site,
+        &prepared.images,
+        &cache_dir,
+    ));
     if let Some(ext) = &options.external {
         diags.extend(external::check(&external_links(site, &found), ext));
     }

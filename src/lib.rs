@@ -8,12 +8,16 @@
 #![allow(clippy::result_large_err)]
 
 pub mod build;
+pub mod cards;
 pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod disk_cache;
+pub mod images;
 pub mod markdown;
+pub mod media;
 pub mod output;
 pub mod related;
 pub mod render;

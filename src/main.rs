@@ -26,6 +26,13 @@ fn main() -> ExitCode {
             };
             build::build(&request).map(|built| {
                 print_all(&built.warnings);
+                if built.encoded_images + built.drawn_cards > 0 {
+                    eprintln!(
+                        "Encoded {} and drew {} (cached in .folio-cache/ for the next build)",
+                        plural(built.encoded_images, "image variant"),
+                        plural(built.drawn_cards, "social card"),
+                    );
+                }
                 println!(
                     "Built {}, {} in {} ms → {}/",
                     plural(built.articles, "article"),

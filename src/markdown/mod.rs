@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
 use crate::config::MarkdownConfig;
+use crate::images::{self, ArticleImages, ImagePlan};
 use headings::{HeadingIds, TocEntry};
 use links::LinkKind;
 
@@ -82,6 +83,18 @@ pub fn render(
     config: &MarkdownConfig,
     targets: &LinkTargets,
 ) -> Rendered {
+    render_with_images(body, path, assets, config, targets, &ArticleImages::new())
+}
+
+/// `render`, writing each image of `images` as responsive markup (see `crate::images`).
+pub fn render_with_images(
+    body: &str,
+    path: &Path,
+    assets: &[PathBuf],
+    config: &MarkdownConfig,
+    targets: &LinkTargets,
+    images: &ArticleImages,
+) -> Rendered {
     let mut out = Rendered::default();
     let mut ids = HeadingIds::default();
     let mut flat_toc = Vec::new();
@@ -91,8 +104,36 @@ pub fn render(
     let mut code: Option<(String, String, Range<usize>)> = None;
     let mut new_tab_links: Vec<bool> = Vec::new();
     let mut words = 0;
+    // A planned image being read: its plan, title and alt text so far.
+    let mut image: Option<(&ImagePlan, String, String)> = None;
+    let mut first_image = true;
 
     for (event, span) in Parser::new_ext(body, parser_options(config)).into_offset_iter() {
+        if let Some((plan, title, alt)) = &mut image {
+            match event {
+                Event::End(TagEnd::Image) => {
+                    let html = images::markup(plan, alt, title, first_image);
+                    first_image = false;
+                    image = None;
+                    events.push(Event::Html(html.into()));
+                }
+                Event::Text(t) | Event::Code(t) => {
+                    words += t.split_whitespace().count();
+                    alt.push_str(&t);
+                }
+                Event::SoftBreak | Event::HardBreak => alt.push(' '),
+                _ => {}
+            }
+            continue;
+        }
+        if let Event::Start(Tag::Image {
+            dest_url, title, ..
+        }) = &event
+            && let Some(plan) = images::planned(images, dest_url, path)
+        {
+            image = Some((plan, title.to_string(), String::new()));
+            continue;
+        }
         if let Some((_, text, _)) = &mut code {
             match event {
                 Event::Text(t) => text.push_str(&t),

@@ -47,12 +47,14 @@ pub struct Model<'a> {
 }
 
 impl<'a> Model<'a> {
-    /// `assets` maps static files to their URLs (see `docs/themes.md`).
+    /// `assets` maps static files to their URLs (see `docs/themes.md`); `social` is each
+    /// article's `og:image`.
     pub fn new(
         site: &'a Site,
         bodies: &'a [Arc<Rendered>],
         picks: &'a [Vec<Pick>],
         assets: &BTreeMap<String, String>,
+        social: &[Option<SocialImage>],
     ) -> Model<'a> {
         let base_path = site.config.base_path();
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
@@ -80,7 +82,11 @@ impl<'a> Model<'a> {
             .articles
             .iter()
             .zip(bodies)
-            .map(|(a, body)| summary_of(site, a, body, &authors, &base_path))
+            .enumerate()
+            .map(|(i, (a, body))| {
+                let image = social.get(i).cloned().flatten();
+                summary_of(site, a, body, &authors, &base_path, image)
+            })
             .collect();
         let mut model = Model {
             site,
@@ -376,6 +382,7 @@ fn summary_of(
     body: &Rendered,
     authors: &BTreeMap<String, AuthorContext>,
     base_path: &str,
+    image: Option<SocialImage>,
 ) -> ArticleSummary {
     let fm = &a.source.front_matter;
     let path = format!("articles/{}/", a.slug);
@@ -396,6 +403,7 @@ fn summary_of(
             .map(|t| tag_context_of(&site.tags[t], base_path))
             .collect(),
         reading_time: body.reading_time,
+        image,
     }
 }
 

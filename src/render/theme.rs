@@ -99,7 +99,7 @@ impl Theme {
             }
         }
         let mut tera = Tera::new();
-        tera.autoescape_on([".html", ".xml"]);
+        tera.autoescape_on([".html", ".xml", ".svg"]);
         let result = tera.add_raw_templates(
             files
                 .iter()
@@ -147,6 +147,16 @@ impl Theme {
             }
             Err(e) => Err(self.in_template(self.diagnostic(&e), name)),
         }
+    }
+
+    /// Whether the theme (or the site) has template `name`.
+    pub fn has_template(&self, name: &str) -> bool {
+        self.files.contains_key(name)
+    }
+
+    /// The file template `name` was read from, relative to the site root.
+    pub fn template_file(&self, name: &str) -> Option<&Path> {
+        self.files.get(name).map(|(path, _)| path.as_path())
     }
 
     /// An error without a place of its own is placed in the template being rendered.
