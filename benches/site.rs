@@ -35,6 +35,7 @@ fn corpus(n: usize) -> tempfile::TempDir {
         n,
         SEED,
         Path::new(gen_corpus::DEFAULT_THEME_DIR),
+        false,
     )
     .expect("the corpus is written");
     dir

@@ -119,7 +119,10 @@ fn screenshot(seed: u64) -> RgbImage {
     let mut img = RgbImage::from_pixel(WIDTH, HEIGHT, Rgb([248, 249, 251]));
     let accent = rng.pick(&ACCENTS);
     fill(&mut img, 0, 0, WIDTH, 48, [31, 41, 55]);
-    for (i, c) in [[239, 68, 68], [245, 158, 11], [34, 197, 94]].iter().enumerate() {
+    for (i, c) in [[239, 68, 68], [245, 158, 11], [34, 197, 94]]
+        .iter()
+        .enumerate()
+    {
         fill(&mut img, 16 + i as u32 * 22, 18, 12, 12, *c);
     }
     fill(&mut img, 0, 48, 280, HEIGHT - 48, [241, 243, 246]);
