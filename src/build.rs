@@ -44,7 +44,7 @@ pub struct Prepared {
     pub article_assets: BTreeMap<String, PathBuf>,
     /// Each article's images, planned (in `site.articles` order).
     pub images: Vec<ArticleImages>,
-    /// Image variants and social cards of this build.
+    /// Image variants and social cards of this build, planned (`Media::make` makes them).
     pub media: Media,
     /// Generated files (e.g. the highlighting stylesheet): output path → bytes.
     pub generated: BTreeMap<String, Vec<u8>>,
@@ -91,6 +91,8 @@ pub fn build(request: &BuildRequest) -> Result<Built, Vec<Diagnostic>> {
     let mut phase = phase_timer();
     let prepared = prepare(&request.root, request.base_url.as_deref(), &request.options)?;
     phase("prepare");
+    let made = prepared.media.make(&request.root)?;
+    phase("images and cards");
     let staging = Staging::create(&request.output).map_err(|d| vec![d])?;
     match write_all(&prepared, &staging) {
         Ok(pages) => {
@@ -101,8 +103,8 @@ pub fn build(request: &BuildRequest) -> Result<Built, Vec<Diagnostic>> {
                 articles: prepared.site.articles.len(),
                 pages,
                 elapsed: started.elapsed(),
-                encoded_images: prepared.media.encoded_images,
-                drawn_cards: prepared.media.drawn_cards,
+                encoded_images: made.encoded_images,
+                drawn_cards: made.drawn_cards,
                 warnings: prepared.warnings,
             })
         }
@@ -242,7 +244,7 @@ pub fn assemble(
     }
     let statics = static_files(root, &theme)?;
     phase("static files");
-    let media = media::produce(
+    let media = media::plan(
         root,
         &site,
         &theme,
@@ -250,7 +252,7 @@ pub fn assemble(
         &crate::disk_cache::default_dir(root),
     )
     .map_err(sorted)?;
-    phase("images and cards");
+    phase("plan images and cards");
     let mut article_assets: BTreeMap<String, PathBuf> = site
         .articles
         .iter()

@@ -1,7 +1,8 @@
 //! What a build makes of pictures, between the model and the pages: the variants of every
-//! article image (`images`) and every article's social card (`cards`), made into the disk
-//! cache (only what is missing there), and the output files that copy them. Also each
-//! article's `og:image`: its card, or the `image:` of its front matter.
+//! article image (`images`) and every article's social card (`cards`). `plan` decides them
+//! (cheap: cache names, card SVGs, each article's `og:image`, the output files that copy
+//! them); `make` encodes and draws what the disk cache lacks, in parallel. `check` plans
+//! only, so it writes nothing.
 
 use std::path::{Path, PathBuf};
 
@@ -15,22 +16,86 @@ use crate::render::Theme;
 use crate::render::context::SocialImage;
 use crate::site::{Article, Site};
 
-/// The pictures of a build, ready to copy.
-#[derive(Debug, Default)]
+/// The pictures of a build, planned: what to copy where, and what to make first.
+#[derive(Default)]
 pub struct Media {
     /// Each article's `og:image` (as `site.articles`); none without a card or `image:`.
     pub social: Vec<Option<SocialImage>>,
     /// Output path → file in the cache: image variants and cards.
     pub files: Vec<(String, PathBuf)>,
-    /// Image variants encoded by this build (not found in the cache).
+    /// Every article image, planned.
+    plans: Vec<images::ImagePlan>,
+    /// The cards: their SVG and cache entry.
+    cards: Vec<CardJob>,
+    fonts: Option<Fonts>,
+    /// The file cards are drawn from, for messages.
+    card_template: PathBuf,
+    quality: u8,
+    cache_dir: PathBuf,
+}
+
+/// A card to draw: its SVG, and its entry in the card cache.
+struct CardJob {
+    svg: String,
+    name: String,
+}
+
+/// What `make` did.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Made {
+    /// Image variants encoded (not found in the cache).
     pub encoded_images: usize,
-    /// Cards drawn by this build (not found in the cache).
+    /// Cards drawn (not found in the cache).
     pub drawn_cards: usize,
 }
 
-/// Make every image variant and card the site needs into `cache_dir`, reusing what is
-/// there. `images` are the plans of `images::plan_site`, as `site.articles`.
-pub fn produce(
+impl Media {
+    /// Encode every image variant and draw every card that the cache lacks, in parallel.
+    pub fn make(&self, root: &Path) -> Result<Made, Vec<Diagnostic>> {
+        let image_cache = DiskCache::new(&self.cache_dir, "images");
+        let card_cache = DiskCache::new(&self.cache_dir, "cards");
+        let plans: Vec<&images::ImagePlan> = self.plans.iter().collect();
+        let ((encoded_images, mut errors), cards) = rayon::join(
+            || images::encode_missing(root, &plans, &image_cache, self.quality),
+            || {
+                self.cards
+                    .par_iter()
+                    .filter(|c| !card_cache.has(&c.name))
+                    .map(|c| {
+                        let fonts = self.fonts.as_ref().ok_or("no fonts")?;
+                        let png = cards::rasterise(&c.svg, fonts)?;
+                        card_cache
+                            .put(&c.name, &png)
+                            .map_err(|e| format!("cannot write the card cache: {e}"))
+                    })
+                    .collect::<Vec<Result<PathBuf, String>>>()
+            },
+        );
+        let mut drawn_cards = 0;
+        for result in cards {
+            match result {
+                Ok(_) => drawn_cards += 1,
+                Err(e) => errors.push(
+                    Diagnostic::error(format!("cannot draw the social cards: {e}"))
+                        .in_file(&self.card_template),
+                ),
+            }
+        }
+        // A broken template fails every card the same way: say it once.
+        errors.dedup_by(|a, b| a.render_plain() == b.render_plain());
+        match errors.is_empty() {
+            true => Ok(Made {
+                encoded_images,
+                drawn_cards,
+            }),
+            false => Err(errors),
+        }
+    }
+}
+
+/// Plan every image variant and card the site needs (cached under `cache_dir`), and each
+/// article's `og:image`. `images` are the plans of `images::plan_site`, as `site.articles`.
+pub fn plan(
     root: &Path,
     site: &Site,
     theme: &Theme,
@@ -38,14 +103,24 @@ pub fn produce(
     cache_dir: &Path,
 ) -> Result<Media, Vec<Diagnostic>> {
     let image_cache = DiskCache::new(cache_dir, "images");
-    let plans: Vec<&images::ImagePlan> = images.iter().flat_map(|m| m.values()).collect();
-    let quality = site.config.images.quality;
-    let ((encoded_images, mut errors), cards) = rayon::join(
-        || images::encode_missing(root, &plans, &image_cache, quality),
-        || draw_cards(root, site, theme, cache_dir),
-    );
+    let card_cache = DiskCache::new(cache_dir, "cards");
+    let mut errors = Vec::new();
+    let (fonts, cards) = match plan_cards(root, site, theme) {
+        Ok((fonts, cards)) => (fonts, cards),
+        Err(e) => {
+            errors.extend(e);
+            (None, Vec::new())
+        }
+    };
     let mut media = Media {
-        encoded_images,
+        plans: images.iter().flat_map(|m| m.values().cloned()).collect(),
+        fonts,
+        card_template: theme
+            .template_file(cards::TEMPLATE)
+            .unwrap_or(Path::new("templates/social.svg"))
+            .to_path_buf(),
+        quality: site.config.images.quality,
+        cache_dir: cache_dir.to_path_buf(),
         ..Media::default()
     };
     for (article, plans) in site.articles.iter().zip(images) {
@@ -55,24 +130,19 @@ pub fn produce(
             &image_cache,
         ));
     }
-    let cards = cards.unwrap_or_else(|e| {
-        errors.extend(e);
-        Vec::new()
-    });
     let base_path = site.config.base_path();
     for (i, article) in site.articles.iter().enumerate() {
         let own = own_image(article, &images[i], &base_path, &site.config.base_url);
-        let card = cards.get(i).cloned().flatten();
+        let card = cards.get(i).and_then(|c| c.as_ref());
         let social = match (own, card) {
             (Some(Err(d)), _) => {
                 errors.push(d);
                 None
             }
             (Some(Ok(image)), _) => Some(image),
-            (None, Some((path, drawn))) => {
-                media.drawn_cards += drawn as usize;
+            (None, Some(job)) => {
                 let rel = format!("cards/{}.png", article.slug);
-                media.files.push((rel.clone(), path));
+                media.files.push((rel.clone(), card_cache.path(&job.name)));
                 Some(SocialImage {
                     url: format!("{base_path}{rel}"),
                     permalink: format!("{}{rel}", site.config.base_url),
@@ -84,6 +154,7 @@ pub fn produce(
         };
         media.social.push(social);
     }
+    media.cards = cards.into_iter().flatten().collect();
     if errors.is_empty() {
         Ok(media)
     } else {
@@ -132,19 +203,18 @@ fn own_image(
     }))
 }
 
-/// Every article's card (as `site.articles`): its cache file and whether it was drawn
-/// now. `None` for articles with their own `image:`, and for all when cards are off or the
-/// theme has no `social.svg`.
+/// Every article's card (as `site.articles`), its SVG rendered and its cache entry named,
+/// with the fonts to draw it. `None` for articles with their own `image:`; no cards at all
+/// when they are off or the theme has no `social.svg`.
 #[allow(clippy::type_complexity)]
-fn draw_cards(
+fn plan_cards(
     root: &Path,
     site: &Site,
     theme: &Theme,
-    cache_dir: &Path,
-) -> Result<Vec<Option<(PathBuf, bool)>>, Vec<Diagnostic>> {
+) -> Result<(Option<Fonts>, Vec<Option<CardJob>>), Vec<Diagnostic>> {
     let config = &site.config;
     if !config.cards.enabled || !theme.has_template(cards::TEMPLATE) {
-        return Ok(Vec::new());
+        return Ok((None, Vec::new()));
     }
     let fonts_dir = root.join("themes").join(&config.theme).join("fonts");
     let fonts = Fonts::load(root, &fonts_dir).map_err(|d| vec![d])?;
@@ -165,15 +235,14 @@ fn draw_cards(
         .base_url
         .split_once("://")
         .map_or("", |(_, rest)| rest.split('/').next().unwrap_or(""));
-    let cache = DiskCache::new(cache_dir, "cards");
-    let results: Vec<Result<Option<(PathBuf, bool)>, Diagnostic>> = site
+    let results: Vec<Result<Option<CardJob>, Diagnostic>> = site
         .articles
         .par_iter()
         .map(|article| {
-            if article.source.front_matter.image.is_some() {
+            let fm = &article.source.front_matter;
+            if fm.image.is_some() {
                 return Ok(None);
             }
-            let fm = &article.source.front_matter;
             let author = &site.authors[&article.author];
             let card = CardContext {
                 width: cards::WIDTH,
@@ -200,28 +269,21 @@ fn draw_cards(
                 tags: fm.tags.iter().map(String::as_str).collect(),
             };
             let svg = cards::render_svg(theme, &card)?;
-            let (name, drawn) = cards::ensure_card(&svg, &fonts, &cache).map_err(|e| {
-                Diagnostic::error(format!("cannot draw the social cards: {e}")).in_file(
-                    theme
-                        .template_file(cards::TEMPLATE)
-                        .unwrap_or(Path::new("templates/social.svg")),
-                )
-            })?;
-            Ok(Some((cache.path(&name), drawn)))
+            let name = cards::card_name(&svg, &fonts);
+            Ok(Some(CardJob { svg, name }))
         })
         .collect();
-    let mut cards = Vec::with_capacity(results.len());
+    let mut jobs = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
     for r in results {
         match r {
-            Ok(c) => cards.push(c),
+            Ok(c) => jobs.push(c),
             Err(d) => errors.push(d),
         }
     }
-    // A broken template fails every card the same way: say it once.
     errors.dedup_by(|a, b| a.render_plain() == b.render_plain());
     if errors.is_empty() {
-        Ok(cards)
+        Ok((Some(fonts), jobs))
     } else {
         Err(errors)
     }

@@ -160,6 +160,7 @@ impl Session {
             &cache,
             &mut self.terms,
         )?;
+        prepared.media.make(&self.root)?;
         let files_changed = changes.iter().any(|c| !matches!(c, Change::Article(_)));
         if files_changed || self.good.is_none() {
             self.statics = self.read_statics(&prepared)?;

@@ -104,17 +104,23 @@ pub fn render_svg(theme: &Theme, card: &CardContext) -> Result<String, Diagnosti
     theme.render(TEMPLATE, &ctx)
 }
 
-/// The card for `svg`, from the cache or drawn now. Returns its cache entry's name and
-/// whether it was drawn.
-pub fn ensure_card(svg: &str, fonts: &Fonts, cache: &DiskCache) -> Result<(String, bool), String> {
-    let name = format!(
+/// The cache entry of the card drawn from `svg` with `fonts`: a hash of both and of the
+/// drawing crates' versions.
+pub fn card_name(svg: &str, fonts: &Fonts) -> String {
+    format!(
         "{}.png",
         KeyHasher::new()
             .field(svg.as_bytes())
             .field(fonts.key().as_bytes())
             .field(disk_cache::ENCODER_VERSIONS.as_bytes())
             .finish()
-    );
+    )
+}
+
+/// The card for `svg`, from the cache or drawn now. Returns its cache entry's name and
+/// whether it was drawn.
+pub fn ensure_card(svg: &str, fonts: &Fonts, cache: &DiskCache) -> Result<(String, bool), String> {
+    let name = card_name(svg, fonts);
     if cache.has(&name) {
         return Ok((name, false));
     }

@@ -33,7 +33,14 @@ pub fn encode_missing(
                 return Ok(0);
             }
             missing.sort_by_key(|v| std::cmp::Reverse(v.width));
-            encode_plan(root, plan, &missing, cache, quality)
+            let store = |variant: &Variant, bytes: Vec<u8>| {
+                let name = variant.cache_name.as_deref().unwrap_or_default();
+                cache
+                    .put(name, &bytes)
+                    .map(|_| ())
+                    .map_err(|e| format!("cannot write the image cache: {e}"))
+            };
+            encode_plan(root, plan, &missing, quality, store)
                 .map(|()| missing.len())
                 .map_err(|e| {
                     Diagnostic::error(format!("cannot make the image's variants: {e}"))
@@ -52,13 +59,29 @@ pub fn encode_missing(
     (encoded, errors)
 }
 
-/// Decode `plan`'s source and make `missing` (widest first).
+/// The size in bytes of each of `variants` of `plan` (widest first), encoded in memory and
+/// thrown away: `folio check` weighs images without writing anything.
+pub fn encoded_sizes(
+    root: &Path,
+    plan: &ImagePlan,
+    variants: &[&Variant],
+    quality: u8,
+) -> Result<Vec<u64>, String> {
+    let mut sizes = Vec::new();
+    encode_plan(root, plan, variants, quality, |_, bytes| {
+        sizes.push(bytes.len() as u64);
+        Ok(())
+    })?;
+    Ok(sizes)
+}
+
+/// Decode `plan`'s source, make `missing` (widest first) and hand each to `sink`.
 fn encode_plan(
     root: &Path,
     plan: &ImagePlan,
     missing: &[&Variant],
-    cache: &DiskCache,
     quality: u8,
+    mut sink: impl FnMut(&Variant, Vec<u8>) -> Result<(), String>,
 ) -> Result<(), String> {
     let bytes = std::fs::read(root.join(&plan.source)).map_err(|e| e.to_string())?;
     let mut current = decode(&bytes)?;
@@ -66,11 +89,7 @@ fn encode_plan(
         if current.width() != variant.width || current.height() != variant.height {
             current = current.resize_exact(variant.width, variant.height, FilterType::CatmullRom);
         }
-        let encoded = encode(&current, variant.format, quality)?;
-        let name = variant.cache_name.as_deref().unwrap_or_default();
-        cache
-            .put(name, &encoded)
-            .map_err(|e| format!("cannot write the image cache: {e}"))?;
+        sink(variant, encode(&current, variant.format, quality)?)?;
     }
     Ok(())
 }

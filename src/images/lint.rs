@@ -107,7 +107,9 @@ pub fn lint(
                     );
                 }
                 let plan = planned(plans, &dest, &src.path);
-                if let Some((url, bytes)) = plan.and_then(|p| heaviest(root, p, cache)) {
+                if let Some((url, bytes)) =
+                    plan.and_then(|p| heaviest(root, p, cache, config.quality))
+                {
                     let kb = bytes.div_ceil(1024);
                     if kb > config.max_kb {
                         out.push(here(Diagnostic::warning(format!(
@@ -125,19 +127,33 @@ pub fn lint(
     out
 }
 
-/// The biggest file a browser may load for `plan`: its URL and size in bytes.
-fn heaviest(root: &Path, plan: &super::ImagePlan, cache: &DiskCache) -> Option<(String, u64)> {
-    plan.fallback
-        .iter()
-        .chain(&plan.modern)
-        .filter_map(|v| {
-            let path = match &v.cache_name {
-                Some(name) => cache.path(name),
-                None => root.join(&plan.source),
-            };
-            Some((v.url.clone(), std::fs::metadata(path).ok()?.len()))
-        })
-        .max_by_key(|(_, len)| *len)
+/// The biggest file a browser may load for `plan`: its URL and size in bytes. Variants not
+/// in the cache yet are encoded in memory to be weighed.
+fn heaviest(
+    root: &Path,
+    plan: &super::ImagePlan,
+    cache: &DiskCache,
+    quality: u8,
+) -> Option<(String, u64)> {
+    let mut sizes = Vec::new();
+    let mut missing = Vec::new();
+    for v in plan.fallback.iter().chain(&plan.modern) {
+        let path = match &v.cache_name {
+            Some(name) => cache.path(name),
+            None => root.join(&plan.source),
+        };
+        match std::fs::metadata(path) {
+            Ok(m) => sizes.push((v.url.clone(), m.len())),
+            Err(_) => missing.push(v),
+        }
+    }
+    missing.sort_by_key(|v| std::cmp::Reverse(v.width));
+    if !missing.is_empty()
+        && let Ok(encoded) = super::encoded_sizes(root, plan, &missing, quality)
+    {
+        sizes.extend(missing.iter().map(|v| v.url.clone()).zip(encoded));
+    }
+    sizes.into_iter().max_by_key(|(_, len)| *len)
 }
 
 #[cfg(test)]

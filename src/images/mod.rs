@@ -17,7 +17,7 @@ use crate::config::{ImagesConfig, ModernFormat};
 use crate::diagnostics::{Diagnostic, display_path};
 use crate::disk_cache::{self, DiskCache, KeyHasher};
 use crate::site::Article;
-pub use encode::encode_missing;
+pub use encode::{encode_missing, encoded_sizes};
 pub use markup::markup;
 pub use probe::{Kind, probe};
 
