@@ -117,7 +117,8 @@ pub fn write_site(
     with_images: bool,
 ) -> io::Result<u64> {
     prepare_out_dir(out)?;
-    let corpus = Corpus::plan(n, seed);
+    let mut corpus = Corpus::plan(n, seed);
+    corpus.with_images = with_images;
     fs::write(out.join(MARKER), format!("n = {n}\nseed = {seed}\n"))?;
     fs::write(out.join("config.toml"), corpus.config_toml())?;
     copy_dir(theme_dir, &out.join("themes/default"))?;
@@ -128,7 +129,7 @@ pub fn write_site(
         .map(|i| {
             let text = corpus.article(i);
             let slug = &corpus.slugs[i];
-            if !(with_images && i % 4 == 0) {
+            if !corpus.is_folder(i) {
                 fs::write(articles.join(format!("{slug}.md")), &text)?;
                 return Ok(text.len() as u64);
             }
@@ -224,6 +225,8 @@ pub struct Corpus {
     by_topic: Vec<Vec<usize>>,
     /// Focus terms per topic: grows with the corpus, so each term stays in ~15 articles.
     focus_pool: usize,
+    /// Every fourth article is a folder article with images (`--images`).
+    pub with_images: bool,
 }
 
 impl Corpus {
@@ -246,6 +249,21 @@ impl Corpus {
             topics,
             by_topic,
             focus_pool: (n / 40).clamp(8, MAX_FOCUS_POOL),
+            with_images: false,
+        }
+    }
+
+    /// Whether article `i` is a folder article (`<slug>/index.md`) with images beside it.
+    pub fn is_folder(&self, i: usize) -> bool {
+        self.with_images && i.is_multiple_of(4)
+    }
+
+    /// The markdown link from article `from` to article `to`, as a relative file path.
+    pub fn link(&self, from: usize, to: usize) -> String {
+        let up = if self.is_folder(from) { "../" } else { "" };
+        match self.is_folder(to) {
+            true => format!("{up}{}/index.md", self.slugs[to]),
+            false => format!("{up}{}.md", self.slugs[to]),
         }
     }
 

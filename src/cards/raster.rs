@@ -5,7 +5,6 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use image::ImageEncoder;
 use resvg::tiny_skia;
 use resvg::usvg::{self, fontdb};
 
@@ -130,15 +129,7 @@ pub fn rasterise(svg: &str, fonts: &Fonts) -> Result<Vec<u8>, String> {
         tiny_skia::Transform::from_scale(scale, scale),
         &mut pixmap.as_mut(),
     );
-    // Drawn over opaque white, so every pixel is opaque: keep RGB only.
-    let rgb: Vec<u8> = pixmap
-        .data()
-        .chunks_exact(4)
-        .flat_map(|p| [p[0], p[1], p[2]])
-        .collect();
-    let mut png = Vec::new();
-    image::codecs::png::PngEncoder::new(&mut png)
-        .write_image(&rgb, WIDTH, HEIGHT, image::ExtendedColorType::Rgb8)
-        .map_err(|e| e.to_string())?;
-    Ok(png)
+    // tiny-skia's own encoder: compiled (and optimised) in tiny-skia, where `image`'s
+    // generic encoder would be compiled unoptimised into debug builds and tests.
+    pixmap.encode_png().map_err(|e| e.to_string())
 }
