@@ -39,8 +39,7 @@ pub struct Prepared {
     pub picks: Vec<Vec<Pick>>,
     /// Static files: output path → source file.
     pub statics: BTreeMap<String, PathBuf>,
-    /// Files beside folder articles, their image variants and the social cards: output
-    /// path (next to the page) → source file (or its cached variant).
+    /// Files beside folder articles: output path (next to the page) → source file.
     pub article_assets: BTreeMap<String, PathBuf>,
     /// Each article's images, planned (in `site.articles` order).
     pub images: Vec<ArticleImages>,
@@ -54,9 +53,13 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    /// Every file copied as it is: static files, then article assets.
+    /// Every file copied as it is: static files, article assets, then image variants and
+    /// social cards (from the cache).
     pub fn copied_files(&self) -> impl Iterator<Item = (&String, &PathBuf)> {
-        self.statics.iter().chain(&self.article_assets)
+        self.statics
+            .iter()
+            .chain(&self.article_assets)
+            .chain(self.media.files.iter().map(|(rel, path)| (rel, path)))
     }
 
     /// The render model over this site.
@@ -253,7 +256,7 @@ pub fn assemble(
     )
     .map_err(sorted)?;
     phase("plan images and cards");
-    let mut article_assets: BTreeMap<String, PathBuf> = site
+    let article_assets: BTreeMap<String, PathBuf> = site
         .articles
         .iter()
         .flat_map(|article| {
@@ -267,7 +270,6 @@ pub fn assemble(
             })
         })
         .collect();
-    article_assets.extend(media.files.iter().cloned());
     let assets = asset_urls(
         &site.config.base_path(),
         &statics,
@@ -462,8 +464,11 @@ fn write_all(p: &Prepared, staging: &Staging) -> Result<usize, Vec<Diagnostic>> 
     for (rel, bytes) in model.extra_files().map_err(|d| vec![d])? {
         errors.extend(staging.write(rel, &bytes).err());
     }
-    for (rel, path) in p.copied_files() {
+    for (rel, path) in p.statics.iter().chain(&p.article_assets) {
         errors.extend(staging.copy(path, rel).err());
+    }
+    for (rel, path) in &p.media.files {
+        errors.extend(staging.link(path, rel).err());
     }
     for (rel, bytes) in &p.generated {
         errors.extend(staging.write(rel, bytes).err());
