@@ -48,13 +48,13 @@ fn markdown_render(c: &mut Criterion) {
     let split = front_matter::split(&text, &path).expect("splits");
     let body = &text[split.body];
     let config = MarkdownConfig::default();
-    let rendered = markdown::render(body, &path, &[], &config);
+    let rendered = markdown::render(body, &path, &[], &config, &Default::default());
     assert!(rendered.problems.is_empty(), "{:?}", rendered.problems);
 
     let mut group = c.benchmark_group("markdown");
     group.throughput(Throughput::Bytes(body.len() as u64));
     group.bench_function(format!("render_{}_bytes_no_code", body.len()), |b| {
-        b.iter(|| markdown::render(black_box(body), &path, &[], &config))
+        b.iter(|| markdown::render(black_box(body), &path, &[], &config, &Default::default()))
     });
     group.finish();
 }

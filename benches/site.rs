@@ -35,6 +35,7 @@ fn corpus(n: usize) -> tempfile::TempDir {
         n,
         SEED,
         Path::new(gen_corpus::DEFAULT_THEME_DIR),
+        false,
     )
     .expect("the corpus is written");
     dir
@@ -45,6 +46,7 @@ fn prepare(root: &Path) -> Prepared {
     let settings = Settings {
         base_url: None,
         options: options(),
+        cache_dir: None,
     };
     let mut engine = Engine::new(root, settings).expect("the corpus reads");
     engine.prepare().expect("the corpus is valid")

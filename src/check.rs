@@ -62,6 +62,7 @@ pub fn check(root: &Path, options: &CheckOptions) -> Report {
     let settings = Settings {
         base_url: options.base_url.clone(),
         options: options.build.clone(),
+        cache_dir: None,
     };
     let mut engine = match Engine::new(root, settings) {
         Ok(e) => e,
@@ -96,7 +97,7 @@ pub fn check(root: &Path, options: &CheckOptions) -> Report {
         wanted_ids,
         ids: Mutex::new(HashMap::new()),
     };
-    let outputs = match engine.write(&prepared, &sink) {
+    let outputs = match engine.write_pages(&prepared, &sink) {
         Ok(built) => links::Outputs {
             files: built.files.into_keys().collect(),
             ids: sink
@@ -123,6 +124,12 @@ pub fn check(root: &Path, options: &CheckOptions) -> Report {
     diags.extend(publishing::robots_outside_root(
         &site.config,
         options.base_url.is_some(),
+    ));
+    diags.extend(crate::images::lint::lint_site(
+        engine.inputs().root(),
+        site,
+        &prepared.images,
+        &engine.cache_dir(),
     ));
     if let Some(ext) = &options.external {
         diags.extend(external::check(&external_links(site, &found), ext));

@@ -40,6 +40,10 @@ pub struct Config {
     pub feed: FeedConfig,
     #[serde(default)]
     pub limits: Limits,
+    #[serde(default)]
+    pub images: ImagesConfig,
+    #[serde(default)]
+    pub cards: CardsConfig,
     /// Free-form values for templates.
     #[serde(default)]
     pub extra: BTreeMap<String, toml::Value>,
@@ -55,6 +59,9 @@ pub struct AuthorConfig {
     pub role: String,
     #[serde(default)]
     pub bio: Option<String>,
+    /// A portrait (path from the site root) for the author's social cards.
+    #[serde(default)]
+    pub photo: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -140,6 +147,66 @@ impl Default for Limits {
 impl Limits {
     pub fn page_time(&self) -> std::time::Duration {
         std::time::Duration::from_secs_f64(self.page_render_seconds)
+    }
+}
+
+/// `[images]`: what folio makes of the images beside folder articles.
+#[derive(Debug, Clone, Deserialize, Serialize, Hash)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImagesConfig {
+    /// Make resized variants and modern formats. Off, images are copied as they are (and
+    /// still get their width and height).
+    pub process: bool,
+    /// Widths of the resized variants, in pixels; never wider than the image itself.
+    pub widths: Vec<u32>,
+    /// Modern formats offered beside the original: `webp`.
+    pub formats: Vec<ModernFormat>,
+    /// Quality of lossy variants (JPEG, and WebP made from a JPEG), 1–100.
+    pub quality: u8,
+    /// The `sizes` attribute: how wide the image shows at each viewport width.
+    pub sizes: String,
+    /// `folio check` warns about an image whose heaviest variant is bigger than this.
+    pub max_kb: u64,
+}
+
+/// A format offered in a `<source>` beside the original.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ModernFormat {
+    Webp,
+}
+
+impl Default for ImagesConfig {
+    fn default() -> Self {
+        ImagesConfig {
+            process: true,
+            widths: vec![480, 960, 1600],
+            formats: vec![ModernFormat::Webp],
+            quality: 80,
+            sizes: "(min-width: 46rem) 42rem, calc(100vw - 2.5rem)".into(),
+            max_kb: 400,
+        }
+    }
+}
+
+/// `[cards]`: the picture a shared link shows (`og:image`), drawn for every article.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CardsConfig {
+    pub enabled: bool,
+    /// The accent colour of the card, as CSS writes it (`#0f766e`).
+    pub accent: String,
+    /// The firm's logo (an SVG, PNG or JPEG, path from the site root).
+    pub logo: Option<String>,
+}
+
+impl Default for CardsConfig {
+    fn default() -> Self {
+        CardsConfig {
+            enabled: true,
+            accent: "#0b5d6b".into(),
+            logo: None,
+        }
     }
 }
 
@@ -263,8 +330,35 @@ impl Config {
                 line.starts_with("[authors.") && line.contains(id.as_str())
             }));
         }
+        config.check_media()?;
         config.base_url = with_trailing_slash(config.base_url.trim());
         Ok(config)
+    }
+
+    /// `[images]` and `[cards]` values that parse but make no sense.
+    fn check_media(&self) -> Result<(), Diagnostic> {
+        let images = &self.images;
+        if let Some(w) = images.widths.iter().find(|w| !(16..=8192).contains(*w)) {
+            let d = Diagnostic::error(format!("image width {w} is out of range"))
+                .help("widths are in pixels, from 16 to 8192, like `widths = [480, 960, 1600]`");
+            return Err(self.point_at(d, "widths"));
+        }
+        if !(1..=100).contains(&images.quality) {
+            let d = Diagnostic::error(format!(
+                "image quality must be from 1 to 100, found {}",
+                images.quality
+            ));
+            return Err(self.point_at(d, "quality"));
+        }
+        let accent = self.cards.accent.trim();
+        let hex = accent.strip_prefix('#').unwrap_or("");
+        if !matches!(hex.len(), 3 | 6) || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+            let d = Diagnostic::error(format!(
+                "`accent` must be a colour like `#0f766e`, found `{accent}`"
+            ));
+            return Err(self.point_at(d, "accent"));
+        }
+        Ok(())
     }
 
     /// Point `diag` at the first line of config.toml for which `matches` holds (given the

@@ -9,13 +9,16 @@
 // where its size costs nothing measurable, so boxing it everywhere would only add noise.
 #![allow(clippy::result_large_err)]
 
+pub mod cards;
 pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod disk_cache;
 pub mod engine;
 pub mod fence;
+pub mod images;
 pub mod key;
 pub mod limits;
 pub mod markdown;

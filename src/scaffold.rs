@@ -36,6 +36,9 @@ macro_rules! theme_file {
 
 /// The default theme, as `themes/default/` holds it (a test keeps this list complete).
 const THEME: &[(&str, &[u8])] = &[
+    theme_file!("fonts/Inter-Bold.otf"),
+    theme_file!("fonts/Inter-Regular.otf"),
+    theme_file!("fonts/OFL.txt"),
     theme_file!("templates/404.html"),
     theme_file!("templates/article.html"),
     theme_file!("templates/author.html"),
@@ -43,6 +46,7 @@ const THEME: &[(&str, &[u8])] = &[
     theme_file!("templates/index.html"),
     theme_file!("templates/partials/card.html"),
     theme_file!("templates/partials/paginator.html"),
+    theme_file!("templates/social.svg"),
     theme_file!("templates/tag.html"),
     theme_file!("templates/tags.html"),
     theme_file!("static/css/style.css"),

@@ -20,6 +20,7 @@ fn settings() -> Settings {
             now: "2026-11-20T00:00:00Z".parse().unwrap(),
             cache_bust: false,
         },
+        cache_dir: None,
     }
 }
 

@@ -56,6 +56,7 @@ fn settings(flags: Flags) -> Settings {
             now: "2026-11-20T00:00:00Z".parse().expect("a timestamp"),
             cache_bust: flags.cache_bust,
         },
+        cache_dir: None,
     }
 }
 

@@ -425,7 +425,7 @@ fn no_targets() -> Targets {
 }
 
 fn render(body: &str, config: &MarkdownConfig, targets: &Targets) -> String {
-    let rendered = markdown::render(body, Path::new(ARTICLE), &[], config);
+    let rendered = markdown::render(body, Path::new(ARTICLE), &[], config, &Default::default());
     let fill = targets.fill(&rendered);
     let body = Body::fill(Arc::new(Keyed::new(Key::default(), rendered)), &fill);
     body.html().to_string()

@@ -10,6 +10,7 @@
 //! it: `prose.rs` writes an article, `code.rs` its code block, `words.rs` the vocabulary.
 
 mod code;
+mod images;
 mod prose;
 mod words;
 
@@ -32,9 +33,11 @@ pub const DEFAULT_THEME_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/themes
 /// A file in the output folder that marks it as a generated corpus, safe to regenerate.
 const MARKER: &str = ".folio-corpus";
 
-const USAGE: &str = "usage: gen_corpus -n N [--seed S] --out DIR [--theme-dir DIR]
+const USAGE: &str = "usage: gen_corpus -n N [--seed S] --out DIR [--theme-dir DIR] [--images]
 
 Writes DIR/config.toml, DIR/content/articles/<slug>.md x N and DIR/themes/default.
+--images makes every fourth article a folder article (<slug>/index.md) with one or two
+1600x900 images beside it: a screenshot-like PNG, and in half of them a photo-like JPEG.
 A DIR this tool generated before is regenerated in place; any other non-empty DIR is refused.";
 
 fn main() {
@@ -46,7 +49,7 @@ fn main() {
         }
     };
     let started = Instant::now();
-    match write_site(&args.out, args.n, args.seed, &args.theme_dir) {
+    match write_site(&args.out, args.n, args.seed, &args.theme_dir, args.images) {
         Ok(bytes) => println!(
             "Generated {} articles ({:.1} MB, seed {}) in {} ms → {}",
             args.n,
@@ -67,12 +70,14 @@ struct Args {
     seed: u64,
     out: PathBuf,
     theme_dir: PathBuf,
+    images: bool,
 }
 
 impl Args {
     fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
         let (mut n, mut seed, mut out) = (None, 1u64, None);
         let mut theme_dir = PathBuf::from(DEFAULT_THEME_DIR);
+        let mut images = false;
         while let Some(flag) = it.next() {
             let mut value = || it.next().ok_or(format!("`{flag}` needs a value"));
             match flag.as_str() {
@@ -80,6 +85,7 @@ impl Args {
                 "--seed" => seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
                 "--out" => out = Some(PathBuf::from(value()?)),
                 "--theme-dir" => theme_dir = PathBuf::from(value()?),
+                "--images" => images = true,
                 "-h" | "--help" => {
                     println!("{USAGE}");
                     std::process::exit(0);
@@ -96,14 +102,23 @@ impl Args {
             seed,
             out: out.ok_or("missing --out DIR")?,
             theme_dir,
+            images,
         })
     }
 }
 
-/// Write the whole site into `out`; returns the bytes of markdown written.
-pub fn write_site(out: &Path, n: usize, seed: u64, theme_dir: &Path) -> io::Result<u64> {
+/// Write the whole site into `out`; returns the bytes of markdown written (and of images,
+/// with `with_images`).
+pub fn write_site(
+    out: &Path,
+    n: usize,
+    seed: u64,
+    theme_dir: &Path,
+    with_images: bool,
+) -> io::Result<u64> {
     prepare_out_dir(out)?;
-    let corpus = Corpus::plan(n, seed);
+    let mut corpus = Corpus::plan(n, seed);
+    corpus.with_images = with_images;
     fs::write(out.join(MARKER), format!("n = {n}\nseed = {seed}\n"))?;
     fs::write(out.join("config.toml"), corpus.config_toml())?;
     copy_dir(theme_dir, &out.join("themes/default"))?;
@@ -113,8 +128,29 @@ pub fn write_site(out: &Path, n: usize, seed: u64, theme_dir: &Path) -> io::Resu
         .into_par_iter()
         .map(|i| {
             let text = corpus.article(i);
-            fs::write(articles.join(format!("{}.md", corpus.slugs[i])), &text)?;
-            Ok(text.len() as u64)
+            let slug = &corpus.slugs[i];
+            if !corpus.is_folder(i) {
+                fs::write(articles.join(format!("{slug}.md")), &text)?;
+                return Ok(text.len() as u64);
+            }
+            let dir = articles.join(slug);
+            fs::create_dir_all(&dir)?;
+            let image_seed = seed ^ (i as u64 + 1).wrapping_mul(0xA24B_AED4_963E_E407);
+            let shot = images::screenshot_png(image_seed);
+            let mut body = format!(
+                "{text}\n![The {} dashboard after the change, with the slow requests highlighted](screenshot.png)\n",
+                slug.split('-').next().unwrap_or("service")
+            );
+            let mut bytes = shot.len();
+            fs::write(dir.join("screenshot.png"), shot)?;
+            if i % 8 == 0 {
+                let photo = images::photo_jpeg(image_seed ^ 0x9E37);
+                body.push_str("\n![The team at the whiteboard during the review](whiteboard.jpg)\n");
+                bytes += photo.len();
+                fs::write(dir.join("whiteboard.jpg"), photo)?;
+            }
+            fs::write(dir.join("index.md"), &body)?;
+            Ok((body.len() + bytes) as u64)
         })
         .sum()
 }
@@ -189,6 +225,8 @@ pub struct Corpus {
     by_topic: Vec<Vec<usize>>,
     /// Focus terms per topic: grows with the corpus, so each term stays in ~15 articles.
     focus_pool: usize,
+    /// Every fourth article is a folder article with images (`--images`).
+    pub with_images: bool,
 }
 
 impl Corpus {
@@ -211,6 +249,21 @@ impl Corpus {
             topics,
             by_topic,
             focus_pool: (n / 40).clamp(8, MAX_FOCUS_POOL),
+            with_images: false,
+        }
+    }
+
+    /// Whether article `i` is a folder article (`<slug>/index.md`) with images beside it.
+    pub fn is_folder(&self, i: usize) -> bool {
+        self.with_images && i.is_multiple_of(4)
+    }
+
+    /// The markdown link from article `from` to article `to`, as a relative file path.
+    pub fn link(&self, from: usize, to: usize) -> String {
+        let up = if self.is_folder(from) { "../" } else { "" };
+        match self.is_folder(to) {
+            true => format!("{up}{}/index.md", self.slugs[to]),
+            false => format!("{up}{}.md", self.slugs[to]),
         }
     }
 

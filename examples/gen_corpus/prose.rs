@@ -253,7 +253,7 @@ impl Writer<'_> {
             4 => format!("**{w}**"),
             5..=7 => {
                 let j = self.corpus.other(self.rng, self.me);
-                format!("[{w}]({}.md)", self.corpus.slugs[j])
+                format!("[{w}]({})", self.corpus.link(self.me, j))
             }
             _ => format!(
                 "[{w}](https://{}/{}/{w})",

@@ -49,7 +49,7 @@ pub fn markdown(data: &[u8]) {
         return;
     };
     let config = MarkdownConfig::default();
-    let rendered = markdown::render(body, Path::new(ARTICLE), &[], &config);
+    let rendered = markdown::render(body, Path::new(ARTICLE), &[], &config, &Default::default());
     for problem in &rendered.problems {
         assert_inside(&problem.span, body, &problem.message);
         assert!(
@@ -111,7 +111,7 @@ pub fn sanitized_markdown(data: &[u8]) {
         external_links_new_tab: data.first().is_some_and(|b| b & 1 == 1),
         ..MarkdownConfig::default()
     };
-    let rendered = markdown::render(body, Path::new(ARTICLE), &[], &config);
+    let rendered = markdown::render(body, Path::new(ARTICLE), &[], &config, &Default::default());
     // Links to other articles' files keep their destination, as when no article matches.
     let targets: Vec<LinkTarget> = rendered
         .links

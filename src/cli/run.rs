@@ -140,6 +140,7 @@ fn build(args: &BuildArgs) -> Result<(), Vec<Diagnostic>> {
     let settings = Settings {
         base_url: args.base_url.clone(),
         options: options(&args.site),
+        cache_dir: None,
     };
     let mut engine = Engine::new(&args.site.root, settings).map_err(|d| vec![d])?;
     let staging = Staging::create(&args.output).map_err(|d| vec![d])?;
@@ -154,6 +155,14 @@ fn build(args: &BuildArgs) -> Result<(), Vec<Diagnostic>> {
     staging.commit().map_err(|d| vec![d])?;
     phase("swap in");
     print_all(&built.warnings);
+    let made = built.made;
+    if made.encoded_images + made.drawn_cards > 0 {
+        eprintln!(
+            "Encoded {} and drew {} (kept in the cache for the next build)",
+            plural(made.encoded_images, "image variant"),
+            plural(made.drawn_cards, "social card"),
+        );
+    }
     println!(
         "Built {}, {} in {} ms → {}/",
         plural(built.articles, "article"),
@@ -168,6 +177,7 @@ fn show_related(args: &RelatedArgs) -> Result<(), Vec<Diagnostic>> {
     let settings = Settings {
         base_url: None,
         options: options(&args.site),
+        cache_dir: None,
     };
     let mut engine = Engine::new(&args.site.root, settings).map_err(|d| vec![d])?;
     let prepared = engine.prepare()?;

@@ -27,6 +27,9 @@ pub struct FrontMatter {
     pub slug: Option<Spanned<String>>,
     pub draft: bool,
     pub updated: Option<PublishDate>,
+    /// The picture a shared link shows instead of the drawn card: a file beside the
+    /// article, or an absolute URL.
+    pub image: Option<Spanned<String>>,
     pub extra: Option<serde_json::Value>,
 }
 
@@ -72,6 +75,8 @@ struct Raw {
     draft: bool,
     #[serde(default)]
     updated: Option<String>,
+    #[serde(default)]
+    image: Option<String>,
     #[serde(default)]
     extra: Option<serde_yaml::Mapping>,
 }
@@ -162,7 +167,7 @@ pub fn parse(
             return match suggestion {
                 Some(s) => d.label(format!("did you mean `{s}`?")),
                 None => d.label("not a front-matter key").help(
-                    "known keys: title, author, date, summary, tags, related, slug, draft, updated, extra (put your own values under `extra:`)",
+                    "known keys: title, author, date, summary, tags, related, slug, draft, updated, image, extra (put your own values under `extra:`)",
                 ),
             };
         }
@@ -270,6 +275,10 @@ pub fn parse(
         }),
         draft: raw.draft,
         updated,
+        image: raw.image.map(|s| Spanned {
+            span: key_span("image"),
+            value: s.trim().to_string(),
+        }),
         extra,
     })
 }

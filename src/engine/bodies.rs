@@ -10,14 +10,16 @@ use super::memo::Memo;
 use super::model::{Article, Site};
 use crate::config::MarkdownConfig;
 use crate::diagnostics::Diagnostic;
+use crate::images::ArticleImages;
 use crate::key::{Key, Keyed};
 use crate::markdown::{self, Rendered};
 
 /// Rendered bodies, kept between builds.
 pub type RenderedMemo = Memo<Arc<Keyed<Rendered>>>;
 
-/// The key of an article's rendered body.
-pub fn key(article: &Article, markdown: Key) -> Key {
+/// The key of an article's rendered body: its text, path and files beside it, the
+/// `[markdown]` config and its images as planned.
+pub fn key(article: &Article, markdown: Key, images: &Keyed<ArticleImages>) -> Key {
     Key::of(
         "rendered body",
         &(
@@ -25,6 +27,7 @@ pub fn key(article: &Article, markdown: Key) -> Key {
             &article.source.path,
             &*article.assets,
             markdown,
+            images,
         ),
     )
 }
@@ -40,15 +43,24 @@ pub fn markdown_key(config: &MarkdownConfig) -> Key {
 
 /// Every article's body, rendered (reusing `memo`), by article index; and how many were
 /// rendered anew.
-pub fn render_all(site: &Site, memo: &mut RenderedMemo) -> (Vec<Arc<Keyed<Rendered>>>, usize) {
+pub fn render_all(
+    site: &Site,
+    images: &[Arc<Keyed<ArticleImages>>],
+    memo: &mut RenderedMemo,
+) -> (Vec<Arc<Keyed<Rendered>>>, usize) {
     let md = &site.config.markdown;
     let md_key = markdown_key(md);
-    let keys: Vec<Key> = site.articles.iter().map(|a| key(a, md_key)).collect();
+    let keys: Vec<Key> = site
+        .articles
+        .iter()
+        .zip(images)
+        .map(|(a, img)| key(a, md_key, img))
+        .collect();
     memo.take_all(&keys, |i| {
         let a = &site.articles[i];
         Arc::new(Keyed::new(
             keys[i],
-            markdown::render(a.body(), &a.source.path, &a.assets, md),
+            markdown::render(a.body(), &a.source.path, &a.assets, md, &images[i]),
         ))
     })
 }

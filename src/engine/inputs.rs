@@ -118,6 +118,16 @@ impl Inputs {
         }
     }
 
+    /// The bytes of the source file at `rel` (an image to plan, a picture to embed), read
+    /// again: only keys are kept. A link leading out of the site is refused.
+    pub fn bytes(&self, rel: &Path) -> io::Result<Vec<u8>> {
+        let abs = self.root.join(rel);
+        if Fence::new(&self.root).check(&abs).is_err() {
+            return Err(io::Error::other("a link leading outside the site"));
+        }
+        std::fs::read(abs)
+    }
+
     /// Whether `dir` (relative to the root) is a folder holding at least one source.
     pub fn has_dir(&self, dir: &Path) -> bool {
         self.entries

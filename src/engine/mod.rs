@@ -8,6 +8,7 @@ pub mod bodies;
 pub mod files;
 pub mod inputs;
 pub mod links;
+pub mod media;
 mod memo;
 pub mod model;
 pub mod pages;
@@ -20,12 +21,14 @@ use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::diagnostics::{self, Diagnostic};
+use crate::images::ArticleImages;
 use crate::key::{Key, Keyed};
 use crate::markdown::{Body, Rendered};
 use crate::output::Sink;
 use crate::render::{Card, Globals, Model, Theme};
 use files::{Copied, Generated};
 use inputs::Inputs;
+use media::{CardKit, Made, MediaMemo};
 use model::{BuildOptions, Site, Sources};
 use rank::{Pick, RankMemo};
 
@@ -35,6 +38,9 @@ pub struct Settings {
     /// Replaces `base_url` from config.toml (`--base-url`, and `serve`'s own address).
     pub base_url: Option<String>,
     pub options: BuildOptions,
+    /// Where made files are kept between builds (image variants, cards); `None`: the
+    /// site's `.folio-cache/`.
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// The site, modelled and rendered up to its pages: what `check` and `related` inspect and
@@ -44,6 +50,10 @@ pub struct Prepared {
     pub theme: Arc<Theme>,
     pub theme_key: Key,
     pub globals: Arc<Keyed<Globals>>,
+    /// Each folder article's images, planned (by article index).
+    pub images: Vec<Arc<Keyed<ArticleImages>>>,
+    /// What drawing social cards needs, when the site draws them.
+    pub cards_kit: Option<CardKit>,
     /// By article index.
     pub rendered: Vec<Arc<Keyed<Rendered>>>,
     /// By article index.
@@ -80,6 +90,8 @@ pub struct Built {
     pub rendered: usize,
     /// Every output path and the key it was made from.
     pub files: BTreeMap<String, Key>,
+    /// Image variants encoded and cards drawn (what the cache did not hold).
+    pub made: Made,
     pub elapsed: Duration,
     pub warnings: Vec<Diagnostic>,
 }
@@ -100,6 +112,7 @@ struct Memos {
     bodies: links::BodyMemo,
     rank: RankMemo,
     cards: pages::CardMemo,
+    media: MediaMemo,
 }
 
 impl Engine {
@@ -115,6 +128,14 @@ impl Engine {
     /// The sources as last read.
     pub fn inputs(&self) -> &Inputs {
         &self.inputs
+    }
+
+    /// Where made files are kept between builds.
+    pub fn cache_dir(&self) -> PathBuf {
+        self.settings
+            .cache_dir
+            .clone()
+            .unwrap_or_else(|| crate::disk_cache::default_dir(self.inputs.root()))
     }
 
     /// Take note of `paths` that changed on disk; whether any source changed.
@@ -138,6 +159,27 @@ impl Engine {
 
     /// Render and hand to `sink` every page and file of `prepared`.
     pub fn write(&self, prepared: &Prepared, sink: &dyn Sink) -> Result<Built, Vec<Diagnostic>> {
+        let mut built = self.write_pages(prepared, sink)?;
+        let (pictures, made) = media::write(
+            &prepared.site,
+            &prepared.images,
+            &prepared.theme,
+            prepared.cards_kit.as_ref(),
+            (self.inputs.root(), &self.cache_dir()),
+            sink,
+        )?;
+        built.files.extend(pictures);
+        built.made = made;
+        Ok(built)
+    }
+
+    /// `write` without the pictures (image variants, cards), which need encoding and
+    /// drawing: what `check` looks at, at no cost and writing nothing, not even the cache.
+    pub fn write_pages(
+        &self,
+        prepared: &Prepared,
+        sink: &dyn Sink,
+    ) -> Result<Built, Vec<Diagnostic>> {
         let started = Instant::now();
         let mut phase = phase_timer();
         let written = pages::write(
@@ -156,6 +198,7 @@ impl Engine {
             pages: written.pages,
             rendered: written.rendered,
             files: written.files,
+            made: Made::default(),
             elapsed: started.elapsed(),
             warnings: prepared.warnings.clone(),
         })
@@ -210,7 +253,12 @@ impl Engine {
         let (site, mut warnings) =
             model::build_site(sources, &self.settings.options).map_err(sorted)?;
         phase("model");
-        let (rendered, _) = bodies::render_all(&site, &mut self.memo.rendered);
+        let (images, problems) = media::plan_images(&site, &self.inputs, &mut self.memo.media);
+        if !problems.is_empty() {
+            return Err(sorted(problems));
+        }
+        phase("plan images");
+        let (rendered, _) = bodies::render_all(&site, &images, &mut self.memo.rendered);
         let mut diags = bodies::problems(&site, &rendered);
         phase("markdown");
         let bodies = links::fill_all(&site, &rendered, &mut self.memo.bodies, &mut diags);
@@ -239,7 +287,20 @@ impl Engine {
         );
         let authors = pages::authors(&site, &base_path);
         let globals = Arc::new(Globals::new(config.clone(), config_key, authors, &assets));
-        let cards = pages::cards(&site, &rendered, &globals, config_key, &mut self.memo.cards);
+        let cards_kit =
+            media::card_kit(&site, &self.inputs, &theme, theme_key, &mut self.memo.media)
+                .map_err(sorted)?;
+        let (social, problems) = media::social_images(&site, &images, cards_kit.is_some());
+        if !problems.is_empty() {
+            return Err(sorted(problems));
+        }
+        let cards = pages::cards(
+            &site,
+            (&rendered, &social),
+            &globals,
+            config_key,
+            &mut self.memo.cards,
+        );
         phase("cards");
         diagnostics::sort(&mut warnings);
         Ok(Prepared {
@@ -247,6 +308,8 @@ impl Engine {
             theme,
             theme_key,
             globals,
+            images,
+            cards_kit,
             rendered,
             bodies,
             cards,

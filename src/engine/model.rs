@@ -254,7 +254,13 @@ fn assets_of(article: &Path, content_files: &[&Path]) -> Arc<[PathBuf]> {
 
 fn authors_from(config: &Config, diags: &mut Vec<Diagnostic>) -> BTreeMap<Slug, Author> {
     let mut authors = BTreeMap::new();
-    for (id, AuthorConfig { name, role, bio }) in &config.authors {
+    for (
+        id,
+        AuthorConfig {
+            name, role, bio, ..
+        },
+    ) in &config.authors
+    {
         match Slug::parse(id) {
             Ok(slug) => {
                 authors.insert(

@@ -16,7 +16,7 @@ use crate::diagnostics::{self, Diagnostic};
 use crate::key::{Key, Keyed};
 use crate::markdown::{Body, Rendered};
 use crate::output::{Contents, Sink};
-use crate::render::context::{ArticleSummary, AuthorContext};
+use crate::render::context::{ArticleSummary, AuthorContext, SocialImage};
 use crate::render::{Card, Globals, Model, Page, Theme, feeds, render_page, tag_context};
 
 /// Cards, kept between builds.
@@ -50,7 +50,7 @@ pub fn authors(site: &Site, base_path: &str) -> BTreeMap<String, AuthorContext> 
 /// the reading time, the author and tags as shown, and the config (`config_key`).
 pub fn cards(
     site: &Site,
-    rendered: &[Arc<Keyed<Rendered>>],
+    (rendered, social): (&[Arc<Keyed<Rendered>>], &[Option<SocialImage>]),
     globals: &Globals,
     config_key: Key,
     memo: &mut CardMemo,
@@ -71,7 +71,8 @@ pub fn cards(
         .articles
         .iter()
         .zip(rendered)
-        .map(|(a, body)| {
+        .enumerate()
+        .map(|(i, (a, body))| {
             let tags: Vec<Option<&Key>> = a.tags.iter().map(|t| tag_keys.get(t.as_str())).collect();
             Key::of(
                 "card inputs",
@@ -82,12 +83,14 @@ pub fn cards(
                     author_keys.get(a.author.as_str()),
                     tags,
                     config_key,
+                    social.get(i),
                 ),
             )
         })
         .collect();
     memo.take_all(&keys, |i| {
-        let summary = summary_of(site, i, &rendered[i], globals);
+        let image = social.get(i).cloned().flatten();
+        let summary = summary_of(site, i, &rendered[i], globals, image);
         let fm = &site.articles[i].source.front_matter;
         Arc::new(Card::keyed(Card {
             json_ld: feeds::json_ld(&globals.config, &summary),
@@ -100,7 +103,13 @@ pub fn cards(
     .0
 }
 
-fn summary_of(site: &Site, i: usize, body: &Rendered, globals: &Globals) -> ArticleSummary {
+fn summary_of(
+    site: &Site,
+    i: usize,
+    body: &Rendered,
+    globals: &Globals,
+    image: Option<SocialImage>,
+) -> ArticleSummary {
     let a = &site.articles[i];
     let fm = &a.source.front_matter;
     let path = format!("articles/{}/", a.slug);
@@ -122,6 +131,7 @@ fn summary_of(site: &Site, i: usize, body: &Rendered, globals: &Globals) -> Arti
             .map(|t| tag_context(&site.tags[t], base_path))
             .collect(),
         reading_time: body.reading_time,
+        image,
     }
 }
 

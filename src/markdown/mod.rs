@@ -15,6 +15,7 @@ use std::sync::Arc;
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd, html};
 
 use crate::config::MarkdownConfig;
+use crate::images::{self, ArticleImages, ImagePlan};
 use crate::key::Keyed;
 use headings::{HeadingIds, TocEntry};
 use links::LinkKind;
@@ -155,7 +156,13 @@ pub struct Rendered {
 
 /// Render `body` of the article at `path` (site-root relative). `assets` are the files that
 /// sit beside a folder article and will be copied next to its page.
-pub fn render(body: &str, path: &Path, assets: &[PathBuf], config: &MarkdownConfig) -> Rendered {
+pub fn render(
+    body: &str,
+    path: &Path,
+    assets: &[PathBuf],
+    config: &MarkdownConfig,
+    images: &ArticleImages,
+) -> Rendered {
     // NUL marks link holes in the output: one written by the writer never gets there.
     let has_nul = body.contains(LINK_HOLE);
     let mut out = Rendered::default();
@@ -168,12 +175,40 @@ pub fn render(body: &str, path: &Path, assets: &[PathBuf], config: &MarkdownConf
     // For each open link: how its end is written (a hole, a new-tab `</a>`, or as usual).
     let mut open_links: Vec<LinkEnd> = Vec::new();
     let mut words = 0;
+    // A planned image being read: its plan, title and alt text so far.
+    let mut image: Option<(&ImagePlan, String, String)> = None;
+    let mut first_image = true;
 
     for (event, span) in Parser::new_ext(body, parser_options(config)).into_offset_iter() {
         let event = match has_nul {
             true => without_nul(event),
             false => event,
         };
+        if let Some((plan, title, alt)) = &mut image {
+            match event {
+                Event::End(TagEnd::Image) => {
+                    let html = images::markup(plan, alt, title, first_image);
+                    first_image = false;
+                    image = None;
+                    events.push(Event::Html(html.into()));
+                }
+                Event::Text(t) | Event::Code(t) => {
+                    words += t.split_whitespace().count();
+                    alt.push_str(&t);
+                }
+                Event::SoftBreak | Event::HardBreak => alt.push(' '),
+                _ => {}
+            }
+            continue;
+        }
+        if let Event::Start(Tag::Image {
+            dest_url, title, ..
+        }) = &event
+            && let Some(plan) = images::planned(images, dest_url, path)
+        {
+            image = Some((plan, title.to_string(), String::new()));
+            continue;
+        }
         if let Some((_, text, _)) = &mut code {
             match event {
                 Event::Text(t) => text.push_str(&t),

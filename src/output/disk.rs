@@ -78,6 +78,22 @@ impl Staging {
         })
     }
 
+    /// Put the cache entry `from` at `rel` as a hard link: no bytes copied, and deleting the
+    /// output later frees nothing but names. Cache entries never change once written (a new
+    /// version is a new entry), so the link is as good as a copy. Copies where a link cannot
+    /// be made (another file system).
+    pub fn link(&self, from: &Path, rel: &str) -> Result<(), Diagnostic> {
+        let path = self.path_of(rel)?;
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)
+                .map_err(|e| Diagnostic::io(Path::new(rel), "create folder for", &e))?;
+        }
+        match fs::hard_link(from, &path) {
+            Ok(()) => Ok(()),
+            Err(_) => self.copy(from, rel),
+        }
+    }
+
     fn path_of(&self, rel: &str) -> Result<PathBuf, Diagnostic> {
         let p = Path::new(rel);
         if p.components().any(|c| !matches!(c, Component::Normal(_))) {
@@ -183,6 +199,7 @@ impl Sink for Staging {
         match contents {
             Contents::Bytes(bytes) => self.write(path, &bytes),
             Contents::Copy(from) => self.copy(from, path),
+            Contents::Link(from) => self.link(from, path),
         }
     }
 }

@@ -172,7 +172,7 @@ impl Sink for MemorySink {
     fn put(&self, path: &str, key: Key, contents: Contents) -> Result<(), Diagnostic> {
         let bytes = match contents {
             Contents::Bytes(bytes) => bytes,
-            Contents::Copy(from) => std::fs::read(from).map_err(|e| {
+            Contents::Copy(from) | Contents::Link(from) => std::fs::read(from).map_err(|e| {
                 Diagnostic::io(std::path::Path::new(path), "read (to serve it)", &e)
             })?,
         };

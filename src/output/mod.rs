@@ -16,6 +16,9 @@ pub enum Contents<'a> {
     Bytes(Vec<u8>),
     /// A source file copied as it is (absolute path).
     Copy(&'a Path),
+    /// A file of folio's cache, which never changes once written (absolute path): a sink
+    /// on the same disk may link it rather than copy it.
+    Link(&'a Path),
 }
 
 /// Takes the files of a build. Called from many threads at once.

@@ -69,6 +69,20 @@ pub struct ArticleSummary {
     pub summary: String,
     pub tags: Vec<TagContext>,
     pub reading_time: usize,
+    /// The picture a shared link shows (`og:image`); none when there is none.
+    pub image: Option<SocialImage>,
+}
+
+/// `article.image`: the article's social card, or the `image:` of its front matter.
+#[derive(Debug, Clone, PartialEq, Hash, Serialize)]
+pub struct SocialImage {
+    /// Site-relative URL (absolute when `image:` is an outside URL).
+    pub url: String,
+    /// Absolute URL, for `og:image` and `twitter:image`.
+    pub permalink: String,
+    /// Size in pixels, when known.
+    pub width: Option<u32>,
+    pub height: Option<u32>,
 }
 
 /// `article` on an article page: the summary fields plus the body and its extras.
@@ -196,6 +210,7 @@ mod tests {
             summary: String::new(),
             tags: vec![],
             reading_time: 0,
+            image: None,
         };
         let article = ArticleContext {
             summary: &summary,
@@ -225,7 +240,14 @@ mod tests {
             url: String::new(),
             count: 0,
         };
+        let image = SocialImage {
+            url: String::new(),
+            permalink: String::new(),
+            width: None,
+            height: None,
+        };
         let values = [
+            serde_json::to_value(&image).unwrap(),
             serde_json::to_value(&article).unwrap(),
             serde_json::to_value(&more).unwrap(),
             serde_json::to_value(&page).unwrap(),

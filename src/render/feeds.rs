@@ -117,7 +117,7 @@ fn text(w: &mut Writer<Vec<u8>>, name: &str, value: &str) -> io::Result<()> {
 
 /// `text` without the characters XML 1.0 forbids (control characters other than tab and
 /// line breaks), which no escaping can carry and which would make the feed unreadable.
-fn xml_chars(text: &str) -> std::borrow::Cow<'_, str> {
+pub fn xml_chars(text: &str) -> std::borrow::Cow<'_, str> {
     let allowed = |c: char| {
         (!c.is_control() || matches!(c, '\t' | '\n' | '\r'))
             && !matches!(c, '\u{fffe}' | '\u{ffff}')

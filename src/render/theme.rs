@@ -60,7 +60,7 @@ impl Theme {
             }
         }
         let mut tera = Tera::new();
-        tera.autoescape_on([".html", ".xml"]);
+        tera.autoescape_on([".html", ".xml", ".svg"]);
         let compiled = deadline::compile(&tera, &files);
         let mut theme = Theme {
             tera,
@@ -130,6 +130,16 @@ impl Theme {
         };
         *self.overran.lock().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), d.clone()));
         Err(d)
+    }
+
+    /// Whether the theme (or the site) has template `name`.
+    pub fn has_template(&self, name: &str) -> bool {
+        self.files.contains_key(name)
+    }
+
+    /// The file template `name` was read from, relative to the site root.
+    pub fn template_file(&self, name: &str) -> Option<&Path> {
+        self.files.get(name).map(|(path, _)| path.as_path())
     }
 
     /// An error without a place of its own is placed in the template being rendered.

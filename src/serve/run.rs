@@ -79,6 +79,7 @@ pub fn run(
             cache_bust: false,
             ..opts.build.clone()
         },
+        cache_dir: None,
     };
     let mut live = Live {
         rebuilder: Rebuilder::new(&root, settings),

@@ -315,6 +315,9 @@ const BUILD: &[(&str, &[Edit])] = &[
     ("md-unsafe-data-link", &[Append(A, "\nSee [x](data:text/html,hi).\n")]),
     ("md-unsafe-image", &[Append(A, "\n![x](data:image/svg+xml,svg)\n")]),
     ("md-heading-attribute", &[Append(A, "\n## Hi {#hi autofocus onfocus=alert(1)}\n")]),
+    ("img-not-an-image", &[With(|s| { alpha_folder(s); s.write(ALPHA_DIR_SHOT, "not a png") })]),
+    ("img-wrong-extension", &[With(|s| { alpha_folder(s); s.write(ALPHA_DIR_SHOT, GIF_1X1) })]),
+    ("img-social-missing", &[AddKey(A, "image: card.png")]),
     // Config
     ("cfg-missing", &[Remove(C)]),
     ("cfg-invalid-toml", &[Replace(C, "\"Table Site\"", "\"Table Site")]),
@@ -352,6 +355,12 @@ const BUILD: &[(&str, &[Edit])] = &[
     ),
     ("cfg-tags-limit-zero", &[Append(C, "\n[limits]\ntags_per_article = 0\n")]),
     ("cfg-page-time-zero", &[Append(C, "\n[limits]\npage_render_seconds = 0\n")]),
+    ("cfg-image-width", &[Append(C, "\n[images]\nwidths = [480, 0]\n")]),
+    ("cfg-image-quality", &[Append(C, "\n[images]\nquality = 0\n")]),
+    ("cfg-image-format", &[Append(C, "\n[images]\nformats = [\"avif\"]\n")]),
+    ("cfg-card-accent", &[Append(C, "\n[cards]\naccent = \"teal\"\n")]),
+    ("cfg-author-photo-missing", &[Replace(C, ANA_ROLE, "role = \"Principal Engineer\"\nphoto = \"static/ana.jpg\"")]),
+    ("cfg-card-logo-not-a-picture", &[Write("static/logo.txt", "L"), Append(C, "\n[cards]\nlogo = \"static/logo.txt\"\n")]),
     // Themes and templates
     ("tpl-missing-theme", &[Setting("theme = \"nope\"")]),
     ("tpl-no-themes-folder", &[Remove("themes")]),
@@ -373,6 +382,7 @@ const BUILD: &[(&str, &[Edit])] = &[
     ("tpl-unknown-filter", &[Page404("{{ page.title | nopefilter }}")]),
     ("tpl-include-missing", &[Page404("{% include \"partials/nothing.html\" %}")]),
     ("tpl-extends-missing", &[Write("templates/404.html", "{% extends \"nothing.html\" %}\n")]),
+    ("tpl-social-invalid-svg", &[Write("templates/social.svg", "<svg>{{ card.title.size }}")]),
     ("tpl-circular-extends", &[Write("templates/404.html", "{% extends \"404.html\" %}\n")]),
     (
         "tpl-circular-include",
@@ -475,6 +485,9 @@ const CHECK: &[(&str, &[Edit])] = &[
     ("chk-robots-under-sub-path", &[Replace(C, "https://example.com/", "https://example.com/blog/")]),
     ("chk-symlink-outside", &[With(|s| s.symlink("/etc/passwd", "content/articles/diagram.svg"))]),
     ("chk-slug-too-long", &[With(slug_of_300_letters)]),
+    ("chk-image-no-alt", &[Append(A, "\n![](https://example.org/chart.png)\n")]),
+    ("chk-image-alt-file-name", &[Append(A, "\n![IMG_1234.png](https://example.org/chart.png)\n")]),
+    ("chk-image-heavy", &[Append(C, "\n[images]\nmax_kb = 1\n"), With(heavy_image)]),
 ];
 
 /// A template that loops 10 billion times without writing anything.
@@ -504,6 +517,39 @@ fn alias_bomb(s: &Site) {
         A,
         TAGS,
         &format!("{TAGS}extra:\n  big: &s {big}\n  copies: [{aliases}]\n"),
+    );
+}
+
+const ALPHA_DIR_SHOT: &str = "content/articles/alpha/shot.png";
+const ANA_ROLE: &str = "role = \"Principal Engineer\"";
+/// A 1×1 GIF.
+const GIF_1X1: &[u8] = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;";
+
+/// `alpha.md` becomes the folder article `alpha/index.md` (same lines), for images beside it.
+fn alpha_folder(s: &Site) {
+    let text = s.read(A);
+    s.remove(A);
+    s.write("content/articles/alpha/index.md", text);
+}
+
+/// A 64×64 PNG of noise (≈12 KB, more as WebP) in the folder article `alpha`, shown on
+/// line 15.
+fn heavy_image(s: &Site) {
+    alpha_folder(s);
+    let mut state = 7u32;
+    let noise = image::RgbImage::from_fn(64, 64, |_, _| {
+        state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        let b = (state >> 16) as u8;
+        image::Rgb([b, b.wrapping_mul(3), b.wrapping_mul(7)])
+    });
+    let mut png = Vec::new();
+    noise
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .expect("encode a PNG in memory");
+    s.write(ALPHA_DIR_SHOT, png);
+    s.append(
+        "content/articles/alpha/index.md",
+        "\n![Noise on a screen](shot.png)\n",
     );
 }
 

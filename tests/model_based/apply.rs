@@ -3,7 +3,7 @@
 use super::disk::Disk;
 use super::edits::{Anchor, ConfigChange, Edit, FrontMatter, Leftover, Step, Target};
 use super::site::{
-    AUTHORS, ArticleSpec, DATES, NAMES, PNG, SLUGS, SiteModel, TAGS, UPDATED, original_template,
+    AUTHORS, ArticleSpec, DATES, NAMES, SLUGS, SiteModel, TAGS, UPDATED, original_template, png,
 };
 
 /// Theme templates edits change, and a line each that an edit can follow.
@@ -148,10 +148,7 @@ fn change_articles(model: &mut SiteModel, disk: &mut Disk, edit: &Edit) -> Strin
             let diagram = format!("{dir}/diagram.svg");
             match action {
                 0 => disk.write(&diagram, svg(*which).as_bytes()),
-                1 => disk.write(
-                    &format!("{dir}/photo.png"),
-                    &[PNG, &[*which as u8]].concat(),
-                ),
+                1 => disk.write(&format!("{dir}/photo.png"), &png(*which as u8)),
                 _ if disk.exists(&diagram) => disk.remove_file(&diagram),
                 _ => return format!("skipped: no {diagram}"),
             }
@@ -195,7 +192,7 @@ fn write_new(disk: &mut Disk, article: &ArticleSpec) {
     match article.folder {
         true => disk.new_folder(
             &article.folder_path(),
-            &[("index.md", text.as_bytes()), ("photo.png", PNG)],
+            &[("index.md", text.as_bytes()), ("photo.png", &png(0))],
         ),
         false => disk.write(&article.path(), text.as_bytes()),
     }
@@ -234,7 +231,7 @@ fn rename(
         (false, false) => disk.rename(&old.path(), &new.path()),
         (false, true) => {
             disk.move_into_new_folder(&old.path(), &new.path());
-            disk.write(&format!("{}/photo.png", new.folder_path()), PNG);
+            disk.write(&format!("{}/photo.png", new.folder_path()), &png(0));
         }
         (true, false) => {
             disk.rename(&old.path(), &new.path());

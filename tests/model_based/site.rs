@@ -41,10 +41,18 @@ pub const HEADINGS: &[(&str, &str)] = &[
     ("Numbers", "numbers"),
     ("Further reading", "further-reading"),
 ];
-/// A tiny valid PNG stands in for a photo.
-pub const PNG: &[u8] = &[
-    0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, b'I', b'H', b'D', b'R',
-];
+/// A tiny valid PNG stands in for a photo; `shade` tells versions of it apart.
+pub fn png(shade: u8) -> Vec<u8> {
+    let pixels = image::RgbImage::from_pixel(2, 2, image::Rgb([shade, 128, 64]));
+    let mut bytes = Vec::new();
+    pixels
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .expect("encode a PNG in memory");
+    bytes
+}
 
 /// `config.toml` as values.
 #[derive(Debug, Clone)]
@@ -283,7 +291,7 @@ impl SiteModel {
         for article in &self.articles {
             disk.write(&article.path(), article.text().as_bytes());
             if article.folder {
-                disk.write(&format!("{}/photo.png", article.folder_path()), PNG);
+                disk.write(&format!("{}/photo.png", article.folder_path()), &png(0));
             }
         }
     }

@@ -38,6 +38,7 @@ fn reference(root: &Path, url: &str) -> Result<Snapshot, String> {
             now: jiff::Timestamp::now(),
             cache_bust: false,
         },
+        cache_dir: None,
     };
     scratch::build(root, settings).map(|(site, _)| site)
 }

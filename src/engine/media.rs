@@ -1,0 +1,459 @@
+//! Pictures, between the model and the pages: every image beside an article planned from its
+//! bytes (kept by the key of the file and the `[images]` config), each article's `og:image`,
+//! and the files pictures make — image variants encoded into the disk cache, and social cards
+//! drawn from the theme's `social.svg`. Each such file is keyed by what makes it, so a sink
+//! that holds it keeps it, and nothing is encoded or drawn twice.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::inputs::Inputs;
+use super::memo::Memo;
+use super::model::{Article, Site};
+use crate::cards::{self, CardAuthor, CardContext, CardSite, Fonts};
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, display_path};
+use crate::disk_cache::DiskCache;
+use crate::images::{self, ArticleImages, ImagePlan, Kind};
+use crate::key::{Key, Keyed};
+use crate::output::{Contents, Sink};
+use crate::render::Theme;
+use crate::render::context::SocialImage;
+
+/// One image planned, or why it could not be.
+type Planned = Arc<Result<Option<ImagePlan>, String>>;
+
+/// What pictures keep between builds.
+#[derive(Default)]
+pub struct MediaMemo {
+    plans: Memo<Planned>,
+    fonts: Option<(Key, Arc<Fonts>)>,
+    pictures: Memo<Arc<Result<String, String>>>,
+}
+
+/// Every folder article's images, planned (by article index), keyed by what they are
+/// planned from; and the files that could not be read as the images they claim to be.
+pub fn plan_images(
+    site: &Site,
+    inputs: &Inputs,
+    memo: &mut MediaMemo,
+) -> (Vec<Arc<Keyed<ArticleImages>>>, Vec<Diagnostic>) {
+    let config = &site.config.images;
+    let mut jobs: Vec<(usize, PathBuf, String, Key)> = Vec::new();
+    for (i, article) in site.articles.iter().enumerate() {
+        let dir = article.source.path.parent().unwrap_or(Path::new(""));
+        for asset in article.assets.iter() {
+            let Some(Ok(file)) = inputs.file(asset) else {
+                continue;
+            };
+            if Kind::from_path(asset).is_none() {
+                continue;
+            }
+            let url = display_path(asset.strip_prefix(dir).unwrap_or(asset));
+            let key = Key::of("image plan", &(file.key, asset, &url, config));
+            jobs.push((i, asset.clone(), url, key));
+        }
+    }
+    let keys: Vec<Key> = jobs.iter().map(|j| j.3).collect();
+    let (plans, _) = memo.plans.take_all(&keys, |n| {
+        let (_, asset, url, _) = &jobs[n];
+        let planned = inputs
+            .bytes(asset)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| images::plan(asset, url, &bytes, config));
+        Arc::new(planned)
+    });
+    let mut per_article: Vec<(ArticleImages, Vec<Key>)> =
+        vec![(ArticleImages::new(), Vec::new()); site.articles.len()];
+    let mut problems = Vec::new();
+    for ((i, asset, _, key), planned) in jobs.iter().zip(plans) {
+        match &*planned {
+            Ok(Some(plan)) => {
+                per_article[*i].0.insert(asset.clone(), plan.clone());
+                per_article[*i].1.push(*key);
+            }
+            Ok(None) => {}
+            Err(e) => problems.push(
+                Diagnostic::error(format!("cannot read the image: {e}"))
+                    .in_file(asset)
+                    .help("save it again as a PNG, JPEG, GIF, WebP or SVG file, or remove it"),
+            ),
+        }
+    }
+    let images = per_article
+        .into_iter()
+        .map(|(plans, keys)| Arc::new(Keyed::new(Key::of("article images", &keys), plans)))
+        .collect();
+    (images, problems)
+}
+
+/// Each article's `og:image` (by article index): its own `image:`, else its card when the
+/// site draws cards; and the `image:` values that name no file.
+pub fn social_images(
+    site: &Site,
+    images: &[Arc<Keyed<ArticleImages>>],
+    with_cards: bool,
+) -> (Vec<Option<SocialImage>>, Vec<Diagnostic>) {
+    let base_path = site.config.base_path();
+    let base_url = &site.config.base_url;
+    let mut problems = Vec::new();
+    let social = site
+        .articles
+        .iter()
+        .zip(images)
+        .map(
+            |(article, plans)| match own_image(article, plans, &base_path, base_url) {
+                Some(Ok(image)) => Some(image),
+                Some(Err(d)) => {
+                    problems.push(d);
+                    None
+                }
+                None if with_cards => {
+                    let rel = card_path(article);
+                    Some(SocialImage {
+                        url: format!("{base_path}{rel}"),
+                        permalink: format!("{base_url}{rel}"),
+                        width: Some(cards::WIDTH),
+                        height: Some(cards::HEIGHT),
+                    })
+                }
+                None => None,
+            },
+        )
+        .collect();
+    (social, problems)
+}
+
+fn card_path(article: &Article) -> String {
+    format!("cards/{}.png", article.slug)
+}
+
+/// The article's `image:`: an absolute URL as it is, or a file beside the article.
+fn own_image(
+    article: &Article,
+    plans: &ArticleImages,
+    base_path: &str,
+    base_url: &str,
+) -> Option<Result<SocialImage, Diagnostic>> {
+    let src = &article.source;
+    let value = src.front_matter.image.as_ref()?;
+    let url = value.value.as_str();
+    if url.starts_with("https://") || url.starts_with("http://") {
+        return Some(Ok(SocialImage {
+            url: url.to_string(),
+            permalink: url.to_string(),
+            width: None,
+            height: None,
+        }));
+    }
+    let file = crate::markdown::links::resolve(&src.path, url)
+        .filter(|p| article.assets.contains(p) && !url.starts_with('/'));
+    let Some(file) = file else {
+        return Some(Err(Diagnostic::error(format!(
+            "`image` `{url}` is not a file beside this article"
+        ))
+        .in_file(&src.path)
+        .at(&src.text, value.span.clone())
+        .label("no such file in the article's folder")
+        .help("make the article a folder (`content/articles/<slug>/index.md`) with the picture beside it, or give an absolute `https://` URL")));
+    };
+    let dir = src.path.parent().unwrap_or(Path::new(""));
+    let inside = display_path(file.strip_prefix(dir).unwrap_or(&file));
+    let rel = format!("articles/{}/{inside}", article.slug);
+    let size = plans.get(&file).map(|p| (p.width, p.height));
+    Some(Ok(SocialImage {
+        url: format!("{base_path}{rel}"),
+        permalink: format!("{base_url}{rel}"),
+        width: size.map(|s| s.0),
+        height: size.map(|s| s.1),
+    }))
+}
+
+/// What drawing cards needs, once per build: the theme's fonts, and the pictures named in
+/// config.toml (logo, author photos) as `data:` URLs, with the key of all of it.
+pub struct CardKit {
+    fonts: Arc<Fonts>,
+    logo: Option<String>,
+    photos: BTreeMap<String, String>,
+    key: Key,
+}
+
+/// The card kit, when the site draws cards (`[cards] enabled` and a theme with
+/// `social.svg`); `theme_key` is the key of the theme's templates.
+pub fn card_kit(
+    site: &Site,
+    inputs: &Inputs,
+    theme: &Theme,
+    theme_key: Key,
+    memo: &mut MediaMemo,
+) -> Result<Option<CardKit>, Vec<Diagnostic>> {
+    let config = &site.config;
+    if !config.cards.enabled || !theme.has_template(cards::TEMPLATE) {
+        return Ok(None);
+    }
+    let fonts_dir = Path::new("themes").join(&config.theme).join("fonts");
+    let font_keys: Vec<(&Path, Key)> = inputs
+        .files_under(&fonts_dir)
+        .filter_map(|(p, _, f)| Some((p, f.as_ref().ok()?.key)))
+        .collect();
+    let fonts_key = Key::of("fonts", &font_keys);
+    let fonts = match &memo.fonts {
+        Some((k, fonts)) if *k == fonts_key => fonts.clone(),
+        _ => {
+            let fonts = Arc::new(
+                Fonts::load(inputs.root(), &inputs.root().join(&fonts_dir)).map_err(|d| vec![d])?,
+            );
+            memo.fonts = Some((fonts_key, fonts.clone()));
+            fonts
+        }
+    };
+    let mut named: Vec<(&'static str, String, &str)> = Vec::new();
+    if let Some(logo) = &config.cards.logo {
+        named.push(("logo", String::new(), logo));
+    }
+    for (id, author) in &config.authors {
+        if let Some(photo) = &author.photo {
+            named.push(("photo", id.clone(), photo));
+        }
+    }
+    let keys: Vec<Key> = named
+        .iter()
+        .map(|(_, _, path)| {
+            let file = inputs.file(Path::new(path)).and_then(|f| f.as_ref().ok());
+            Key::of("picture", &(path, file.map(|f| f.key)))
+        })
+        .collect();
+    let (pictures, _) = memo.pictures.take_all(&keys, |i| {
+        let path = named[i].2;
+        let picture = inputs
+            .bytes(Path::new(path))
+            .map_err(|e| format!("cannot read `{path}`: {e}"))
+            .and_then(|bytes| {
+                cards::data_url(Path::new(path), &bytes)
+                    .ok_or_else(|| format!("`{path}` is not a PNG, JPEG, WebP, GIF or SVG file"))
+            });
+        Arc::new(picture)
+    });
+    let mut kit = CardKit {
+        fonts,
+        logo: None,
+        photos: BTreeMap::new(),
+        key: Key::of("card kit", &(fonts_key, &keys, theme_key)),
+    };
+    let mut errors = Vec::new();
+    for ((what, id, path), picture) in named.iter().zip(pictures) {
+        match (&*picture, *what) {
+            (Ok(url), "logo") => kit.logo = Some(url.clone()),
+            (Ok(url), _) => {
+                kit.photos.insert(id.clone(), url.clone());
+            }
+            (Err(e), _) => errors.push(
+                config.point_at_line(
+                    Diagnostic::error(e.clone())
+                        .help("the path is from the site's folder, like `static/team/ana.jpg`"),
+                    |line| {
+                        line.strip_prefix(what)
+                            .is_some_and(|r| r.trim_start().starts_with('=') && r.contains(path))
+                    },
+                ),
+            ),
+        }
+    }
+    match errors.is_empty() {
+        true => Ok(Some(kit)),
+        false => Err(errors),
+    }
+}
+
+/// Hand the sink every picture file of the build: image variants (encoded into the cache
+/// first when missing) and cards (drawn when missing). Returns each file's path and key,
+/// and how many variants were encoded and cards drawn.
+pub fn write(
+    site: &Site,
+    images: &[Arc<Keyed<ArticleImages>>],
+    theme: &Theme,
+    kit: Option<&CardKit>,
+    (root, cache): (&Path, &Path),
+    sink: &dyn Sink,
+) -> Result<(BTreeMap<String, Key>, Made), Vec<Diagnostic>> {
+    let image_cache = DiskCache::new(cache, "images");
+    let card_cache = DiskCache::new(cache, "cards");
+    let mut files = BTreeMap::new();
+    let mut wanted: Vec<&ImagePlan> = Vec::new();
+    for (article, plans) in site.articles.iter().zip(images) {
+        for plan in plans.values() {
+            let mut missing = false;
+            for variant in plan.encoded() {
+                let (Some(name), path) = (&variant.cache_name, variant_path(article, &variant.url))
+                else {
+                    continue;
+                };
+                let key = Key::of("image variant", name);
+                missing |= !sink.keep(&path, key);
+                files.insert(path, key);
+            }
+            if missing {
+                wanted.push(plan);
+            }
+        }
+    }
+    let (encoded, mut errors) =
+        images::encode_missing(root, &wanted, &image_cache, site.config.images.quality);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let wanted_paths: std::collections::HashSet<&Path> =
+        wanted.iter().map(|p| p.source.as_path()).collect();
+    for (article, plans) in site.articles.iter().zip(images) {
+        for plan in plans
+            .values()
+            .filter(|p| wanted_paths.contains(p.source.as_path()))
+        {
+            for variant in plan.encoded() {
+                let Some(name) = &variant.cache_name else {
+                    continue;
+                };
+                let path = variant_path(article, &variant.url);
+                let key = Key::of("image variant", name);
+                if !sink.keep(&path, key) {
+                    let from = image_cache.path(name);
+                    errors.extend(sink.put(&path, key, Contents::Link(&from)).err());
+                }
+            }
+        }
+    }
+    let mut drawn = 0;
+    if let Some(kit) = kit {
+        let host = site
+            .config
+            .base_url
+            .split_once("://")
+            .map_or("", |(_, rest)| rest.split('/').next().unwrap_or(""));
+        let results: Vec<(String, Key, Result<bool, Diagnostic>)> =
+            site.articles
+                .par_iter()
+                .filter(|a| a.source.front_matter.image.is_none())
+                .map(|article| {
+                    let path = card_path(article);
+                    let key = card_key(site, article, kit);
+                    if sink.keep(&path, key) {
+                        return (path, key, Ok(false));
+                    }
+                    let made = draw_card(site, article, kit, host, theme, &card_cache, key)
+                        .and_then(|(from, drew)| {
+                            sink.put(&path, key, Contents::Link(&from))?;
+                            Ok(drew)
+                        });
+                    (path, key, made)
+                })
+                .collect();
+        for (path, key, made) in results {
+            files.insert(path, key);
+            match made {
+                Ok(true) => drawn += 1,
+                Ok(false) => {}
+                Err(d) => errors.push(d),
+            }
+        }
+    }
+    errors.dedup_by(|a, b| a.render_plain() == b.render_plain());
+    match errors.is_empty() {
+        true => Ok((
+            files,
+            Made {
+                encoded_images: encoded,
+                drawn_cards: drawn,
+            },
+        )),
+        false => Err(errors),
+    }
+}
+
+/// What pictures cost a build.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Made {
+    /// Image variants encoded (not found in the cache).
+    pub encoded_images: usize,
+    /// Cards drawn (not found in the cache).
+    pub drawn_cards: usize,
+}
+
+fn variant_path(article: &Article, url: &str) -> String {
+    format!("articles/{}/{url}", article.slug)
+}
+
+/// The key of an article's card: everything `draw_card` reads.
+fn card_key(site: &Site, article: &Article, kit: &CardKit) -> Key {
+    let c = &site.config;
+    let author = &site.authors[&article.author];
+    Key::of(
+        "card",
+        &(
+            kit.key,
+            article.source.front_matter_key,
+            (&author.id, &author.name, &author.role),
+            (&c.title, &c.base_url, &c.cards.accent),
+        ),
+    )
+}
+
+/// The card of `article`, from the cache or drawn now: the cached file, and whether it was
+/// drawn.
+fn draw_card(
+    site: &Site,
+    article: &Article,
+    kit: &CardKit,
+    host: &str,
+    theme: &Theme,
+    cache: &DiskCache,
+    key: Key,
+) -> Result<(PathBuf, bool), Diagnostic> {
+    let name = format!("{}.png", key.hex());
+    if cache.has(&name) {
+        return Ok((cache.path(&name), false));
+    }
+    let c: &Config = &site.config;
+    let fm = &article.source.front_matter;
+    let author = &site.authors[&article.author];
+    let measure = kit
+        .fonts
+        .title_measure()
+        .ok_or_else(|| Diagnostic::error("the card fonts cannot be measured"))?;
+    let date = fm.date.display();
+    let card = CardContext {
+        width: cards::WIDTH,
+        height: cards::HEIGHT,
+        title: cards::fit_title(&fm.title, &measure, cards::TITLE_WIDTH, cards::TITLE_HEIGHT),
+        author: CardAuthor {
+            name: &author.name,
+            role: &author.role,
+            initials: cards::initials(&author.name),
+            photo: kit.photos.get(author.id.as_str()).cloned(),
+        },
+        site: CardSite {
+            title: &c.title,
+            host,
+            logo: kit.logo.clone(),
+        },
+        accent: c.cards.accent.trim(),
+        date_display: &date,
+        tags: fm.tags.iter().map(String::as_str).collect(),
+    };
+    // A control character in a title or tag is no XML: the SVG would not parse.
+    let svg = cards::render_svg(theme, &card)?;
+    let svg = crate::render::feeds::xml_chars(&svg);
+    let template = theme
+        .template_file(cards::TEMPLATE)
+        .unwrap_or(Path::new("templates/social.svg"))
+        .to_path_buf();
+    let png = cards::rasterise(&svg, &kit.fonts).map_err(|e| {
+        Diagnostic::error(format!("cannot draw the social cards: {e}")).in_file(&template)
+    })?;
+    let path = cache.put(&name, &png).map_err(|e| {
+        Diagnostic::error(format!("cannot write the card cache: {e}")).in_file(&template)
+    })?;
+    Ok((path, true))
+}
