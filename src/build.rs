@@ -218,7 +218,9 @@ pub fn assemble(
             .map_err(|e| vec![Diagnostic::error(e).in_file("config.toml")])?;
         generated.insert("css/highlight.css".to_string(), css.into_bytes());
     }
-    let statics = static_files(root, &theme)?;
+    let (statics, built_in) =
+        crate::render::theme::split_static(theme.static_files(root).map_err(|d| vec![d])?);
+    generated.extend(built_in);
     let article_assets = site
         .articles
         .iter()
@@ -352,29 +354,6 @@ fn sorted_ids(body: &Rendered) -> String {
     } else {
         ids.join(", ")
     }
-}
-
-/// The theme's `static/`, then the site's `static/` on top.
-fn static_files(root: &Path, theme: &Theme) -> Result<BTreeMap<String, PathBuf>, Vec<Diagnostic>> {
-    let mut files = BTreeMap::new();
-    for dir in theme
-        .static_dir
-        .iter()
-        .cloned()
-        .chain(Some(root.join("static")))
-    {
-        if !dir.is_dir() {
-            continue;
-        }
-        let list = output::files_under(&dir).map_err(|e| {
-            vec![
-                Diagnostic::error(format!("cannot read static files: {e}"))
-                    .in_file(content::relative(root, &dir)),
-            ]
-        })?;
-        files.extend(list.into_iter().map(|(path, rel)| (rel, path)));
-    }
-    Ok(files)
 }
 
 /// Static file path → its URL, with a content hash when `cache_bust` so CDNs never serve a

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use folio::build::{self, BuildRequest};
 use folio::check::{self, CheckOptions, ExternalOptions};
-use folio::cli::{CheckArgs, Cli, Command, RelatedArgs, ServeArgs, SiteArgs};
+use folio::cli::{CheckArgs, Cli, Command, RelatedArgs, ServeArgs, SiteArgs, ThemeCommand};
 use folio::diagnostics::{Diagnostic, display_path};
 use folio::related;
 use folio::scaffold::{self, ArticleRequest};
@@ -48,6 +48,9 @@ fn main() -> ExitCode {
                 today: today(),
             };
             scaffold::new_article(&args.root, &request).map(|article| print!("{article}"))
+        }
+        Command::Theme(ThemeCommand::Eject(args)) => {
+            scaffold::eject_theme(&args.root).map(|theme| print!("{theme}"))
         }
     };
     match result {

@@ -1,6 +1,7 @@
 //! Model → pages: builds the template contexts (see `context`) and renders every page of
 //! the site through the theme, in parallel. Pure: pages are handed to a sink, never written.
 
+pub mod builtin;
 pub mod context;
 mod diff;
 pub mod feeds;

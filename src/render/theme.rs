@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use tera::{Context, ErrorKind, Tera};
 use walkdir::WalkDir;
 
+use super::builtin;
 use crate::content::{is_ignored_name, relative};
 use crate::diagnostics::Diagnostic;
 
@@ -56,37 +57,77 @@ pub const REQUIRED: &[&str] = &[
     "404.html",
 ];
 
+/// Where a theme's templates and static files come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Base {
+    /// `themes/<name>/` in the site.
+    Folder(PathBuf),
+    /// The default theme built into the binary (`builtin.rs`).
+    BuiltIn,
+}
+
+/// Where a static file's bytes come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StaticSource {
+    /// A file on disk (the theme folder's or the site's `static/`).
+    Disk(PathBuf),
+    /// A file of the built-in theme.
+    Embedded(&'static [u8]),
+}
+
+/// One template as loaded: its name, the file it came from (as shown in messages) and text.
+#[derive(Debug, Clone, Copy)]
+pub struct TemplateSource<'a> {
+    pub name: &'a str,
+    /// Relative to the site root, or under `(built-in theme)/` for the built-in theme's.
+    pub path: &'a Path,
+    pub text: &'a str,
+    /// From the built-in theme (its identity is `builtin::fingerprint()`).
+    pub built_in: bool,
+}
+
 /// A loaded theme: its Tera instance and where each template came from.
 pub struct Theme {
     pub tera: Tera,
     /// Template name → (file relative to the site root, its text).
     files: BTreeMap<String, (PathBuf, Arc<str>)>,
-    /// `themes/<name>/static`, when it exists.
-    pub static_dir: Option<PathBuf>,
+    base: Base,
 }
 
 impl Theme {
-    /// Load `themes/<name>/templates/` and the site's own `templates/` on top.
+    /// Load `themes/<name>/templates/` (or, for `default` without that folder, the built-in
+    /// theme) and the site's own `templates/` on top.
     pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostic> {
         let theme_dir = root.join("themes").join(name);
-        if !theme_dir.is_dir() {
-            let available = list_dirs(&root.join("themes"));
+        let base = if theme_dir.is_dir() {
+            Base::Folder(theme_dir.clone())
+        } else if name == builtin::NAME {
+            Base::BuiltIn
+        } else {
+            let mut available = list_dirs(&root.join("themes"));
+            if !available.iter().any(|n| n == builtin::NAME) {
+                available.push(format!("{} (built in)", builtin::NAME));
+            }
             return Err(
                 Diagnostic::error(format!("theme `{name}` not found in `themes/`"))
                     .in_file("config.toml")
-                    .help(match available.is_empty() {
-                        true => {
-                            "create `themes/<name>/templates/` or set `theme` to an existing one"
-                                .to_string()
-                        }
-                        false => format!("themes available: {}", available.join(", ")),
-                    }),
+                    .help(format!(
+                        "themes available: {}; a theme is a folder `themes/<name>/templates/`",
+                        available.join(", ")
+                    )),
             );
-        }
+        };
         let mut files = BTreeMap::new();
-        for dir in [theme_dir.join("templates"), root.join("templates")] {
-            read_templates(root, &dir, &mut files)?;
+        match &base {
+            Base::Folder(dir) => read_templates(root, &dir.join("templates"), &mut files)?,
+            Base::BuiltIn => {
+                for (name, text) in builtin::TEMPLATES {
+                    let shown = Path::new(builtin::SHOWN_AS).join("templates").join(name);
+                    files.insert(name.to_string(), (shown, Arc::from(*text)));
+                }
+            }
         }
+        read_templates(root, &root.join("templates"), &mut files)?;
         for required in REQUIRED {
             if !files.contains_key(*required) {
                 return Err(Diagnostic::error(format!(
@@ -105,16 +146,53 @@ impl Theme {
                 .iter()
                 .map(|(n, (_, text))| (n.as_str(), text.as_ref())),
         );
-        let static_dir = Some(theme_dir.join("static")).filter(|d| d.is_dir());
-        let theme = Theme {
-            tera,
-            files,
-            static_dir,
-        };
+        let theme = Theme { tera, files, base };
         match result {
             Ok(()) => Ok(theme),
             Err(e) => Err(theme.diagnostic(&e)),
         }
+    }
+
+    /// Every template as loaded, by name: for hashing them and for messages.
+    pub fn templates(&self) -> impl Iterator<Item = TemplateSource<'_>> {
+        let built_in = Path::new(builtin::SHOWN_AS);
+        self.files
+            .iter()
+            .map(move |(name, (path, text))| TemplateSource {
+                name,
+                path,
+                text,
+                built_in: path.starts_with(built_in),
+            })
+    }
+
+    /// A content hash of every template (name, origin, text): changes when any does.
+    pub fn fingerprint(&self) -> u64 {
+        let mut hash = builtin::Fnv::default();
+        for t in self.templates() {
+            for part in [t.name, &crate::diagnostics::display_path(t.path), t.text] {
+                hash.write(&(part.len() as u64).to_le_bytes());
+                hash.write(part.as_bytes());
+            }
+        }
+        hash.0
+    }
+
+    /// The static files of the output: output path (under the output root) → source, the
+    /// theme's first, the site's `static/` on top (it wins on a clash), sorted by path.
+    pub fn static_files(&self, root: &Path) -> Result<Vec<(String, StaticSource)>, Diagnostic> {
+        let mut files = BTreeMap::new();
+        match &self.base {
+            Base::Folder(dir) => add_static_dir(root, &dir.join("static"), &mut files)?,
+            Base::BuiltIn => {
+                for (path, bytes) in builtin::STATIC {
+                    let rel = path.strip_prefix("static/").unwrap_or(path);
+                    files.insert(rel.to_string(), StaticSource::Embedded(bytes));
+                }
+            }
+        }
+        add_static_dir(root, &root.join("static"), &mut files)?;
+        Ok(files.into_iter().collect())
     }
 
     /// Render template `name`; an error points into the template's file. A page that takes
@@ -160,6 +238,45 @@ impl Theme {
     fn diagnostic(&self, err: &tera::Error) -> Diagnostic {
         super::template_errors::diagnostic(&self.files, err)
     }
+}
+
+/// Static files split the way the build pipeline copies them: files on disk (output path →
+/// file) and built-in ones (output path → bytes, written like generated files).
+pub fn split_static(
+    files: Vec<(String, StaticSource)>,
+) -> (BTreeMap<String, PathBuf>, BTreeMap<String, Vec<u8>>) {
+    let mut disk = BTreeMap::new();
+    let mut embedded = BTreeMap::new();
+    for (rel, source) in files {
+        match source {
+            StaticSource::Disk(path) => {
+                disk.insert(rel, path);
+            }
+            StaticSource::Embedded(bytes) => {
+                embedded.insert(rel, bytes.to_vec());
+            }
+        }
+    }
+    (disk, embedded)
+}
+
+/// Every file under `dir` (when it exists) as a static file, over what `files` holds.
+fn add_static_dir(
+    root: &Path,
+    dir: &Path,
+    files: &mut BTreeMap<String, StaticSource>,
+) -> Result<(), Diagnostic> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    let list = crate::output::files_under(dir).map_err(|e| {
+        Diagnostic::error(format!("cannot read static files: {e}")).in_file(relative(root, dir))
+    })?;
+    files.extend(
+        list.into_iter()
+            .map(|(path, rel)| (rel, StaticSource::Disk(path))),
+    );
+    Ok(())
 }
 
 fn read_templates(

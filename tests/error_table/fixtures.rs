@@ -323,7 +323,7 @@ const BUILD: &[(&str, &[Edit])] = &[
     ("cfg-empty-theme", &[Setting("theme = \"\"")]),
     // Themes and templates
     ("tpl-missing-theme", &[Setting("theme = \"nope\"")]),
-    ("tpl-no-themes-folder", &[Remove("themes")]),
+    ("tpl-no-themes-folder", &[Remove("themes"), Setting("theme = \"nope\"")]),
     ("tpl-missing-template", &[Remove("themes/default/templates/tag.html")]),
     ("tpl-syntax-error", &[Page404("{% if %}")]),
     (
@@ -387,6 +387,7 @@ const COMMANDS: &[(&str, &[&str])] = &[
     ("cli-init-not-empty", &["init", "."]),
     ("cli-new-unknown-author", &["new", "Hello", "--root", "{root}", "--author", "zed"]),
     ("cli-new-bad-slug", &["new", "Hello", "--root", "{root}", "--slug", "Bad Slug"]),
+    ("cli-eject-exists", &["theme", "eject", "--root", "{root}"]),
     ("cli-new-exists", &["new", "Alpha article", "--root", "{root}", "--slug", "alpha"]),
 ];
 
