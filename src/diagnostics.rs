@@ -6,7 +6,9 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic};
+
+mod window;
 
 /// How serious a diagnostic is: errors fail the build, warnings are only printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -124,9 +126,9 @@ impl Diagnostic {
         let mut out = String::new();
         let result = match (&self.file, &self.file_text, &self.span) {
             (Some(file), Some(source), Some(span)) => {
-                let labeled = LabeledSpan::new_primary_with_span(self.label.clone(), span.clone());
-                let report = miette::Report::new(diag.with_label(labeled))
-                    .with_source_code(NamedSource::new(display_path(file), source.to_string()));
+                let (source, span) = window::windowed(display_path(file), source, span.clone());
+                let labeled = LabeledSpan::new_primary_with_span(self.label.clone(), span);
+                let report = miette::Report::new(diag.with_label(labeled)).with_source_code(source);
                 handler.render_report(&mut out, report.as_ref())
             }
             _ => handler.render_report(&mut out, &diag),

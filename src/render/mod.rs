@@ -7,6 +7,7 @@ mod diff;
 pub mod feeds;
 mod template_errors;
 pub mod theme;
+mod unclosed;
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;

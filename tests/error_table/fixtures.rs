@@ -232,6 +232,7 @@ const BUILD: &[(&str, &[Edit])] = &[
     ("fm-empty", &[Write(A, "---\n---\n\nBody.\n")]),
     ("fm-invalid-yaml", &[Replace(A, "summary: The first article.", "summary: a: b")]),
     ("fm-tab-indent", &[Replace(A, "title:", "\ttitle:")]),
+    ("fm-tab-in-list", &[Replace(A, "tags: [reliability]", "tags:\n  \t- reliability")]),
     ("fm-not-a-mapping", &[Write(A, "---\nhello\n---\n\nBody.\n")]),
     ("fm-duplicate-key", &[AddKey(A, "summary: again")]),
     ("fm-title-type", &[Replace(A, "title: Alpha article", "title: [1, 2]")]),
@@ -254,6 +255,7 @@ const BUILD: &[(&str, &[Edit])] = &[
     ("fm-missing-summary", &[Replace(A, "summary: The first article.\n", "")]),
     ("fm-bad-date", &[Replace(A, "2025-03-14", "14/03/2025")]),
     ("fm-impossible-date", &[Replace(A, "2025-03-14", "2025-02-30")]),
+    ("fm-impossible-month", &[Replace(A, "2025-03-14", "2025-13-01")]),
     ("fm-date-no-offset", &[Replace(A, "2025-03-14", "2025-03-14T09:30:00")]),
     ("fm-date-out-of-range", &[Replace(A, "2025-03-14", "9999-12-31")]),
     ("fm-bad-updated", &[AddKey(A, "updated: 2025-04-31")]),
@@ -284,6 +286,7 @@ const BUILD: &[(&str, &[Edit])] = &[
     ("md-link-above-root", &[Append(A, "\nSee [x](../../../../x.md).\n")]),
     ("md-link-to-draft", &[AddKey(B, "draft: true"), Append(A, "\nSee [b](beta.md).\n")]),
     ("md-link-missing-heading", &[Append(A, "\nSee [setup](beta.md#setup).\n")]),
+    ("md-link-long-line", &[With(long_paragraph_with_broken_link)]),
     ("md-missing-image", &[Append(A, "\n![Plan](plan.svg)\n")]),
     ("md-hl-lines-reversed", &[Append(A, "\n```rust hl_lines=4-2\nfn main() {}\n```\n")]),
     ("md-hl-lines-zero", &[Append(A, "\n```rust hl_lines=0\nfn main() {}\n```\n")]),
@@ -326,6 +329,11 @@ const BUILD: &[(&str, &[Edit])] = &[
     ("tpl-no-themes-folder", &[Remove("themes"), Setting("theme = \"nope\"")]),
     ("tpl-missing-template", &[Remove("themes/default/templates/tag.html")]),
     ("tpl-syntax-error", &[Page404("{% if %}")]),
+    ("tpl-unclosed-for", &[Page404("{% for x in [1, 2] %}{{ x }}")]),
+    (
+        "tpl-unclosed-if",
+        &[Write("templates/partials/card.html", "<article>\n{% if a.title %}\n<h2>{{ a.title }}</h2>\n")],
+    ),
     (
         "tpl-theme-syntax-error",
         &[Write("themes/default/templates/partials/card.html", "{{ oops\n")],
@@ -406,6 +414,14 @@ fn nest_2000_deep(s: &Site) {
         TAGS,
         &format!("{TAGS}extra: {{a: {}}}\n", "[".repeat(2000)),
     );
+}
+
+/// A 901-character paragraph with a broken link at column 887.
+fn long_paragraph_with_broken_link(s: &Site) {
+    let words = "Lorem ipsum dolor sit amet. ".repeat(32);
+    let line = format!("{}See [gone](gone.md)", &words[..882]);
+    assert_eq!((line.find("[gone]"), line.len()), (Some(886), 901));
+    s.append(A, &format!("\n{line}\n"));
 }
 
 fn invalid_byte_in_title(s: &Site) {
