@@ -10,6 +10,7 @@
 pub mod build;
 pub mod check;
 pub mod cli;
+pub mod colour;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
