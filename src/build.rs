@@ -218,9 +218,12 @@ pub fn assemble(
             .map_err(|e| vec![Diagnostic::error(e).in_file("config.toml")])?;
         generated.insert("css/highlight.css".to_string(), css.into_bytes());
     }
-    let (statics, built_in) =
+    let (mut statics, built_in) =
         crate::render::theme::split_static(theme.static_files(root).map_err(|d| vec![d])?);
     generated.extend(built_in);
+    let (brand_files, brand_warnings) = crate::brand::load(root, &site.config)?;
+    statics.extend(brand_files);
+    warnings.extend(brand_warnings);
     let article_assets = site
         .articles
         .iter()

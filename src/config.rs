@@ -38,6 +38,8 @@ pub struct Config {
     pub markdown: MarkdownConfig,
     #[serde(default)]
     pub feed: FeedConfig,
+    #[serde(default)]
+    pub brand: BrandConfig,
     /// Free-form values for templates.
     #[serde(default)]
     pub extra: BTreeMap<String, toml::Value>,
@@ -53,6 +55,51 @@ pub struct AuthorConfig {
     pub role: String,
     #[serde(default)]
     pub bio: Option<String>,
+    /// An image file in the site (path from the site root), shown with the author.
+    #[serde(default)]
+    pub photo: Option<String>,
+    #[serde(default)]
+    pub links: AuthorLinks,
+}
+
+/// `[authors.<id>.links]`: the author elsewhere; each an http(s) URL.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthorLinks {
+    pub website: Option<String>,
+    pub linkedin: Option<String>,
+    pub github: Option<String>,
+    pub mastodon: Option<String>,
+}
+
+impl AuthorLinks {
+    /// (key, what to call it, URL) of each link given, in a fixed order.
+    pub fn list(&self) -> Vec<(&'static str, &'static str, &str)> {
+        [
+            ("website", "Website", &self.website),
+            ("linkedin", "LinkedIn", &self.linkedin),
+            ("github", "GitHub", &self.github),
+            ("mastodon", "Mastodon", &self.mastodon),
+        ]
+        .into_iter()
+        .filter_map(|(key, label, url)| url.as_deref().map(|u| (key, label, u)))
+        .collect()
+    }
+}
+
+/// `[brand]`: the firm's look in the theme, without changing the theme. Paths are files in
+/// the site (from its root), copied into the output.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BrandConfig {
+    /// An SVG or PNG, shown in the header.
+    pub logo: Option<String>,
+    /// An SVG, PNG or ICO.
+    pub favicon: Option<String>,
+    /// A CSS hex colour (`#0b5d6b`) for links, buttons and highlights.
+    pub accent: Option<String>,
+    /// A CSS font stack for the text, e.g. `"Inter", system-ui, sans-serif`.
+    pub font: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -220,6 +267,7 @@ impl Config {
                 line.starts_with("[authors.") && line.contains(id.as_str())
             }));
         }
+        crate::brand::check_config(&config)?;
         config.base_url = with_trailing_slash(config.base_url.trim());
         Ok(config)
     }

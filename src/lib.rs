@@ -7,6 +7,7 @@
 // where its size costs nothing measurable, so boxing it everywhere would only add noise.
 #![allow(clippy::result_large_err)]
 
+pub mod brand;
 pub mod build;
 pub mod check;
 pub mod cli;

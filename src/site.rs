@@ -202,7 +202,13 @@ pub fn build_site(
 
 fn authors_from(config: &Config, diags: &mut Vec<Diagnostic>) -> BTreeMap<Slug, Author> {
     let mut authors = BTreeMap::new();
-    for (id, AuthorConfig { name, role, bio }) in &config.authors {
+    for (
+        id,
+        AuthorConfig {
+            name, role, bio, ..
+        },
+    ) in &config.authors
+    {
         match Slug::parse(id) {
             Ok(slug) => {
                 authors.insert(

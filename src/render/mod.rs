@@ -43,6 +43,7 @@ pub struct Model<'a> {
     pub picks: &'a [Vec<Pick>],
     summaries: Vec<ArticleSummary>,
     authors: BTreeMap<String, AuthorContext>,
+    brand: crate::brand::BrandContext,
     base_path: String,
     /// `site` and `assets`, serialized once; every page's context shares them.
     globals: [tera::Value; 2],
@@ -66,6 +67,8 @@ impl<'a> Model<'a> {
             .values()
             .map(|a| {
                 let path = format!("authors/{}/", a.id);
+                let (photo, links) =
+                    crate::brand::author_extras(&site.config, a.id.as_str(), assets);
                 let ctx = AuthorContext {
                     id: a.id.to_string(),
                     name: a.name.clone(),
@@ -74,6 +77,8 @@ impl<'a> Model<'a> {
                     url: format!("{base_path}{path}"),
                     permalink: format!("{}{path}", site.config.base_url),
                     article_count: counts.get(a.id.as_str()).copied().unwrap_or(0),
+                    photo,
+                    links,
                 };
                 (a.id.to_string(), ctx)
             })
@@ -90,6 +95,7 @@ impl<'a> Model<'a> {
             picks,
             summaries,
             authors,
+            brand: crate::brand::context(&site.config, assets),
             base_path,
             globals: [tera::Value::none(), tera::Value::from_serializable(assets)],
         };
@@ -110,6 +116,7 @@ impl<'a> Model<'a> {
             services: &c.services,
             offices: &c.offices,
             cta: c.cta.as_ref(),
+            brand: &self.brand,
             extra: &c.extra,
         }
     }

@@ -55,7 +55,7 @@ impl Site {
             .tempdir()
             .unwrap();
         fs::copy(manifest.join("config.toml"), dir.path().join("config.toml")).unwrap();
-        for folder in ["content", "themes"] {
+        for folder in ["content", "themes", "static"] {
             let source = manifest.join(folder);
             for entry in walkdir::WalkDir::new(&source) {
                 let entry = entry.unwrap();

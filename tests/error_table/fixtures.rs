@@ -323,6 +323,18 @@ const BUILD: &[(&str, &[Edit])] = &[
         &[Append(C, "\n[markdown.highlight]\ndark = \"Nope Theme\"\n"), CODE],
     ),
     ("cfg-highlight-theme-no-code", &[BAD_LIGHT]),
+    ("cfg-brand-accent", &[Append(C, "\n[brand]\naccent = \"teal\"\n")]),
+    ("cfg-brand-accent-contrast", &[Append(C, "\n[brand]\naccent = \"#f0a500\"\n")]),
+    ("cfg-brand-font", &[Append(C, "\n[brand]\nfont = \"x; } body { display: none\"\n")]),
+    ("cfg-brand-logo-type", &[Append(C, "\n[brand]\nlogo = \"logo.gif\"\n")]),
+    ("cfg-brand-logo-missing", &[Append(C, "\n[brand]\nlogo = \"static/logo.svg\"\n")]),
+    ("cfg-author-photo-missing", &[Append(C, "photo = \"static/ben.jpg\"\n")]),
+    ("cfg-author-photo-outside", &[Append(C, "photo = \"../ben.jpg\"\n")]),
+    ("cfg-author-link-url", &[Append(C, "\n[authors.ben.links]\ngithub = \"github.com/ben\"\n")]),
+    (
+        "cfg-author-link-unknown",
+        &[Append(C, "\n[authors.ben.links]\ntwitter = \"https://x.com/ben\"\n")],
+    ),
     ("cfg-empty-theme", &[Setting("theme = \"\"")]),
     // Themes and templates
     ("tpl-missing-theme", &[Setting("theme = \"nope\"")]),
