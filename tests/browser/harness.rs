@@ -39,6 +39,30 @@ pub fn browser_installed() -> bool {
     false
 }
 
+/// Where `.ci/run` installs axe-core (`npm install --prefix target/axe axe-core@4`), unless
+/// `FOLIO_AXE` names the `axe.min.js` to use.
+pub const AXE_DEFAULT: &str = "target/axe/node_modules/axe-core/axe.min.js";
+
+/// The source of axe-core's `axe.min.js`, when the accessibility checks can run. Missing:
+/// fail when `FOLIO_BROWSER_TESTS=1` (CI), otherwise say so and skip.
+pub fn axe_script() -> Option<String> {
+    let path = std::env::var_os("FOLIO_AXE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(AXE_DEFAULT));
+    if let Ok(script) = fs::read_to_string(&path) {
+        return Some(script);
+    }
+    let why = format!(
+        "axe-core is not installed at {} (install it with `npm install --no-save --prefix target/axe axe-core@4`, or set FOLIO_AXE)",
+        path.display()
+    );
+    if std::env::var("FOLIO_BROWSER_TESTS").is_ok_and(|v| v == "1") {
+        panic!("FOLIO_BROWSER_TESTS=1 but {why}");
+    }
+    eprintln!("skipped: {why}");
+    None
+}
+
 // --- The site ----------------------------------------------------------------------------
 
 /// A copy of the example site (the repository root's config.toml, content/, themes/) in a
@@ -375,8 +399,32 @@ impl Browser {
         )
     }
 
+    /// Runs `js` as an asynchronous script: it ends by calling its last argument with the
+    /// result (WebDriver's `execute/async`).
+    pub fn eval_async(&self, js: &str) -> Result<Value, String> {
+        let session = &self.session;
+        self.command(
+            "POST",
+            &format!("{session}/execute/async"),
+            Some(json!({"script": js, "args": []})),
+        )
+    }
+
+    /// Render pages as a `width`-pixel-wide viewport that prefers the dark or light scheme.
+    pub fn emulate(&self, width: u32, dark: bool) {
+        self.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": width < 600}),
+        );
+        let scheme = if dark { "dark" } else { "light" };
+        self.cdp(
+            "Emulation.setEmulatedMedia",
+            json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}),
+        );
+    }
+
     /// A Chrome DevTools command, through chromedriver's HTTP endpoint for them.
-    fn cdp(&self, cmd: &str, params: Value) -> Value {
+    pub fn cdp(&self, cmd: &str, params: Value) -> Value {
         let session = &self.session;
         self.command(
             "POST",
