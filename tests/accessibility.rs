@@ -1,14 +1,15 @@
 //! Every kind of page of the example site passes axe-core (WCAG 2.1 A and AA, and axe's best
 //! practices) in headless Chromium: at phone and desktop widths, in the light and the dark
-//! colour scheme. Uses the browser tests' harness; needs axe-core too (`.ci/run` installs it
-//! with npm into target/axe/, or set FOLIO_AXE). A test binary of its own, so its minutes of
-//! browser work never slow the live-reload tests' waits.
+//! colour scheme, as `folio build` writes it and a static host serves it. Uses the browser
+//! tests' harness; needs axe-core too (`.ci/run` installs it with npm into target/axe/, or
+//! set FOLIO_AXE). A test binary of its own, so its browser work never slows the live-reload
+//! tests' waits.
 
 #[allow(dead_code)]
 #[path = "browser/harness.rs"]
 mod harness;
 
-use harness::{Browser, Server, Site, axe_script, browser_installed};
+use harness::{Browser, Site, StaticServer, axe_script, browser_installed};
 
 /// One kind of page of the example site, and where it is.
 const PAGE_KINDS: &[(&str, &str)] = &[
@@ -78,7 +79,8 @@ fn every_page_kind_passes_axe_in_light_and_dark_at_phone_and_desktop_widths() {
     }
     let Some(axe) = axe_script() else { return };
     let site = Site::example();
-    let server = Server::start(site.root());
+    // The built site as a static host serves it: this checks the theme, not `folio serve`.
+    let server = StaticServer::build_and_serve(&site);
     let browser = Browser::new();
     // First prove the check can fail: an image without a text alternative is reported.
     browser.goto(&server.page("/"));

@@ -271,3 +271,34 @@ fn site_broken_at_startup_shows_the_overlay_and_fixing_it_shows_the_page() {
         "after the fix, the article should show without a manual reload",
     );
 }
+
+#[test]
+fn moving_through_many_pages_never_stalls_on_live_reload_streams() {
+    if !browser_installed() {
+        return;
+    }
+    let site = Site::example();
+    let server = Server::start(site.root());
+    let browser = Browser::new();
+    // Chromium keeps left pages in its back/forward cache; had they kept their live-reload
+    // streams open, the seventh page would wait for one of its six connections to the host.
+    let pages = [
+        "/",
+        "/tags/",
+        "/page/2/",
+        "/authors/ines/",
+        ARTICLE_URL,
+        "/tags/http/",
+    ];
+    for (n, path) in pages.iter().cycle().take(14).enumerate() {
+        let started = std::time::Instant::now();
+        browser.goto(&server.page(path));
+        let took = started.elapsed();
+        assert!(
+            took < TIMEOUT,
+            "opening page {} ({path}) took {took:?}\n--- folio serve printed ---\n{}",
+            n + 1,
+            server.log()
+        );
+    }
+}

@@ -502,3 +502,89 @@ fn wait_ready(agent: &ureq::Agent, base: &str, driver: &mut Child) -> bool {
     }
     false
 }
+
+// --- A plain static server ---------------------------------------------------------------
+
+/// `folio build` output served as a static host would (one connection per request, no
+/// live-reload script), for checks of the theme rather than of `folio serve`.
+pub struct StaticServer {
+    /// `http://127.0.0.1:PORT/`
+    pub url: String,
+    _thread: thread::JoinHandle<()>,
+}
+
+impl StaticServer {
+    /// Build `site` with the real binary into a folder of its own and serve that folder.
+    pub fn build_and_serve(site: &Site) -> StaticServer {
+        let public = site.path("public");
+        let out = Command::new(env!("CARGO_BIN_EXE_folio"))
+            .args(["build", "--root"])
+            .arg(site.root())
+            .arg("--output")
+            .arg(&public)
+            .output()
+            .expect("run folio build");
+        assert!(
+            out.status.success(),
+            "folio build failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        let thread = thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let public = public.clone();
+                thread::spawn(move || serve_one(stream, &public));
+            }
+        });
+        StaticServer {
+            url,
+            _thread: thread,
+        }
+    }
+
+    pub fn page(&self, path: &str) -> String {
+        format!("{}{}", self.url, path.trim_start_matches('/'))
+    }
+}
+
+/// Answers one GET from `public` (the theme's 404.html for what is not there), then closes.
+fn serve_one(mut stream: std::net::TcpStream, public: &Path) {
+    let mut head = Vec::new();
+    let mut byte = [0; 1];
+    while !head.ends_with(b"\r\n\r\n") && head.len() < 16 * 1024 {
+        match stream.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => return,
+        }
+    }
+    let head = String::from_utf8_lossy(&head);
+    let target = head.split_whitespace().nth(1).unwrap_or("/");
+    let path = target.split(['?', '#']).next().unwrap_or("/");
+    let mut file = public.join(path.trim_start_matches('/'));
+    if path.ends_with('/') {
+        file = file.join("index.html");
+    }
+    let inside = !path.split('/').any(|part| part == "..");
+    let (status, file) = match (inside, file.is_file()) {
+        (true, true) => ("200 OK", file),
+        _ => ("404 Not Found", public.join("404.html")),
+    };
+    let body = fs::read(&file).unwrap_or_default();
+    let kind = match file.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css",
+        "js" => "text/javascript",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        _ => "application/octet-stream",
+    };
+    let reply = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(reply.as_bytes());
+    let _ = stream.write_all(&body);
+}
