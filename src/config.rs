@@ -44,6 +44,8 @@ pub struct Config {
     pub images: ImagesConfig,
     #[serde(default)]
     pub cards: CardsConfig,
+    #[serde(default)]
+    pub brand: BrandConfig,
     /// Free-form values for templates.
     #[serde(default)]
     pub extra: BTreeMap<String, toml::Value>,
@@ -59,9 +61,51 @@ pub struct AuthorConfig {
     pub role: String,
     #[serde(default)]
     pub bio: Option<String>,
-    /// A portrait (path from the site root) for the author's social cards.
+    /// An image file in the site (path from the site root), shown with the author.
     #[serde(default)]
     pub photo: Option<String>,
+    #[serde(default)]
+    pub links: AuthorLinks,
+}
+
+/// `[authors.<id>.links]`: the author elsewhere; each an http(s) URL.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthorLinks {
+    pub website: Option<String>,
+    pub linkedin: Option<String>,
+    pub github: Option<String>,
+    pub mastodon: Option<String>,
+}
+
+impl AuthorLinks {
+    /// (key, what to call it, URL) of each link given, in a fixed order.
+    pub fn list(&self) -> Vec<(&'static str, &'static str, &str)> {
+        [
+            ("website", "Website", &self.website),
+            ("linkedin", "LinkedIn", &self.linkedin),
+            ("github", "GitHub", &self.github),
+            ("mastodon", "Mastodon", &self.mastodon),
+        ]
+        .into_iter()
+        .filter_map(|(key, label, url)| url.as_deref().map(|u| (key, label, u)))
+        .collect()
+    }
+}
+
+/// `[brand]`: the firm's look in the theme, without changing the theme. Paths are files in
+/// the site (from its root), copied into the output.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BrandConfig {
+    /// An SVG or PNG, shown in the header.
+    pub logo: Option<String>,
+    /// An SVG, PNG or ICO.
+    pub favicon: Option<String>,
+    /// A CSS hex colour (`#0b5d6b`) for links, buttons and highlights.
+    pub accent: Option<String>,
+    /// A CSS font stack for the text, e.g. `"Inter", system-ui, sans-serif`.
+    pub font: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -193,20 +237,13 @@ impl Default for ImagesConfig {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct CardsConfig {
+    /// Draw a card for every article (with `[brand]`'s accent and logo).
     pub enabled: bool,
-    /// The accent colour of the card, as CSS writes it (`#0f766e`).
-    pub accent: String,
-    /// The firm's logo (an SVG, PNG or JPEG, path from the site root).
-    pub logo: Option<String>,
 }
 
 impl Default for CardsConfig {
     fn default() -> Self {
-        CardsConfig {
-            enabled: true,
-            accent: "#0b5d6b".into(),
-            logo: None,
-        }
+        CardsConfig { enabled: true }
     }
 }
 
@@ -331,6 +368,7 @@ impl Config {
             }));
         }
         config.check_media()?;
+        crate::brand::check_config(&config)?;
         config.base_url = with_trailing_slash(config.base_url.trim());
         Ok(config)
     }
@@ -349,14 +387,6 @@ impl Config {
                 images.quality
             ));
             return Err(self.point_at(d, "quality"));
-        }
-        let accent = self.cards.accent.trim();
-        let hex = accent.strip_prefix('#').unwrap_or("");
-        if !matches!(hex.len(), 3 | 6) || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
-            let d = Diagnostic::error(format!(
-                "`accent` must be a colour like `#0f766e`, found `{accent}`"
-            ));
-            return Err(self.point_at(d, "accent"));
         }
         Ok(())
     }

@@ -9,9 +9,11 @@
 // where its size costs nothing measurable, so boxing it everywhere would only add noise.
 #![allow(clippy::result_large_err)]
 
+pub mod brand;
 pub mod cards;
 pub mod check;
 pub mod cli;
+pub mod colour;
 pub mod config;
 pub mod content;
 pub mod diagnostics;

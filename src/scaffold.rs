@@ -1,6 +1,7 @@
-//! Starting points for writers: `folio init` creates a site that builds at once (config,
-//! an example article, the default theme embedded in the binary), `folio new` creates an
-//! article with its front matter filled in. Never overwrites a file.
+//! Starting points for writers: `folio init` creates a site that builds at once (config and
+//! an example article; the default theme is built into the binary), `folio new` creates an
+//! article with its front matter filled in, `folio theme eject` copies the built-in theme
+//! into the site for full customisation. Never overwrites a file.
 
 use std::fmt;
 use std::fs::{self, OpenOptions};
@@ -12,6 +13,7 @@ use jiff::civil::Date;
 use crate::config::Config;
 use crate::content::slug::{Slug, slugify};
 use crate::diagnostics::{Diagnostic, display_path, nearest};
+use crate::render::builtin;
 
 /// The summary `folio new` writes; `folio check` warns while it is still there.
 pub const PLACEHOLDER_SUMMARY: &str = "TODO one line about this article";
@@ -19,39 +21,6 @@ pub const PLACEHOLDER_SUMMARY: &str = "TODO one line about this article";
 const CONFIG: &str = include_str!("scaffold/config.toml");
 const WELCOME: &str = include_str!("scaffold/welcome.md");
 const GITIGNORE: &str = "# What `folio build` writes.\n/public/\n";
-
-/// `(path inside the theme, its bytes)`, embedded at compile time.
-macro_rules! theme_file {
-    ($path:literal) => {
-        (
-            $path,
-            include_bytes!(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/themes/default/",
-                $path
-            )),
-        )
-    };
-}
-
-/// The default theme, as `themes/default/` holds it (a test keeps this list complete).
-const THEME: &[(&str, &[u8])] = &[
-    theme_file!("fonts/Inter-Bold.otf"),
-    theme_file!("fonts/Inter-Regular.otf"),
-    theme_file!("fonts/OFL.txt"),
-    theme_file!("templates/404.html"),
-    theme_file!("templates/article.html"),
-    theme_file!("templates/author.html"),
-    theme_file!("templates/base.html"),
-    theme_file!("templates/index.html"),
-    theme_file!("templates/partials/card.html"),
-    theme_file!("templates/partials/paginator.html"),
-    theme_file!("templates/social.svg"),
-    theme_file!("templates/tag.html"),
-    theme_file!("templates/tags.html"),
-    theme_file!("static/css/style.css"),
-    theme_file!("static/js/search.js"),
-];
 
 /// A site `folio init` created.
 #[derive(Debug)]
@@ -70,7 +39,7 @@ impl fmt::Display for NewSite {
         writeln!(f, "  content/articles/welcome.md   an example article")?;
         writeln!(
             f,
-            "  themes/default/               the default theme, yours to change"
+            "  (the default theme is built in; `folio theme eject` copies it out to change it)"
         )?;
         writeln!(f, "Next steps:")?;
         match self.dir == Path::new(".") {
@@ -104,9 +73,6 @@ pub fn init(dir: &Path, today: Date) -> Result<NewSite, Vec<Diagnostic>> {
     ];
     let welcome = WELCOME.replace("{{date}}", &today.to_string());
     files.push(("content/articles/welcome.md".into(), welcome.as_bytes()));
-    for (path, bytes) in THEME {
-        files.push((Path::new("themes/default").join(path), bytes));
-    }
     let written = files.iter().try_for_each(|(rel, bytes)| {
         let path = dir.join(rel);
         let parent = path.parent().unwrap_or(dir);
@@ -127,6 +93,70 @@ pub fn init(dir: &Path, today: Date) -> Result<NewSite, Vec<Diagnostic>> {
     }
     Ok(NewSite {
         dir: dir.to_path_buf(),
+    })
+}
+
+/// The built-in theme `folio theme eject` wrote.
+#[derive(Debug)]
+pub struct EjectedTheme {
+    /// `themes/default`, as a path from the current folder.
+    pub dir: PathBuf,
+    pub files: usize,
+}
+
+impl fmt::Display for EjectedTheme {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let dir = display_path(&self.dir);
+        writeln!(
+            f,
+            "Copied the built-in theme to {dir}/ ({} files).",
+            self.files
+        )?;
+        writeln!(
+            f,
+            "The site now uses these files: change them freely. Delete {dir}/ to go back to the built-in theme."
+        )
+    }
+}
+
+/// Copy the built-in theme into `root/themes/default/`, which from then on replaces it. Refuses
+/// when that folder exists; on failure nothing is left behind.
+pub fn eject_theme(root: &Path) -> Result<EjectedTheme, Vec<Diagnostic>> {
+    let rel = Path::new("themes").join(builtin::NAME);
+    let dir = root.join(&rel);
+    if !root.join("config.toml").is_file() {
+        return Err(vec![
+            Diagnostic::error(format!(
+                "`{}` is not a folio site: it has no config.toml",
+                display_path(root)
+            ))
+            .help("run `folio theme eject` in the site's folder, or give it with `--root DIR`"),
+        ]);
+    }
+    if dir.exists() {
+        return Err(vec![
+            Diagnostic::error(format!(
+                "`{}` already exists; nothing was changed",
+                display_path(&rel)
+            ))
+            .help("the site already has its own copy of the theme: rename or delete it to eject the built-in one again"),
+        ]);
+    }
+    let files = builtin::files();
+    let written = files.iter().try_for_each(|(path, bytes)| {
+        let target = dir.join(path);
+        let parent = target.parent().unwrap_or(&dir);
+        fs::create_dir_all(parent)
+            .and_then(|()| fs::write(&target, bytes))
+            .map_err(|e| Diagnostic::io(&rel.join(path), "write", &e))
+    });
+    if let Err(d) = written {
+        let _ = fs::remove_dir_all(&dir);
+        return Err(vec![d]);
+    }
+    Ok(EjectedTheme {
+        dir: dir.strip_prefix(".").unwrap_or(&dir).to_path_buf(),
+        files: files.len(),
     })
 }
 
@@ -306,7 +336,6 @@ fn yaml_string(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeSet;
     use std::sync::Arc;
 
     use super::*;
@@ -340,21 +369,6 @@ mod tests {
         let fm = parse(&WELCOME.replace("{{date}}", "2025-01-02"));
         assert_eq!(fm.author.value, "sam");
         assert!(!fm.tags.is_empty());
-    }
-
-    #[test]
-    fn embedded_theme_lists_every_file_of_the_default_theme() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
-        let on_disk: BTreeSet<String> = crate::output::disk::files_under(&dir, &dir)
-            .unwrap()
-            .into_iter()
-            .map(|(_, rel)| rel)
-            .collect();
-        let embedded: BTreeSet<String> = THEME.iter().map(|(p, _)| p.to_string()).collect();
-        assert_eq!(
-            embedded, on_disk,
-            "update THEME in src/scaffold.rs to match themes/default/"
-        );
     }
 
     #[test]

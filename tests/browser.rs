@@ -5,8 +5,11 @@
 //!
 //! Each test has its own copy of the example site, its own server on a free port and its own
 //! headless Chromium. Without /usr/bin/chromium and /usr/bin/chromedriver the tests skip,
-//! unless FOLIO_BROWSER_TESTS=1 (as on CI) makes that a failure.
+//! unless FOLIO_BROWSER_TESTS=1 (as on CI) makes that a failure. tests/accessibility.rs uses
+//! the same harness to run axe-core on every kind of page.
 
+// Shared with tests/accessibility.rs, which uses parts of it this file does not.
+#[allow(dead_code)]
 #[path = "browser/harness.rs"]
 mod harness;
 
@@ -312,4 +315,35 @@ fn a_page_under_a_rebound_name_gets_403_and_no_draft() {
         ),
         "a page under another name was not refused",
     );
+}
+
+#[test]
+fn moving_through_many_pages_never_stalls_on_live_reload_streams() {
+    if !browser_installed() {
+        return;
+    }
+    let site = Site::example();
+    let server = Server::start(site.root());
+    let browser = Browser::new();
+    // Chromium keeps left pages in its back/forward cache; had they kept their live-reload
+    // streams open, the seventh page would wait for one of its six connections to the host.
+    let pages = [
+        "/",
+        "/tags/",
+        "/page/2/",
+        "/authors/ines/",
+        ARTICLE_URL,
+        "/tags/http/",
+    ];
+    for (n, path) in pages.iter().cycle().take(14).enumerate() {
+        let started = std::time::Instant::now();
+        browser.goto(&server.page(path));
+        let took = started.elapsed();
+        assert!(
+            took < TIMEOUT,
+            "opening page {} ({path}) took {took:?}\n--- folio serve printed ---\n{}",
+            n + 1,
+            server.log()
+        );
+    }
 }

@@ -175,6 +175,29 @@ fn the_deploy_guide_shows_the_workflow_file_verbatim() {
     assert!(guide.contains("(examples/deploy-github-pages.yml)"));
 }
 
+/// folio has no public package: the workflow builds it from the source the site's repository
+/// carries as a submodule, with the README's own install command.
+#[test]
+fn the_workflow_installs_folio_from_the_checked_out_source() {
+    let yaml = workflow();
+    let installs: Vec<String> = run_commands(&yaml)
+        .into_iter()
+        .filter(|c| c.contains("cargo install"))
+        .collect();
+    assert_eq!(installs, ["cargo install --locked --path folio"]);
+    assert_eq!(
+        action_input(&yaml, "actions/checkout", "submodules").as_deref(),
+        Some("true"),
+        "the checkout must bring folio's source (the `folio` submodule)"
+    );
+    let readme = fs::read_to_string(repo().join("README.md")).expect("README.md");
+    assert!(readme.contains("cargo install --locked --path ."));
+    let guide = fs::read_to_string(repo().join("docs/deploy.md")).expect("docs/deploy.md");
+    for text in [&yaml, &readme, &guide] {
+        assert!(!text.contains("YOUR-ORG"), "a made-up address is left");
+    }
+}
+
 #[test]
 fn run_commands_reads_one_line_and_block_steps() {
     let yaml = "steps:\n  - run: echo one\n  - name: two\n    run: |\n      echo two\n      echo three\n  - uses: x\n";

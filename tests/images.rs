@@ -305,7 +305,7 @@ fn example_site() -> tempfile::TempDir {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(manifest.join("config.toml"), dir.path().join("config.toml")).unwrap();
-    for folder in ["content", "themes"] {
+    for folder in ["content", "themes", "static"] {
         for entry in walkdir::WalkDir::new(manifest.join(folder)) {
             let entry = entry.unwrap();
             let rel = entry.path().strip_prefix(manifest).unwrap();

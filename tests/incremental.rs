@@ -28,7 +28,7 @@ fn settings() -> Settings {
 fn example_site() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for dir in ["content", "themes"] {
+    for dir in ["content", "themes", "static"] {
         copy_dir(&repo.join(dir), &tmp.path().join(dir));
     }
     fs::copy(repo.join("config.toml"), tmp.path().join("config.toml")).unwrap();

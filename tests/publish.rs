@@ -722,7 +722,7 @@ fn two_copies_of_the_example_site_build_byte_identical_output() {
 
 // --- Helpers: sites ---------------------------------------------------------------------
 
-/// The example site of the repository (config.toml, content/, themes/) in a temp folder.
+/// The example site of the repository (config.toml, content/, themes/, static/) in a temp folder.
 fn example_site() -> Site {
     let site = Site::fixture("basic");
     site.remove("config.toml")
@@ -730,7 +730,7 @@ fn example_site() -> Site {
         .remove("themes");
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     fs::copy(repo.join("config.toml"), site.path("config.toml")).expect("copy config.toml");
-    for dir in ["content", "themes"] {
+    for dir in ["content", "themes", "static"] {
         for entry in walkdir::WalkDir::new(repo.join(dir)) {
             let entry = entry.expect("walk the example site");
             let rel = entry.path().strip_prefix(repo).expect("inside the repo");

@@ -56,14 +56,13 @@ fn init_creates_a_site_that_builds_at_once() {
         text(&out.stdout)
     );
     let site = tmp.path().join("notes");
-    for file in [
-        "config.toml",
-        "content/articles/welcome.md",
-        "themes/default/templates/base.html",
-        "themes/default/static/css/style.css",
-    ] {
+    for file in ["config.toml", "content/articles/welcome.md"] {
         assert!(site.join(file).is_file(), "init did not create {file}");
     }
+    assert!(
+        !site.join("themes").exists(),
+        "init copies no theme: the default one is built in"
+    );
 
     let out = folio(&site, &["build"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -81,12 +80,15 @@ fn init_creates_a_site_that_builds_at_once() {
 }
 
 #[test]
-fn init_copies_the_default_theme_byte_for_byte() {
+fn init_site_ejects_the_default_theme_byte_for_byte() {
     let tmp = tempfile::tempdir().unwrap();
     assert!(folio(tmp.path(), &["init", "site"]).status.success());
+    let site = tmp.path().join("site");
+    let out = folio(&site, &["theme", "eject"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
 
     let repo_theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
-    let copied = read_tree(&tmp.path().join("site/themes/default")).unwrap();
+    let copied = read_tree(&site.join("themes/default")).unwrap();
     support::assert_trees_equal(&read_tree(&repo_theme).unwrap(), &copied);
 }
 

@@ -27,6 +27,22 @@ pub enum Command {
     Init(InitArgs),
     /// Start a new article, a draft with its front matter filled in.
     New(NewArgs),
+    /// Work with the site's theme.
+    #[command(subcommand)]
+    Theme(ThemeCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ThemeCommand {
+    /// Copy the built-in default theme into themes/default/, to change any of its files.
+    Eject(EjectArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EjectArgs {
+    /// The site folder (holding config.toml).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
 }
 
 /// Where the site is and which articles go in.

@@ -8,7 +8,9 @@ use std::time::Instant;
 use clap::Parser;
 use miette::GraphicalTheme;
 
-use super::args::{BuildArgs, CheckArgs, Cli, Command, RelatedArgs, ServeArgs, SiteArgs};
+use super::args::{
+    BuildArgs, CheckArgs, Cli, Command, RelatedArgs, ServeArgs, SiteArgs, ThemeCommand,
+};
 use crate::check::{self, CheckOptions, ExternalOptions};
 use crate::diagnostics::{Diagnostic, display_path};
 use crate::engine::model::BuildOptions;
@@ -34,6 +36,9 @@ pub fn main() -> ExitCode {
                 today: today(),
             };
             scaffold::new_article(&args.root, &request).map(|article| print!("{article}"))
+        }
+        Command::Theme(ThemeCommand::Eject(args)) => {
+            scaffold::eject_theme(&args.root).map(|theme| print!("{theme}"))
         }
     };
     match result {

@@ -40,9 +40,12 @@ impl PublishDate {
                 day,
                 exact: true,
             }),
-            None => Err(format!(
-                "bad date `{text}`: expected `YYYY-MM-DD` (e.g. 2025-03-14) or RFC 3339 with an offset (e.g. 2025-03-14T09:30:00+01:00, also written +0100, +01 or Z, optionally followed by a zone like [Europe/Paris])"
-            )),
+            None => Err(match no_such_day(text) {
+                Some(why) => format!("bad date `{text}`: {why}"),
+                None => format!(
+                    "bad date `{text}`: expected `YYYY-MM-DD` (e.g. 2025-03-14) or RFC 3339 with an offset (e.g. 2025-03-14T09:30:00+01:00, also written +0100, +01 or Z, optionally followed by a zone like [Europe/Paris])"
+                ),
+            }),
         }
     }
 
@@ -70,6 +73,48 @@ impl PublishDate {
     pub fn rfc3339(&self) -> String {
         self.instant.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
     }
+}
+
+/// Words in the message for a well-formed date that is not in the calendar.
+pub const NO_SUCH_DAY: &str = "does not exist";
+
+/// The label under a bad date: a day not in the calendar, or text that is not a date.
+pub fn error_label(message: &str) -> &'static str {
+    if message.contains(NO_SUCH_DAY) {
+        "no such day in the calendar"
+    } else {
+        "expected `YYYY-MM-DD` or an RFC 3339 date-time"
+    }
+}
+
+/// Why a date written as `YYYY-MM-DD` (alone or starting a date-time) is not a real day,
+/// e.g. `2025-02-30`; `None` when it is not written that way or the day exists.
+fn no_such_day(text: &str) -> Option<String> {
+    let day = text.get(..10)?;
+    let b = day.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    if !(digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10)) {
+        return None;
+    }
+    let (year, month, dom): (i16, i8, i8) = (
+        day[..4].parse().ok()?,
+        day[5..7].parse().ok()?,
+        day[8..].parse().ok()?,
+    );
+    if !(1..=12).contains(&month) {
+        return Some(format!(
+            "this date {NO_SUCH_DAY}: there is no month {month} (months are 01 to 12)"
+        ));
+    }
+    let first = Date::new(year, month, 1).ok()?;
+    let days = first.days_in_month();
+    if dom == 0 || dom > days {
+        return Some(format!(
+            "this date {NO_SUCH_DAY}: {} has {days} days",
+            first.strftime("%B %Y")
+        ));
+    }
+    None
 }
 
 #[cfg(test)]
@@ -115,6 +160,26 @@ mod tests {
             let err = PublishDate::parse(text).unwrap_err();
             assert!(err.contains("+0100, +01 or Z"), "{err}");
         }
+    }
+
+    #[test]
+    fn a_day_not_in_the_calendar_is_named_as_such() {
+        let err = PublishDate::parse("2025-02-30").unwrap_err();
+        assert_eq!(
+            err,
+            "bad date `2025-02-30`: this date does not exist: February 2025 has 28 days"
+        );
+        let err = PublishDate::parse("2024-13-01").unwrap_err();
+        assert!(err.contains("there is no month 13"), "{err}");
+        let err = PublishDate::parse("2025-04-31T10:00:00Z").unwrap_err();
+        assert!(err.contains("April 2025 has 30 days"), "{err}");
+        assert!(PublishDate::parse("2024-02-29").is_ok());
+        let err = PublishDate::parse("14/03/2025").unwrap_err();
+        assert!(err.contains("expected `YYYY-MM-DD`"), "{err}");
+        assert_eq!(
+            error_label(&err),
+            "expected `YYYY-MM-DD` or an RFC 3339 date-time"
+        );
     }
 
     #[test]

@@ -191,20 +191,21 @@ pub fn parse(
                 .at(source, span)
                 .help("each entry is an article slug, or a mapping with `title`, `url` and optional `summary`");
         }
+        if let Some(tab) = tab_at(source, at, message) {
+            return tab_error(error(String::new()), source, tab);
+        }
         error(format!("invalid front matter: {message}")).at(source, span)
     })?;
     let key_span = |key: &str| value_span(source, yaml.clone(), key);
 
     let date = PublishDate::parse(&raw.date).map_err(|e| {
-        error(e)
-            .at(source, key_span("date"))
-            .label("expected `YYYY-MM-DD` or an RFC 3339 date-time")
+        let label = crate::content::date::error_label(&e);
+        error(e).at(source, key_span("date")).label(label)
     })?;
     let updated = match &raw.updated {
         Some(u) => Some(PublishDate::parse(u).map_err(|e| {
-            error(e)
-                .at(source, key_span("updated"))
-                .label("expected `YYYY-MM-DD` or an RFC 3339 date-time")
+            let label = crate::content::date::error_label(&e);
+            error(e).at(source, key_span("updated")).label(label)
         })?),
         None => None,
     };
@@ -324,6 +325,32 @@ fn external_link(map: &serde_yaml::Mapping) -> Result<(Related, String), (String
         (_, None) => Err(("a `related` link needs a `url`".into(), "title".into())),
         _ => Err(("a `related` link needs a `title`".into(), "url".into())),
     }
+}
+
+/// The byte offset of the tab that YAML could not read, when a tab is what it stopped at
+/// (its error names "a character" and miette draws tabs as spaces, so the writer sees none).
+fn tab_at(source: &str, at: usize, message: &str) -> Option<usize> {
+    if !message.starts_with("found character that cannot start any token") {
+        return None;
+    }
+    let line_end = source[at..].find('\n').map_or(source.len(), |i| at + i);
+    let ahead = &source[at..line_end];
+    let tab = ahead.find('\t')?;
+    // Only a tab the parser stopped at (or in the indentation just before its token).
+    ahead[..tab].chars().all(|c| c == ' ').then_some(at + tab)
+}
+
+/// The error for a tab in the front matter, pointing at the tab itself.
+fn tab_error(d: Diagnostic, source: &Arc<str>, tab: usize) -> Diagnostic {
+    let line_start = source[..tab].rfind('\n').map_or(0, |i| i + 1);
+    let column = source[line_start..tab].chars().count() + 1;
+    let mut d = d.at(source, tab..tab + 1).label("a tab").help(
+        "YAML indents with spaces only: replace the tab with spaces (your editor may show it as spaces)",
+    );
+    d.message = format!(
+        "invalid front matter: a tab character at column {column}; YAML does not allow tabs here"
+    );
+    d
 }
 
 /// Byte ranges of every top-level `key:` line of the YAML block.
@@ -451,6 +478,20 @@ mod tests {
         assert!(parse_str("").unwrap_err().message.contains("empty file"));
         let err = parse_str("---\ntitle: a\nauthor: b\ndate: 2025-01-01\n---\n").unwrap_err();
         assert_eq!(err.message, "missing required front-matter key `summary`");
+    }
+
+    #[test]
+    fn a_tab_is_named_and_pointed_at() {
+        let text = GOOD.replace("tags: [reliability, apis]", "tags:\n  \t- a");
+        let err = parse_str(&text).unwrap_err();
+        assert!(
+            err.message.contains("a tab character at column 3"),
+            "{}",
+            err.message
+        );
+        let span = err.span.clone().unwrap();
+        assert_eq!(&text[span], "\t");
+        assert_eq!(err.label.as_deref(), Some("a tab"));
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::inputs::Inputs;
 use super::model::Site;
+use crate::config::Config;
 use crate::diagnostics::{Diagnostic, display_path};
 use crate::key::Key;
 use crate::markdown::highlight;
@@ -72,6 +73,46 @@ pub fn article_assets(site: &Site, inputs: &Inputs) -> BTreeMap<String, Copied> 
         }
     }
     out
+}
+
+/// Files by output path, and warnings.
+pub type BrandFiles = (BTreeMap<String, Copied>, Vec<Diagnostic>);
+
+/// The brand's files (`[brand]` logo and favicon, authors' photos), by output path; and the
+/// brand's warnings. A file named there must be a source of the site.
+pub fn brand(config: &Config, inputs: &Inputs) -> Result<BrandFiles, Vec<Diagnostic>> {
+    let key = |path: &Path| {
+        inputs
+            .file(path)
+            .and_then(|f| f.as_ref().ok())
+            .map(|f| f.key)
+    };
+    let (files, warnings) = crate::brand::load(config, |p| key(p).is_some())?;
+    let copied = files
+        .into_iter()
+        .filter_map(|(output, source)| {
+            let key = key(&source)?;
+            Some((output, Copied { source, key }))
+        })
+        .collect();
+    Ok((copied, warnings))
+}
+
+/// The built-in theme's static files (a site without `themes/<name>/`), by output path.
+pub fn built_in_statics() -> Vec<(String, Generated)> {
+    crate::render::builtin::STATIC
+        .iter()
+        .map(|(path, bytes)| {
+            let rel = path.strip_prefix("static/").unwrap_or(path);
+            (
+                rel.to_string(),
+                Generated {
+                    bytes: bytes.to_vec(),
+                    key: Key::of_bytes(bytes),
+                },
+            )
+        })
+        .collect()
 }
 
 /// The stylesheet for highlighted code, when a body has code.

@@ -211,7 +211,7 @@ pub fn card_kit(
         }
     };
     let mut named: Vec<(&'static str, String, &str)> = Vec::new();
-    if let Some(logo) = &config.cards.logo {
+    if let Some(logo) = &config.brand.logo {
         named.push(("logo", String::new(), logo));
     }
     for (id, author) in &config.authors {
@@ -385,6 +385,11 @@ fn variant_path(article: &Article, url: &str) -> String {
     format!("articles/{}/{url}", article.slug)
 }
 
+/// The accent a card is drawn with: `[brand]`'s, else the default theme's.
+fn card_accent(config: &Config) -> &str {
+    config.brand.accent.as_deref().map_or("#0b5d6b", str::trim)
+}
+
 /// The key of an article's card: everything `draw_card` reads.
 fn card_key(site: &Site, article: &Article, kit: &CardKit) -> Key {
     let c = &site.config;
@@ -395,7 +400,7 @@ fn card_key(site: &Site, article: &Article, kit: &CardKit) -> Key {
             kit.key,
             article.source.front_matter_key,
             (&author.id, &author.name, &author.role),
-            (&c.title, &c.base_url, &c.cards.accent),
+            (&c.title, &c.base_url, card_accent(c)),
         ),
     )
 }
@@ -438,7 +443,7 @@ fn draw_card(
             host,
             logo: kit.logo.clone(),
         },
-        accent: c.cards.accent.trim(),
+        accent: card_accent(c),
         date_display: &date,
         tags: fm.tags.iter().map(String::as_str).collect(),
     };

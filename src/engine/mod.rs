@@ -25,7 +25,7 @@ use crate::images::ArticleImages;
 use crate::key::{Key, Keyed};
 use crate::markdown::{Body, Rendered};
 use crate::output::Sink;
-use crate::render::{Card, Globals, Model, Theme};
+use crate::render::{Card, Globals, Model, Theme, builtin};
 use files::{Copied, Generated};
 use inputs::Inputs;
 use media::{CardKit, Made, MediaMemo};
@@ -273,8 +273,22 @@ impl Engine {
         let mut problems = Vec::new();
         let mut copied = files::statics(&self.inputs, &config.theme, &mut problems);
         copied.extend(files::article_assets(&site, &self.inputs));
+        let (brand, brand_warnings) = files::brand(&config, &self.inputs).map_err(sorted)?;
+        copied.extend(brand);
+        warnings.extend(brand_warnings);
         let has_code = rendered.iter().any(|b| b.has_code);
-        let generated = files::generated(&site, has_code).map_err(|d| vec![d])?;
+        let mut generated = files::generated(&site, has_code).map_err(|d| vec![d])?;
+        if !self
+            .inputs
+            .has_dir(&Path::new("themes").join(&config.theme))
+        {
+            // The built-in theme's static files, under the site's own.
+            for (path, generated_file) in files::built_in_statics() {
+                if !copied.contains_key(&path) {
+                    generated.insert(path, generated_file);
+                }
+            }
+        }
         if !problems.is_empty() {
             return Err(sorted(problems));
         }
@@ -285,7 +299,7 @@ impl Engine {
             &generated,
             self.settings.options.cache_bust,
         );
-        let authors = pages::authors(&site, &base_path);
+        let authors = pages::authors(&site, &base_path, &assets);
         let globals = Arc::new(Globals::new(config.clone(), config_key, authors, &assets));
         let cards_kit =
             media::card_kit(&site, &self.inputs, &theme, theme_key, &mut self.memo.media)
@@ -345,11 +359,20 @@ impl Engine {
     fn theme(&mut self, config: &Config) -> Result<(Arc<Theme>, Key), Diagnostic> {
         let name = &config.theme;
         let theme_dir = Path::new("themes").join(name);
-        if !self.inputs.has_dir(&theme_dir) {
+        let built_in = !self.inputs.has_dir(&theme_dir) && name == builtin::NAME;
+        if !self.inputs.has_dir(&theme_dir) && !built_in {
             return Err(theme_not_found(&self.inputs, config));
         }
         let templates_dir = theme_dir.join("templates");
         let mut files = BTreeMap::new();
+        if built_in {
+            // The default theme in the binary: its files are part of the binary's identity.
+            let shown = Path::new(builtin::SHOWN_AS).join("templates");
+            for (name, text) in builtin::TEMPLATES {
+                let key = Key::of("built-in template", &(name, text));
+                files.insert(name.to_string(), (shown.join(name), Arc::from(*text), key));
+            }
+        }
         for dir in [templates_dir.as_path(), Path::new("templates")] {
             for (path, rel, file) in self.inputs.files_under(dir) {
                 let file = file.as_ref().map_err(Clone::clone)?;
@@ -401,11 +424,14 @@ fn theme_not_found(inputs: &Inputs, config: &Config) -> Diagnostic {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
     available.dedup();
+    if !available.iter().any(|n| n == builtin::NAME) {
+        available.push(format!("{} (built in)", builtin::NAME));
+    }
     let d = Diagnostic::error(format!("theme `{}` not found in `themes/`", config.theme)).help(
-        match available.is_empty() {
-            true => "create `themes/<name>/templates/` or set `theme` to an existing one".into(),
-            false => format!("themes available: {}", available.join(", ")),
-        },
+        format!(
+            "themes available: {}; a theme is a folder `themes/<name>/templates/`",
+            available.join(", ")
+        ),
     );
     config.point_at(d, "theme")
 }

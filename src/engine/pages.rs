@@ -23,7 +23,11 @@ use crate::render::{Card, Globals, Model, Page, Theme, feeds, render_page, tag_c
 pub type CardMemo = Memo<Arc<Keyed<Card>>>;
 
 /// Every author as templates see them, with their article counts.
-pub fn authors(site: &Site, base_path: &str) -> BTreeMap<String, AuthorContext> {
+pub fn authors(
+    site: &Site,
+    base_path: &str,
+    assets: &BTreeMap<String, String>,
+) -> BTreeMap<String, AuthorContext> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for a in &site.articles {
         *counts.entry(a.author.as_str()).or_default() += 1;
@@ -32,6 +36,7 @@ pub fn authors(site: &Site, base_path: &str) -> BTreeMap<String, AuthorContext> 
         .values()
         .map(|a| {
             let path = format!("authors/{}/", a.id);
+            let (photo, links) = crate::brand::author_extras(&site.config, a.id.as_str(), assets);
             let ctx = AuthorContext {
                 id: a.id.to_string(),
                 name: a.name.clone(),
@@ -40,6 +45,8 @@ pub fn authors(site: &Site, base_path: &str) -> BTreeMap<String, AuthorContext> 
                 url: format!("{base_path}{path}"),
                 permalink: format!("{}{path}", site.config.base_url),
                 article_count: counts.get(a.id.as_str()).copied().unwrap_or(0),
+                photo,
+                links,
             };
             (a.id.to_string(), ctx)
         })

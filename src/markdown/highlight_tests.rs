@@ -243,7 +243,7 @@ fn linenos_adds_a_class_and_no_text() {
 fn block_structure() {
     let out = render_code_block("x\n", &info("rust"), true);
     assert!(out.html.starts_with(
-        "<pre class=\"code\" data-lang=\"rust\"><code class=\"language-rust\"><span class=\"line\"><span class=\"hl-source hl-rust\">"
+        "<pre class=\"code\" tabindex=\"0\" data-lang=\"rust\"><code class=\"language-rust\"><span class=\"line\"><span class=\"hl-source hl-rust\">"
     ), "{}", out.html);
     assert!(
         out.html.ends_with("</span></span>\n</code></pre>\n"),
@@ -252,11 +252,11 @@ fn block_structure() {
     );
     assert_eq!(
         render_code_block("", &info(""), true).html,
-        "<pre class=\"code\"><code></code></pre>\n"
+        "<pre class=\"code\" tabindex=\"0\"><code></code></pre>\n"
     );
     assert_eq!(
         render_code_block("a<b\r\n", &info("text"), true).html,
-        "<pre class=\"code\" data-lang=\"text\"><code class=\"language-text\"><span class=\"line\">a&lt;b</span>&#13;\n</code></pre>\n"
+        "<pre class=\"code\" tabindex=\"0\" data-lang=\"text\"><code class=\"language-text\"><span class=\"line\">a&lt;b</span>&#13;\n</code></pre>\n"
     );
     // A PHP snippet without `<?php` is highlighted as PHP, not as HTML text.
     let php = render_code_block("$x = 1;\n", &info("php"), true).html;
@@ -287,7 +287,7 @@ fn unknown_language_is_plain_with_a_warning() {
     assert_eq!((none.unknown_language, none.highlight_error), (None, None));
     assert!(
         none.html
-            .starts_with("<pre class=\"code\"><code><span class=\"line\">")
+            .starts_with("<pre class=\"code\" tabindex=\"0\"><code><span class=\"line\">")
     );
 }
 

@@ -340,11 +340,14 @@ pub fn render(
     out
 }
 
-/// The copy-me link after a heading; `id` may be anything a writer put in `{#...}`.
+/// The copy-me link after a heading; `id` may be anything a writer put in `{#...}`. A pointer
+/// convenience only: hidden from assistive technology (it would add "#" to every heading's
+/// name) and so, to keep `aria-hidden` honest, out of the tab order too (`tabindex="-1"`);
+/// keyboard and screen-reader users reach sections through the page's contents list.
 fn anchor_link(id: &str) -> String {
     let mut html = String::from("<a class=\"anchor\" href=\"#");
     let _ = pulldown_cmark_escape::escape_html(&mut html, id);
-    html.push_str("\" aria-hidden=\"true\">#</a>");
+    html.push_str("\" aria-hidden=\"true\" tabindex=\"-1\">#</a>");
     html
 }
 

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::brand::{AuthorLink, BrandContext};
 use crate::config::{Cta, Office, Service};
 use crate::markdown::headings::TocEntry;
 
@@ -20,6 +21,8 @@ pub struct SiteContext<'a> {
     pub services: &'a [Service],
     pub offices: &'a [Office],
     pub cta: Option<&'a Cta>,
+    /// `[brand]`: logo and favicon URLs, font, the accent's shades.
+    pub brand: &'a BrandContext,
     pub extra: &'a BTreeMap<String, toml::Value>,
 }
 
@@ -43,6 +46,10 @@ pub struct AuthorContext {
     pub url: String,
     pub permalink: String,
     pub article_count: usize,
+    /// URL of the author's photo, or none.
+    pub photo: Option<String>,
+    /// The author elsewhere (website, LinkedIn, GitHub, Mastodon), in that order.
+    pub links: Vec<AuthorLink>,
 }
 
 /// A tag, wherever one appears.
@@ -206,6 +213,8 @@ mod tests {
                 url: String::new(),
                 permalink: String::new(),
                 article_count: 0,
+                photo: None,
+                links: vec![],
             },
             summary: String::new(),
             tags: vec![],
@@ -246,9 +255,24 @@ mod tests {
             width: None,
             height: None,
         };
+        let brand = crate::brand::BrandContext {
+            accent: Some(crate::brand::palette(crate::colour::WHITE)),
+            ..Default::default()
+        };
+        let link = AuthorLink {
+            kind: "github",
+            label: "GitHub",
+            url: String::new(),
+        };
+        let shades = serde_json::to_value(brand.accent.as_ref().unwrap().light.clone()).unwrap();
         let values = [
             serde_json::to_value(&image).unwrap(),
             serde_json::to_value(&article).unwrap(),
+            serde_json::to_value(&summary.author).unwrap(),
+            serde_json::to_value(&brand).unwrap(),
+            serde_json::to_value(brand.accent.as_ref().unwrap()).unwrap(),
+            shades,
+            serde_json::to_value(&link).unwrap(),
             serde_json::to_value(&more).unwrap(),
             serde_json::to_value(&page).unwrap(),
             serde_json::to_value(&tag).unwrap(),

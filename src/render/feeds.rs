@@ -277,6 +277,19 @@ pub fn search_index(cards: &[Arc<Keyed<Card>>]) -> serde_json::Result<Vec<u8>> {
 
 /// JSON-LD `BlogPosting` for an article page, safe to put inside a `<script>` element.
 pub fn json_ld(c: &Config, s: &ArticleSummary) -> String {
+    let mut author = serde_json::json!({
+        "@type": "Person",
+        "name": s.author.name,
+        "jobTitle": s.author.role,
+        "url": s.author.permalink,
+    });
+    let same_as: Vec<&str> = s.author.links.iter().map(|l| l.url.as_str()).collect();
+    if !same_as.is_empty() {
+        author["sameAs"] = serde_json::json!(same_as);
+    }
+    if let Some(photo) = crate::brand::photo_path(c, &s.author.id) {
+        author["image"] = serde_json::json!(format!("{}{photo}", c.base_url));
+    }
     let value = serde_json::json!({
         "@context": "https://schema.org",
         "@type": "BlogPosting",
@@ -288,12 +301,7 @@ pub fn json_ld(c: &Config, s: &ArticleSummary) -> String {
         "dateModified": s.updated.as_deref().unwrap_or(&s.date),
         "keywords": s.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
         "inLanguage": c.language,
-        "author": {
-            "@type": "Person",
-            "name": s.author.name,
-            "jobTitle": s.author.role,
-            "url": s.author.permalink,
-        },
+        "author": author,
         "publisher": {
             "@type": "Organization",
             "name": c.title,

@@ -3,11 +3,13 @@
 //! into HTML through the theme, reading nothing but that `Page`. So a page's key, the hash
 //! of its `Page`, covers everything the page is made from. Pure: no disk access.
 
+pub mod builtin;
 pub mod context;
 mod deadline;
 pub mod feeds;
 mod template_errors;
 pub mod theme;
+mod unclosed;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -56,6 +58,7 @@ impl Globals {
             services: &c.services,
             offices: &c.offices,
             cta: c.cta.as_ref(),
+            brand: &crate::brand::context(c, assets),
             extra: &c.extra,
         };
         let site_value = tera::Value::from_serializable(&site);

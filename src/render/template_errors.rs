@@ -25,6 +25,9 @@ pub fn diagnostic(
                 ErrorKind::SyntaxError(_) => "template syntax error",
                 _ => "template error",
             };
+            if let Some(d) = unclosed_block(files, report.filename(), report.message()) {
+                return d;
+            }
             let d = Diagnostic::error(format!("{kind}: {}", report.message()));
             match files.get(report.filename()) {
                 Some((path, text)) => {
@@ -68,6 +71,35 @@ pub fn diagnostic(
         ErrorKind::Msg(text) if text.starts_with("error: ") => from_report_text(files, text),
         other => Diagnostic::error(format!("template error: {other}")),
     }
+}
+
+/// Tera's "Unknown tag" (at the closing tag of an outer block) or "Unexpected end of input"
+/// for a block left open, told as what it is: which block, opened on which line.
+fn unclosed_block(files: &TemplateFiles, name: &str, message: &str) -> Option<Diagnostic> {
+    if message != "Unknown tag" && !message.starts_with("Unexpected end of input") {
+        return None;
+    }
+    let (path, source) = files.get(name)?;
+    let open = super::unclosed::find(source)?;
+    let line_of = |at: usize| source[..at].matches('\n').count() + 1;
+    let opened = line_of(open.span.start);
+    let (keyword, closer) = (&open.keyword, open.closer);
+    let help = match &open.met {
+        Some((tag, span)) => format!(
+            "add `{{% {closer} %}}` where its body ends, before `{{% {tag} %}}` on line {}",
+            line_of(span.start)
+        ),
+        None => format!("add `{{% {closer} %}}` where its body ends"),
+    };
+    Some(
+        Diagnostic::error(format!(
+            "template syntax error: `{{% {keyword} %}}` opened on line {opened} is never closed"
+        ))
+        .in_file(path)
+        .at(source, open.span)
+        .label(format!("this `{keyword}` needs a `{{% {closer} %}}`"))
+        .help(help),
+    )
 }
 
 /// Tera sometimes hands over its own drawn report as text (`error: msg`, `--> name:3:17`):

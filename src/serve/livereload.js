@@ -23,6 +23,16 @@
     location.reload();
   });
 
+  // A page kept in the back/forward cache must not keep its stream open: browsers allow six
+  // connections to a host, and six cached pages holding theirs stall every later request.
+  // Close it when the page is hidden; a page restored from that cache may be stale, so reload.
+  window.addEventListener("pagehide", function () {
+    source.close();
+  });
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) location.reload();
+  });
+
   source.addEventListener("css", function () {
     hideOverlay();
     var stamp = Date.now().toString(36);

@@ -39,6 +39,30 @@ pub fn browser_installed() -> bool {
     false
 }
 
+/// Where `.ci/run` installs axe-core (`npm install --prefix target/axe axe-core@4`), unless
+/// `FOLIO_AXE` names the `axe.min.js` to use.
+pub const AXE_DEFAULT: &str = "target/axe/node_modules/axe-core/axe.min.js";
+
+/// The source of axe-core's `axe.min.js`, when the accessibility checks can run. Missing:
+/// fail when `FOLIO_BROWSER_TESTS=1` (CI), otherwise say so and skip.
+pub fn axe_script() -> Option<String> {
+    let path = std::env::var_os("FOLIO_AXE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(AXE_DEFAULT));
+    if let Ok(script) = fs::read_to_string(&path) {
+        return Some(script);
+    }
+    let why = format!(
+        "axe-core is not installed at {} (install it with `npm install --no-save --prefix target/axe axe-core@4`, or set FOLIO_AXE)",
+        path.display()
+    );
+    if std::env::var("FOLIO_BROWSER_TESTS").is_ok_and(|v| v == "1") {
+        panic!("FOLIO_BROWSER_TESTS=1 but {why}");
+    }
+    eprintln!("skipped: {why}");
+    None
+}
+
 // --- The site ----------------------------------------------------------------------------
 
 /// A copy of the example site (the repository root's config.toml, content/, themes/) in a
@@ -55,7 +79,7 @@ impl Site {
             .tempdir()
             .unwrap();
         fs::copy(manifest.join("config.toml"), dir.path().join("config.toml")).unwrap();
-        for folder in ["content", "themes"] {
+        for folder in ["content", "themes", "static"] {
             let source = manifest.join(folder);
             for entry in walkdir::WalkDir::new(&source) {
                 let entry = entry.unwrap();
@@ -390,8 +414,32 @@ impl Browser {
         )
     }
 
+    /// Runs `js` as an asynchronous script: it ends by calling its last argument with the
+    /// result (WebDriver's `execute/async`).
+    pub fn eval_async(&self, js: &str) -> Result<Value, String> {
+        let session = &self.session;
+        self.command(
+            "POST",
+            &format!("{session}/execute/async"),
+            Some(json!({"script": js, "args": []})),
+        )
+    }
+
+    /// Render pages as a `width`-pixel-wide viewport that prefers the dark or light scheme.
+    pub fn emulate(&self, width: u32, dark: bool) {
+        self.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": width < 600}),
+        );
+        let scheme = if dark { "dark" } else { "light" };
+        self.cdp(
+            "Emulation.setEmulatedMedia",
+            json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}),
+        );
+    }
+
     /// A Chrome DevTools command, through chromedriver's HTTP endpoint for them.
-    fn cdp(&self, cmd: &str, params: Value) -> Value {
+    pub fn cdp(&self, cmd: &str, params: Value) -> Value {
         let session = &self.session;
         self.command(
             "POST",
@@ -468,4 +516,90 @@ fn wait_ready(agent: &ureq::Agent, base: &str, driver: &mut Child) -> bool {
         thread::sleep(Duration::from_millis(100));
     }
     false
+}
+
+// --- A plain static server ---------------------------------------------------------------
+
+/// `folio build` output served as a static host would (one connection per request, no
+/// live-reload script), for checks of the theme rather than of `folio serve`.
+pub struct StaticServer {
+    /// `http://127.0.0.1:PORT/`
+    pub url: String,
+    _thread: thread::JoinHandle<()>,
+}
+
+impl StaticServer {
+    /// Build `site` with the real binary into a folder of its own and serve that folder.
+    pub fn build_and_serve(site: &Site) -> StaticServer {
+        let public = site.path("public");
+        let out = Command::new(env!("CARGO_BIN_EXE_folio"))
+            .args(["build", "--root"])
+            .arg(site.root())
+            .arg("--output")
+            .arg(&public)
+            .output()
+            .expect("run folio build");
+        assert!(
+            out.status.success(),
+            "folio build failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        let thread = thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let public = public.clone();
+                thread::spawn(move || serve_one(stream, &public));
+            }
+        });
+        StaticServer {
+            url,
+            _thread: thread,
+        }
+    }
+
+    pub fn page(&self, path: &str) -> String {
+        format!("{}{}", self.url, path.trim_start_matches('/'))
+    }
+}
+
+/// Answers one GET from `public` (the theme's 404.html for what is not there), then closes.
+fn serve_one(mut stream: std::net::TcpStream, public: &Path) {
+    let mut head = Vec::new();
+    let mut byte = [0; 1];
+    while !head.ends_with(b"\r\n\r\n") && head.len() < 16 * 1024 {
+        match stream.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => return,
+        }
+    }
+    let head = String::from_utf8_lossy(&head);
+    let target = head.split_whitespace().nth(1).unwrap_or("/");
+    let path = target.split(['?', '#']).next().unwrap_or("/");
+    let mut file = public.join(path.trim_start_matches('/'));
+    if path.ends_with('/') {
+        file = file.join("index.html");
+    }
+    let inside = !path.split('/').any(|part| part == "..");
+    let (status, file) = match (inside, file.is_file()) {
+        (true, true) => ("200 OK", file),
+        _ => ("404 Not Found", public.join("404.html")),
+    };
+    let body = fs::read(&file).unwrap_or_default();
+    let kind = match file.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css",
+        "js" => "text/javascript",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        _ => "application/octet-stream",
+    };
+    let reply = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(reply.as_bytes());
+    let _ = stream.write_all(&body);
 }

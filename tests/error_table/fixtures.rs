@@ -236,6 +236,7 @@ const BUILD: &[(&str, &[Edit])] = &[
     ("fm-empty", &[Write(A, "---\n---\n\nBody.\n")]),
     ("fm-invalid-yaml", &[Replace(A, "summary: The first article.", "summary: a: b")]),
     ("fm-tab-indent", &[Replace(A, "title:", "\ttitle:")]),
+    ("fm-tab-in-list", &[Replace(A, "tags: [reliability]", "tags:\n  \t- reliability")]),
     ("fm-not-a-mapping", &[Write(A, "---\nhello\n---\n\nBody.\n")]),
     ("fm-duplicate-key", &[AddKey(A, "summary: again")]),
     ("fm-title-type", &[Replace(A, "title: Alpha article", "title: [1, 2]")]),
@@ -258,6 +259,7 @@ const BUILD: &[(&str, &[Edit])] = &[
     ("fm-missing-summary", &[Replace(A, "summary: The first article.\n", "")]),
     ("fm-bad-date", &[Replace(A, "2025-03-14", "14/03/2025")]),
     ("fm-impossible-date", &[Replace(A, "2025-03-14", "2025-02-30")]),
+    ("fm-impossible-month", &[Replace(A, "2025-03-14", "2025-13-01")]),
     ("fm-date-no-offset", &[Replace(A, "2025-03-14", "2025-03-14T09:30:00")]),
     ("fm-date-out-of-range", &[Replace(A, "2025-03-14", "9999-12-31")]),
     ("fm-bad-updated", &[AddKey(A, "updated: 2025-04-31")]),
@@ -299,6 +301,7 @@ const BUILD: &[(&str, &[Edit])] = &[
     ("md-link-above-root", &[Append(A, "\nSee [x](../../../../x.md).\n")]),
     ("md-link-to-draft", &[AddKey(B, "draft: true"), Append(A, "\nSee [b](beta.md).\n")]),
     ("md-link-missing-heading", &[Append(A, "\nSee [setup](beta.md#setup).\n")]),
+    ("md-link-long-line", &[With(long_paragraph_with_broken_link)]),
     ("md-missing-image", &[Append(A, "\n![Plan](plan.svg)\n")]),
     ("md-hl-lines-reversed", &[Append(A, "\n```rust hl_lines=4-2\nfn main() {}\n```\n")]),
     ("md-hl-lines-zero", &[Append(A, "\n```rust hl_lines=0\nfn main() {}\n```\n")]),
@@ -346,6 +349,18 @@ const BUILD: &[(&str, &[Edit])] = &[
         &[Append(C, "\n[markdown.highlight]\ndark = \"Nope Theme\"\n"), CODE],
     ),
     ("cfg-highlight-theme-no-code", &[BAD_LIGHT]),
+    ("cfg-brand-accent", &[Append(C, "\n[brand]\naccent = \"teal\"\n")]),
+    ("cfg-brand-accent-contrast", &[Append(C, "\n[brand]\naccent = \"#f0a500\"\n")]),
+    ("cfg-brand-font", &[Append(C, "\n[brand]\nfont = \"x; } body { display: none\"\n")]),
+    ("cfg-brand-logo-type", &[Append(C, "\n[brand]\nlogo = \"logo.gif\"\n")]),
+    ("cfg-brand-logo-missing", &[Append(C, "\n[brand]\nlogo = \"static/logo.svg\"\n")]),
+    ("cfg-author-photo-missing", &[Append(C, "photo = \"static/ben.jpg\"\n")]),
+    ("cfg-author-photo-outside", &[Append(C, "photo = \"../ben.jpg\"\n")]),
+    ("cfg-author-link-url", &[Append(C, "\n[authors.ben.links]\ngithub = \"github.com/ben\"\n")]),
+    (
+        "cfg-author-link-unknown",
+        &[Append(C, "\n[authors.ben.links]\ntwitter = \"https://x.com/ben\"\n")],
+    ),
     ("cfg-empty-theme", &[Setting("theme = \"\"")]),
     ("cfg-base-url-query", &[Replace(C, "https://example.com/", "https://example.com/?ref=feed")]),
     ("cfg-base-url-fragment", &[Replace(C, "https://example.com/", "https://example.com/#top")]),
@@ -358,14 +373,16 @@ const BUILD: &[(&str, &[Edit])] = &[
     ("cfg-image-width", &[Append(C, "\n[images]\nwidths = [480, 0]\n")]),
     ("cfg-image-quality", &[Append(C, "\n[images]\nquality = 0\n")]),
     ("cfg-image-format", &[Append(C, "\n[images]\nformats = [\"avif\"]\n")]),
-    ("cfg-card-accent", &[Append(C, "\n[cards]\naccent = \"teal\"\n")]),
-    ("cfg-author-photo-missing", &[Replace(C, ANA_ROLE, "role = \"Principal Engineer\"\nphoto = \"static/ana.jpg\"")]),
-    ("cfg-card-logo-not-a-picture", &[Write("static/logo.txt", "L"), Append(C, "\n[cards]\nlogo = \"static/logo.txt\"\n")]),
     // Themes and templates
     ("tpl-missing-theme", &[Setting("theme = \"nope\"")]),
-    ("tpl-no-themes-folder", &[Remove("themes")]),
+    ("tpl-no-themes-folder", &[Remove("themes"), Setting("theme = \"nope\"")]),
     ("tpl-missing-template", &[Remove("themes/default/templates/tag.html")]),
     ("tpl-syntax-error", &[Page404("{% if %}")]),
+    ("tpl-unclosed-for", &[Page404("{% for x in [1, 2] %}{{ x }}")]),
+    (
+        "tpl-unclosed-if",
+        &[Write("templates/partials/card.html", "<article>\n{% if a.title %}\n<h2>{{ a.title }}</h2>\n")],
+    ),
     (
         "tpl-theme-syntax-error",
         &[Write("themes/default/templates/partials/card.html", "{{ oops\n")],
@@ -470,6 +487,7 @@ const COMMANDS: &[(&str, &[&str])] = &[
     ("cli-init-not-empty", &["init", "."]),
     ("cli-new-unknown-author", &["new", "Hello", "--root", "{root}", "--author", "zed"]),
     ("cli-new-bad-slug", &["new", "Hello", "--root", "{root}", "--slug", "Bad Slug"]),
+    ("cli-eject-exists", &["theme", "eject", "--root", "{root}"]),
     ("cli-new-exists", &["new", "Alpha article", "--root", "{root}", "--slug", "alpha"]),
 ];
 
@@ -559,6 +577,14 @@ fn nest_2000_deep(s: &Site) {
         TAGS,
         &format!("{TAGS}extra: {{a: {}}}\n", "[".repeat(2000)),
     );
+}
+
+/// A 901-character paragraph with a broken link at column 887.
+fn long_paragraph_with_broken_link(s: &Site) {
+    let words = "Lorem ipsum dolor sit amet. ".repeat(32);
+    let line = format!("{}See [gone](gone.md)", &words[..882]);
+    assert_eq!((line.find("[gone]"), line.len()), (Some(886), 901));
+    s.append(A, &format!("\n{line}\n"));
 }
 
 fn invalid_byte_in_title(s: &Site) {

@@ -1,0 +1,85 @@
+//! Embeds the default theme (`themes/default/`) in the binary, so a site of only
+//! `config.toml` and `content/` builds. Writes `$OUT_DIR/default_theme.rs`: every file of the
+//! theme, sorted by path, as `include_str!` (templates) or `include_bytes!` (static files).
+//!
+//! A build script rather than a crate (`include_dir`, `rust-embed`): no dependency, and the
+//! `rerun-if-changed` on the folder makes Cargo rebuild when any file in it is added, edited or
+//! removed, so a binary never carries a stale theme.
+
+use std::path::{Path, PathBuf};
+use std::{env, fs, io};
+
+const THEME: &str = "themes/default";
+
+fn main() -> io::Result<()> {
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed={THEME}");
+    let manifest = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let theme = manifest.join(THEME);
+    let mut files = Vec::new();
+    list_files(&theme, &theme, &mut files)?;
+    files.sort();
+    let mut templates = String::new();
+    let mut statics = String::new();
+    let mut others = String::new();
+    for rel in &files {
+        // `concat!(env!(...))` keeps the machine's path out of the generated source.
+        let entry = |key: &str, mac: &str| {
+            format!(
+                "    ({key:?}, {mac}!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/{THEME}/\", {rel:?}))),\n"
+            )
+        };
+        if let Some(name) = rel.strip_prefix("templates/") {
+            templates.push_str(&entry(name, "include_str"));
+        } else if rel.starts_with("static/") {
+            statics.push_str(&entry(rel, "include_bytes"));
+        } else {
+            others.push_str(&entry(rel, "include_bytes"));
+        }
+    }
+    let code = format!(
+        "/// Templates of the built-in theme: name (path under `templates/`) and text.\n\
+         pub static TEMPLATES: &[(&str, &str)] = &[\n{templates}];\n\n\
+         /// Static files of the built-in theme: path under the theme folder (`static/...`) and bytes.\n\
+         pub static STATIC: &[(&str, &[u8])] = &[\n{statics}];\n\n\
+         /// Other files of the built-in theme (its fonts): path under the theme folder and bytes.\n\
+         pub static OTHER: &[(&str, &[u8])] = &[\n{others}];\n"
+    );
+    let out = PathBuf::from(env::var_os("OUT_DIR").unwrap_or_default()).join("default_theme.rs");
+    fs::write(out, code)
+}
+
+/// Every file under `dir` as a `/`-separated path relative to `base`, skipping the files
+/// editors leave behind (the same names `content::is_ignored_name` skips).
+fn list_files(base: &Path, dir: &Path, out: &mut Vec<String>) -> io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if is_ignored_name(&name) {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            list_files(base, &path, out)?;
+        } else {
+            let rel = path.strip_prefix(base).unwrap_or(&path);
+            let parts: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            out.push(parts.join("/"));
+        }
+    }
+    Ok(())
+}
+
+fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.starts_with("~$")
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name == "4913"
+}
