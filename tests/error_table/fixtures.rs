@@ -539,7 +539,6 @@ fn alias_bomb(s: &Site) {
 }
 
 const ALPHA_DIR_SHOT: &str = "content/articles/alpha/shot.png";
-const ANA_ROLE: &str = "role = \"Principal Engineer\"";
 /// A 1×1 GIF.
 const GIF_1X1: &[u8] = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;";
 
