@@ -40,6 +40,11 @@ pub struct Config {
     pub feed: FeedConfig,
     #[serde(default)]
     pub limits: Limits,
+    /// `[series.<id>]`: titles of article series.
+    #[serde(default)]
+    pub series: BTreeMap<String, SeriesConfig>,
+    #[serde(default)]
+    pub redirects: RedirectsConfig,
     /// Free-form values for templates.
     #[serde(default)]
     pub extra: BTreeMap<String, toml::Value>,
@@ -115,6 +120,23 @@ impl Default for FeedConfig {
             full_content: false,
         }
     }
+}
+
+/// `[series.<id>]`: a series of articles, named here rather than in each part.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeriesConfig {
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// `[redirects]`: how old addresses (`aliases:`) are redirected besides their pages.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RedirectsConfig {
+    /// Also write `_redirects` (read by Netlify and Cloudflare Pages): real 301s.
+    pub netlify: bool,
 }
 
 /// `[limits]`: bounds that keep one article or template from taking a build's time, memory
@@ -261,6 +283,17 @@ impl Config {
                 .help("an author id is what articles write after `author:`: lowercase letters, digits, `-` and `_`, like `[authors.ana-p]`");
             return Err(config.point_at_line(d, |line| {
                 line.starts_with("[authors.") && line.contains(id.as_str())
+            }));
+        }
+        if let Some(id) = config
+            .series
+            .keys()
+            .find(|id| crate::content::slug::Slug::parse(id).is_err())
+        {
+            let d = Diagnostic::error(format!("invalid series id `{id}`"))
+                .help("a series id is what articles write in `series: {id: ..., part: ...}`: lowercase letters, digits, `-` and `_`, like `[series.postgres-at-scale]`");
+            return Err(config.point_at_line(d, |line| {
+                line.starts_with("[series.") && line.contains(id.as_str())
             }));
         }
         config.base_url = with_trailing_slash(config.base_url.trim());

@@ -65,7 +65,13 @@ fn without_unsafe_urls(event: Event<'_>) -> Event<'_> {
 /// Rendered by folio as in a site with no other articles: links to `.md` files stay as
 /// written, as they were before the site was known.
 fn through_folio(md: &str, config: &MarkdownConfig) -> String {
-    let rendered = markdown::render(md, Path::new("content/articles/x.md"), &[], config);
+    let rendered = markdown::render(
+        md,
+        Path::new("content/articles/x.md"),
+        &[],
+        config,
+        &markdown::components::Plain,
+    );
     let targets: Vec<LinkTarget> = rendered
         .links
         .iter()

@@ -2,6 +2,7 @@
 //! highlighting, links between articles, image checks) work on the event stream, so every
 //! other construct renders exactly as pulldown-cmark alone renders it. Pure: no disk access.
 
+pub mod components;
 pub mod headings;
 pub mod highlight;
 pub mod links;
@@ -15,6 +16,7 @@ use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd, html};
 
 use crate::config::MarkdownConfig;
 use crate::key::Keyed;
+use components::Components;
 use headings::{HeadingIds, TocEntry};
 use links::LinkKind;
 
@@ -28,7 +30,9 @@ pub fn parser_options(config: &MarkdownConfig) -> Options {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES;
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        // GitHub's alerts (`> [!NOTE]`); nothing else.
+        | Options::ENABLE_GFM;
     if config.smart_punctuation {
         o |= Options::ENABLE_SMART_PUNCTUATION;
     }
@@ -133,11 +137,22 @@ pub struct Rendered {
     pub problems: Vec<Problem>,
     /// Whether the body has a fenced code block (the page needs the highlighting stylesheet).
     pub has_code: bool,
+    /// Whether the body has a video embed (the page needs its script).
+    pub has_embed: bool,
+    /// Errors of the component templates (`components::Components`), placed in them.
+    pub template_errors: Vec<crate::diagnostics::Diagnostic>,
 }
 
 /// Render `body` of the article at `path` (site-root relative). `assets` are the files that
-/// sit beside a folder article and will be copied next to its page.
-pub fn render(body: &str, path: &Path, assets: &[PathBuf], config: &MarkdownConfig) -> Rendered {
+/// sit beside a folder article and will be copied next to its page; `components` makes
+/// alerts, figures and embeds.
+pub fn render(
+    body: &str,
+    path: &Path,
+    assets: &[PathBuf],
+    config: &MarkdownConfig,
+    components: &dyn Components,
+) -> Rendered {
     // NUL marks link holes in the output: one written by the writer never gets there.
     let has_nul = body.contains(LINK_HOLE);
     let mut out = Rendered::default();
@@ -150,12 +165,24 @@ pub fn render(body: &str, path: &Path, assets: &[PathBuf], config: &MarkdownConf
     // For each open link: how its end is written (a hole, a new-tab `</a>`, or as usual).
     let mut open_links: Vec<LinkEnd> = Vec::new();
     let mut words = 0;
+    let parsed: Vec<(Event, Range<usize>)> = Parser::new_ext(body, parser_options(config))
+        .into_offset_iter()
+        .map(|(event, span)| match has_nul {
+            true => (without_nul(event), span),
+            false => (event, span),
+        })
+        .collect();
+    let mut found = components::Found::new(components, &parsed, path, assets, &mut out.problems);
 
-    for (event, span) in Parser::new_ext(body, parser_options(config)).into_offset_iter() {
-        let event = match has_nul {
-            true => without_nul(event),
-            false => event,
-        };
+    for (i, (event, span)) in parsed.into_iter().enumerate() {
+        if let Some(replaced) = found.replace(i) {
+            events.extend(replaced.map(|html| Event::Html(html.to_string().into())));
+            continue;
+        }
+        if let Some(html) = found.alert(&event) {
+            events.push(Event::Html(html.into()));
+            continue;
+        }
         if let Some((_, text, _)) = &mut code {
             match event {
                 Event::Text(t) => text.push_str(&t),
@@ -278,6 +305,8 @@ pub fn render(body: &str, path: &Path, assets: &[PathBuf], config: &MarkdownConf
     let mut sorted: Vec<&String> = out.heading_ids.iter().collect();
     sorted.sort();
     out.heading_key = crate::key::Key::of("heading ids", &sorted);
+    out.has_embed = found.has_embed;
+    out.template_errors = found.errors;
     out.word_count = words;
     out.reading_time = words.div_ceil(WORDS_PER_MINUTE).max(1);
     out

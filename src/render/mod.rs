@@ -3,9 +3,14 @@
 //! into HTML through the theme, reading nothing but that `Page`. So a page's key, the hash
 //! of its `Page`, covers everything the page is made from. Pure: no disk access.
 
+mod alternates;
+pub mod components;
 pub mod context;
 mod deadline;
 pub mod feeds;
+pub mod json_feed;
+pub mod redirects;
+pub mod series;
 mod template_errors;
 pub mod theme;
 
@@ -21,6 +26,7 @@ use crate::engine::rank::Pick;
 use crate::key::{Key, Keyed};
 use crate::markdown::Body;
 use context::*;
+pub use series::series_ref;
 pub use theme::Theme;
 
 /// What every page shares: the config and the `site` and `assets` variables, serialized once.
@@ -135,9 +141,16 @@ pub enum PageData<'a> {
         card: &'a Keyed<Card>,
         body: &'a Keyed<Body>,
         more: Vec<MoreRef<'a>>,
+        series: Option<SeriesNav>,
     },
     Author {
         author: &'a AuthorContext,
+        articles: Vec<&'a Keyed<Card>>,
+        paginator: Paginator,
+    },
+    Series {
+        series: SeriesContext,
+        /// In part order.
         articles: Vec<&'a Keyed<Card>>,
     },
     Tags {
@@ -203,34 +216,51 @@ impl<'a> Model<'a> {
         for (i, card) in all.iter().enumerate() {
             let s = &card.summary;
             let path = format!("articles/{}/", s.slug);
+            let mut meta = self.meta("article", &s.title, &s.summary, &path);
+            if let Some(url) = &s.canonical {
+                meta.canonical = url.clone();
+            }
             pages.push(Page {
                 path: format!("{path}index.html"),
                 template: "article.html",
-                meta: self.meta("article", &s.title, &s.summary, &path),
+                meta,
                 data: PageData::Article {
                     card,
                     body: &self.bodies[i],
                     more: self.more(i),
+                    series: self.series_nav(i),
                 },
             });
         }
         for (id, author) in &self.globals.authors {
-            let path = format!("authors/{id}/");
+            let first = format!("authors/{id}/");
             let description = format!("Articles by {}, {}", author.name, author.role);
-            pages.push(Page {
-                path: format!("{path}index.html"),
-                template: "author.html",
-                meta: self.meta("author", &author.name, &description, &path),
-                data: PageData::Author {
-                    author,
-                    articles: all
-                        .iter()
-                        .filter(|c| c.summary.author.id == *id)
-                        .copied()
-                        .collect(),
-                },
-            });
+            let list: Vec<&'a Keyed<Card>> = all
+                .iter()
+                .filter(|c| c.summary.authors.iter().any(|a| a.id == *id))
+                .copied()
+                .collect();
+            let total = page_count(list.len(), per_page);
+            for n in 1..=total {
+                let mut meta =
+                    self.meta("author", &author.name, &description, &page_url(&first, n));
+                meta.feeds.push(alternates::atom(
+                    format!("Articles by {}", author.name),
+                    &author.url,
+                ));
+                pages.push(Page {
+                    path: paged_file(&first, n),
+                    template: "author.html",
+                    meta,
+                    data: PageData::Author {
+                        author,
+                        articles: page_slice(&list, n, per_page).to_vec(),
+                        paginator: Paginator::new(&author.url, n, total),
+                    },
+                });
+            }
         }
+        self.series_pages(&all, &mut pages);
         let tags: Vec<TagContext> = self.site.tags.values().map(|t| self.tag(t)).collect();
         let description = format!("Every topic on {}", c.title);
         pages.push(Page {
@@ -246,10 +276,15 @@ impl<'a> Model<'a> {
             let ctx = self.tag(tag);
             let description = format!("Articles tagged “{}” on {}", tag.name, c.title);
             for n in 1..=total {
+                let mut meta = self.meta("tag", &tag.name, &description, &page_url(&first, n));
+                meta.feeds.push(alternates::atom(
+                    format!("Articles tagged “{}”", tag.name),
+                    &ctx.url,
+                ));
                 pages.push(Page {
                     path: paged_file(&first, n),
                     template: "tag.html",
-                    meta: self.meta("tag", &tag.name, &description, &page_url(&first, n)),
+                    meta,
                     data: PageData::Tag {
                         tag: ctx.clone(),
                         articles: page_slice(&list, n, per_page).to_vec(),
@@ -273,8 +308,10 @@ impl<'a> Model<'a> {
             kind,
             title: title.into(),
             description: description.into(),
+            canonical: permalink.clone(),
             url,
             permalink,
+            feeds: alternates::site(self.globals),
         }
     }
 
@@ -320,7 +357,12 @@ pub fn render_page(theme: &Theme, globals: &Globals, page: &Page) -> Result<Stri
             ctx.insert("articles", &summaries(articles));
             ctx.insert("paginator", paginator);
         }
-        PageData::Article { card, body, more } => {
+        PageData::Article {
+            card,
+            body,
+            more,
+            series,
+        } => {
             let rendered = &body.rendered;
             let html = body.html();
             let article = ArticleContext {
@@ -331,11 +373,22 @@ pub fn render_page(theme: &Theme, globals: &Globals, page: &Page) -> Result<Stri
                 more: more.iter().map(more_entry).collect(),
                 extra: card.extra.as_ref(),
                 json_ld: card.json_ld.clone(),
+                series_nav: series.as_ref(),
+                has_embed: rendered.has_embed,
             };
             ctx.insert("article", &article);
         }
-        PageData::Author { author, articles } => {
+        PageData::Author {
+            author,
+            articles,
+            paginator,
+        } => {
             ctx.insert("author", author);
+            ctx.insert("articles", &summaries(articles));
+            ctx.insert("paginator", paginator);
+        }
+        PageData::Series { series, articles } => {
+            ctx.insert("series", series);
             ctx.insert("articles", &summaries(articles));
         }
         PageData::Tags { tags } => ctx.insert("tags", tags),

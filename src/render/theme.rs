@@ -59,6 +59,14 @@ impl Theme {
                 )));
             }
         }
+        Theme::compile(files, page_time_limit)
+    }
+
+    /// Compile `files` as they are, whatever they hold (e.g. the markdown components alone).
+    pub fn compile(
+        files: BTreeMap<String, (PathBuf, Arc<str>)>,
+        page_time_limit: Duration,
+    ) -> Result<Theme, Diagnostic> {
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml"]);
         let compiled = deadline::compile(&tera, &files);
@@ -130,6 +138,16 @@ impl Theme {
         };
         *self.overran.lock().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), d.clone()));
         Err(d)
+    }
+
+    /// Whether the theme (or the site) has the template `name`.
+    pub fn has(&self, name: &str) -> bool {
+        self.files.contains_key(name)
+    }
+
+    /// The file (relative to the site root) of the template `name`.
+    pub fn file_of(&self, name: &str) -> Option<&Path> {
+        self.files.get(name).map(|(path, _)| path.as_path())
     }
 
     /// An error without a place of its own is placed in the template being rendered.
