@@ -115,7 +115,8 @@ pub(super) fn redirects<'a>(model: &Model<'a>) -> Vec<Extra<'a>> {
     extras
 }
 
-/// Aliases whose redirect page would land on a page or file the site makes.
+/// Aliases whose redirect page would land on a page or file the site makes (`pages`, and
+/// `extras` but the redirects themselves).
 pub(super) fn alias_clashes(model: &Model, pages: &[Page], extras: &[Extra]) -> Vec<Diagnostic> {
     let site = model.site;
     if site.redirects.is_empty() {
@@ -141,11 +142,8 @@ pub(super) fn alias_clashes(model: &Model, pages: &[Page], extras: &[Extra]) -> 
             what.unwrap_or_else(|| format!("the page “{}” ({url})", page.meta.title)),
         );
     }
-    let redirect_files: Vec<String> = site.redirects.keys().map(|p| file_of(p)).collect();
     for path in extras.iter().flat_map(|e| &e.paths) {
-        if !redirect_files.contains(path) {
-            taken.insert(path, format!("folio's `/{path}`"));
-        }
+        taken.insert(path, format!("folio's `/{path}`"));
     }
     aliases::clashes(site, &|file| taken.get(file).cloned())
 }

@@ -171,11 +171,12 @@ pub fn write(
     let shadowed = |path: &str| others.copied.contains_key(path);
     let mut pages = model.pages();
     pages.retain(|p| !shadowed(&p.path));
-    let extras = extra_files(model, &pages);
+    let mut extras = extra_files(model, &pages);
     let clashes = super::extras::alias_clashes(model, &pages, &extras);
     if !clashes.is_empty() {
         return Err(unique(clashes));
     }
+    extras.extend(super::extras::redirects(model));
     let keyed: Vec<(&str, Key)> = pages
         .iter()
         .map(|p| (p.path.as_str(), p.key(theme.1, model.globals)))
@@ -268,8 +269,8 @@ pub(super) struct Extra<'a> {
     pub make: Box<dyn FnOnce() -> Result<Files, Diagnostic> + 'a>,
 }
 
-/// The feeds, sitemap(s), robots.txt, search index and redirects. Each key covers exactly
-/// the arguments its function is given.
+/// The feeds, sitemap(s), robots.txt and search index. Each key covers exactly the
+/// arguments its function is given.
 fn extra_files<'a>(model: &'a Model, pages: &'a [Page]) -> Vec<Extra<'a>> {
     let globals = model.globals;
     let xml = |e: std::io::Error| Diagnostic::error(format!("cannot write XML: {e}"));
@@ -278,7 +279,6 @@ fn extra_files<'a>(model: &'a Model, pages: &'a [Page]) -> Vec<Extra<'a>> {
     let paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
     let urls = pages.iter().filter(|p| p.path != "404.html").count();
     let mut extras = super::extras::feeds(model);
-    extras.extend(super::extras::redirects(model));
     extras.extend([
         Extra {
             paths: feeds::sitemap_paths(urls),
