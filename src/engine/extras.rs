@@ -3,7 +3,7 @@
 //! (a page at each alias, and `_redirects` when configured). Each is an `Extra` whose key
 //! covers exactly what its function is given.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use super::aliases;
 use super::pages::Extra;
@@ -122,30 +122,36 @@ pub(super) fn alias_clashes(model: &Model, pages: &[Page], extras: &[Extra]) -> 
     if site.redirects.is_empty() {
         return Vec::new();
     }
-    let mut taken: BTreeMap<&str, String> = BTreeMap::new();
-    for page in pages {
-        let what = match &page.data {
+    // What is at each path, described only when an alias lands on it.
+    let mut taken: HashMap<&str, Option<&Page>> = HashMap::new();
+    taken.extend(pages.iter().map(|p| (p.path.as_str(), Some(p))));
+    taken.extend(
+        extras
+            .iter()
+            .flat_map(|e| &e.paths)
+            .map(|p| (p.as_str(), None)),
+    );
+    let describe = |path: &str, page: Option<&Page>| {
+        let Some(page) = page else {
+            return format!("folio's `/{path}`");
+        };
+        let article = match &page.data {
             PageData::Article { card, .. } => Slug::parse(&card.summary.slug)
                 .ok()
-                .and_then(|slug| site.by_slug.get(&slug))
-                .map(|&i| {
-                    format!(
-                        "the article `{}`",
-                        crate::diagnostics::display_path(&site.articles[i].source.path)
-                    )
-                }),
+                .and_then(|slug| site.by_slug.get(&slug)),
             _ => None,
         };
-        let url = &page.meta.url;
-        taken.insert(
-            &page.path,
-            what.unwrap_or_else(|| format!("the page “{}” ({url})", page.meta.title)),
-        );
-    }
-    for path in extras.iter().flat_map(|e| &e.paths) {
-        taken.insert(path, format!("folio's `/{path}`"));
-    }
-    aliases::clashes(site, &|file| taken.get(file).cloned())
+        match article {
+            Some(&i) => format!(
+                "the article `{}`",
+                crate::diagnostics::display_path(&site.articles[i].source.path)
+            ),
+            None => format!("the page “{}” ({})", page.meta.title, page.meta.url),
+        }
+    };
+    aliases::clashes(site, &|file| {
+        taken.get(file).map(|page| describe(file, *page))
+    })
 }
 
 /// The file an alias's redirect page is written to.

@@ -144,3 +144,100 @@ impl Components for TemplateComponents {
         Some(self.render("markdown/embed.html", &values))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::MarkdownConfig;
+    use crate::markdown;
+    use std::path::Path;
+
+    fn render(body: &str, raw_html: bool) -> markdown::Rendered {
+        let config = MarkdownConfig {
+            raw_html,
+            ..MarkdownConfig::default()
+        };
+        let components = TemplateComponents::defaults().unwrap();
+        markdown::render(
+            body,
+            Path::new("content/articles/x.md"),
+            &[],
+            &config,
+            &components,
+        )
+    }
+
+    #[test]
+    fn what_a_writer_puts_in_a_figure_is_escaped() {
+        let out = render(
+            "![a\"><script>x</script>](https://x.org/a.png \"<img src=x onerror=alert(1)>\")\n",
+            true,
+        );
+        assert!(!out.html.contains("<script"), "{}", out.html);
+        assert!(!out.html.contains("<img src=x"), "{}", out.html);
+        assert!(
+            out.html
+                .contains("<figcaption>&lt;img src=x onerror=alert(1)&gt;</figcaption>")
+        );
+    }
+
+    #[test]
+    fn an_unsafe_figure_source_is_removed_with_a_warning() {
+        let out = render("![plan](javascript:alert(1) \"Caption\")\n", true);
+        assert!(out.html.contains("<img src=\"\""), "{}", out.html);
+        assert!(
+            out.problems
+                .iter()
+                .any(|p| p.message.starts_with("unsafe image"))
+        );
+    }
+
+    #[test]
+    fn alert_content_keeps_the_body_rules() {
+        let out = render(
+            "> [!WARNING]\n> <script>alert(1)</script>\n>\n> See [x](javascript:y).\n",
+            false,
+        );
+        assert!(out.html.contains("callout-warning"));
+        assert!(!out.html.contains("<script"), "{}", out.html);
+        assert!(out.html.contains("&lt;script&gt;"));
+        assert!(out.html.contains("<p>See <a>x</a>.</p>"), "{}", out.html);
+    }
+
+    #[test]
+    fn nested_alerts_close_in_order() {
+        let out = render("> [!NOTE]\n> outer\n>\n> > [!TIP]\n> > inner\n", true);
+        let note = out.html.find("callout-note").unwrap();
+        let tip = out.html.find("callout-tip").unwrap();
+        assert!(note < tip);
+        assert_eq!(
+            out.html.matches("<div").count(),
+            out.html.matches("</div>").count()
+        );
+    }
+
+    #[test]
+    fn an_alert_template_without_its_content_is_an_error_and_the_quote_stays() {
+        let files = BTreeMap::from([(
+            "markdown/alert.html".to_string(),
+            (
+                PathBuf::from("templates/markdown/alert.html"),
+                Arc::from("<p>{{ title }}</p>"),
+            ),
+        )]);
+        let components = TemplateComponents::new(files, Duration::from_secs(5)).unwrap();
+        let out = markdown::render(
+            "> [!NOTE]\n> text\n",
+            Path::new("content/articles/x.md"),
+            &[],
+            &MarkdownConfig::default(),
+            &components,
+        );
+        assert_eq!(out.template_errors.len(), 1);
+        assert_eq!(
+            out.template_errors[0].file.as_deref(),
+            Some(Path::new("templates/markdown/alert.html"))
+        );
+        assert!(out.html.contains("<blockquote"), "{}", out.html);
+    }
+}
