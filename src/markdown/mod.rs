@@ -7,6 +7,7 @@ pub mod headings;
 pub mod highlight;
 pub mod links;
 pub mod sanitize;
+pub mod video;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
