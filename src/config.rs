@@ -274,30 +274,32 @@ impl Config {
             ));
             return Err(config.point_at(d, "theme"));
         }
-        if let Some(id) = config
-            .authors
-            .keys()
-            .find(|id| crate::content::slug::Slug::parse(id).is_err())
-        {
-            let d = Diagnostic::error(format!("invalid author id `{id}`"))
-                .help("an author id is what articles write after `author:`: lowercase letters, digits, `-` and `_`, like `[authors.ana-p]`");
-            return Err(config.point_at_line(d, |line| {
-                line.starts_with("[authors.") && line.contains(id.as_str())
-            }));
-        }
-        if let Some(id) = config
-            .series
-            .keys()
-            .find(|id| crate::content::slug::Slug::parse(id).is_err())
-        {
-            let d = Diagnostic::error(format!("invalid series id `{id}`"))
-                .help("a series id is what articles write in `series: {id: ..., part: ...}`: lowercase letters, digits, `-` and `_`, like `[series.postgres-at-scale]`");
-            return Err(config.point_at_line(d, |line| {
-                line.starts_with("[series.") && line.contains(id.as_str())
-            }));
-        }
+        config.check_ids("authors", config.authors.keys(), "an author id is what articles write after `author:`: lowercase letters, digits, `-` and `_`, like `[authors.ana-p]`")?;
+        config.check_ids("series", config.series.keys(), "a series id is what articles write in `series: {id: ..., part: ...}`: lowercase letters, digits, `-` and `_`, like `[series.postgres-at-scale]`")?;
         config.base_url = with_trailing_slash(config.base_url.trim());
         Ok(config)
+    }
+
+    /// An error at the first `[<section>.<id>]` whose id is no slug (`help` says what is).
+    fn check_ids<'a>(
+        &self,
+        section: &str,
+        ids: impl Iterator<Item = &'a String>,
+        help: &str,
+    ) -> Result<(), Diagnostic> {
+        let mut ids = ids;
+        let Some(id) = ids.find(|id| crate::content::slug::Slug::parse(id).is_err()) else {
+            return Ok(());
+        };
+        let what = match section {
+            "authors" => "author",
+            other => other,
+        };
+        let d = Diagnostic::error(format!("invalid {what} id `{id}`")).help(help);
+        let table = format!("[{section}.");
+        Err(self.point_at_line(d, |line| {
+            line.starts_with(&table) && line.contains(id.as_str())
+        }))
     }
 
     /// Point `diag` at the first line of config.toml for which `matches` holds (given the

@@ -181,6 +181,17 @@ impl Page<'_> {
     }
 }
 
+/// A paginated list of articles: an author's or a tag's.
+struct Listing<'s> {
+    kind: &'static str,
+    template: &'static str,
+    title: &'s str,
+    description: String,
+    /// The first page's path, e.g. `tags/x/`.
+    first: String,
+    feed_title: String,
+}
+
 /// Everything the pages are made from, for one build.
 pub struct Model<'a> {
     pub site: &'a Site,
@@ -233,32 +244,26 @@ impl<'a> Model<'a> {
             });
         }
         for (id, author) in &self.globals.authors {
-            let first = format!("authors/{id}/");
-            let description = format!("Articles by {}, {}", author.name, author.role);
             let list: Vec<&'a Keyed<Card>> = all
                 .iter()
                 .filter(|c| c.summary.authors.iter().any(|a| a.id == *id))
                 .copied()
                 .collect();
-            let total = page_count(list.len(), per_page);
-            for n in 1..=total {
-                let mut meta =
-                    self.meta("author", &author.name, &description, &page_url(&first, n));
-                meta.feeds.push(alternates::atom(
-                    format!("Articles by {}", author.name),
-                    &author.url,
-                ));
-                pages.push(Page {
-                    path: paged_file(&first, n),
-                    template: "author.html",
-                    meta,
-                    data: PageData::Author {
-                        author,
-                        articles: page_slice(&list, n, per_page).to_vec(),
-                        paginator: Paginator::new(&author.url, n, total),
-                    },
-                });
-            }
+            let listing = Listing {
+                kind: "author",
+                template: "author.html",
+                title: &author.name,
+                description: format!("Articles by {}, {}", author.name, author.role),
+                first: format!("authors/{id}/"),
+                feed_title: format!("Articles by {}", author.name),
+            };
+            self.paged(&mut pages, &listing, &list, |articles, paginator| {
+                PageData::Author {
+                    author,
+                    articles,
+                    paginator,
+                }
+            });
         }
         self.series_pages(&all, &mut pages);
         let tags: Vec<TagContext> = self.site.tags.values().map(|t| self.tag(t)).collect();
@@ -271,27 +276,22 @@ impl<'a> Model<'a> {
         });
         for tag in self.site.tags.values() {
             let list: Vec<&'a Keyed<Card>> = tag.articles.iter().map(|&i| all[i]).collect();
-            let first = format!("tags/{}/", tag.slug);
-            let total = page_count(list.len(), per_page);
             let ctx = self.tag(tag);
-            let description = format!("Articles tagged “{}” on {}", tag.name, c.title);
-            for n in 1..=total {
-                let mut meta = self.meta("tag", &tag.name, &description, &page_url(&first, n));
-                meta.feeds.push(alternates::atom(
-                    format!("Articles tagged “{}”", tag.name),
-                    &ctx.url,
-                ));
-                pages.push(Page {
-                    path: paged_file(&first, n),
-                    template: "tag.html",
-                    meta,
-                    data: PageData::Tag {
-                        tag: ctx.clone(),
-                        articles: page_slice(&list, n, per_page).to_vec(),
-                        paginator: Paginator::new(&ctx.url, n, total),
-                    },
-                });
-            }
+            let listing = Listing {
+                kind: "tag",
+                template: "tag.html",
+                title: &tag.name,
+                description: format!("Articles tagged “{}” on {}", tag.name, c.title),
+                first: format!("tags/{}/", tag.slug),
+                feed_title: format!("Articles tagged “{}”", tag.name),
+            };
+            self.paged(&mut pages, &listing, &list, |articles, paginator| {
+                PageData::Tag {
+                    tag: ctx.clone(),
+                    articles,
+                    paginator,
+                }
+            });
         }
         pages.push(Page {
             path: "404.html".into(),
@@ -300,6 +300,35 @@ impl<'a> Model<'a> {
             data: PageData::NotFound,
         });
         pages
+    }
+
+    /// The pages of `listing`, `paginate` articles of `list` each, with the Atom feed beside
+    /// its first page announced in their heads.
+    fn paged(
+        &self,
+        pages: &mut Vec<Page<'a>>,
+        listing: &Listing,
+        list: &[&'a Keyed<Card>],
+        data: impl Fn(Vec<&'a Keyed<Card>>, Paginator) -> PageData<'a>,
+    ) {
+        let per_page = self.globals.config.paginate.max(1);
+        let total = page_count(list.len(), per_page);
+        let (url, _) = self.globals.urls(&listing.first);
+        for n in 1..=total {
+            let path = page_url(&listing.first, n);
+            let mut meta = self.meta(listing.kind, listing.title, &listing.description, &path);
+            meta.feeds
+                .push(alternates::atom(listing.feed_title.clone(), &url));
+            pages.push(Page {
+                path: paged_file(&listing.first, n),
+                template: listing.template,
+                meta,
+                data: data(
+                    page_slice(list, n, per_page).to_vec(),
+                    Paginator::new(&url, n, total),
+                ),
+            });
+        }
     }
 
     fn meta(&self, kind: &'static str, title: &str, description: &str, path: &str) -> PageContext {
