@@ -9,6 +9,7 @@ pub mod context;
 mod deadline;
 pub mod feeds;
 pub mod json_feed;
+mod listing;
 pub mod redirects;
 pub mod series;
 mod template_errors;
@@ -26,6 +27,7 @@ use crate::engine::rank::Pick;
 use crate::key::{Key, Keyed};
 use crate::markdown::Body;
 use context::*;
+use listing::{Listing, page_count, page_slice, paged_file};
 pub use series::series_ref;
 pub use theme::Theme;
 
@@ -181,17 +183,6 @@ impl Page<'_> {
     }
 }
 
-/// A paginated list of articles: an author's or a tag's.
-struct Listing<'s> {
-    kind: &'static str,
-    template: &'static str,
-    title: &'s str,
-    description: String,
-    /// The first page's path, e.g. `tags/x/`.
-    first: String,
-    feed_title: String,
-}
-
 /// Everything the pages are made from, for one build.
 pub struct Model<'a> {
     pub site: &'a Site,
@@ -300,35 +291,6 @@ impl<'a> Model<'a> {
             data: PageData::NotFound,
         });
         pages
-    }
-
-    /// The pages of `listing`, `paginate` articles of `list` each, with the Atom feed beside
-    /// its first page announced in their heads.
-    fn paged(
-        &self,
-        pages: &mut Vec<Page<'a>>,
-        listing: &Listing,
-        list: &[&'a Keyed<Card>],
-        data: impl Fn(Vec<&'a Keyed<Card>>, Paginator) -> PageData<'a>,
-    ) {
-        let per_page = self.globals.config.paginate.max(1);
-        let total = page_count(list.len(), per_page);
-        let (url, _) = self.globals.urls(&listing.first);
-        for n in 1..=total {
-            let path = page_url(&listing.first, n);
-            let mut meta = self.meta(listing.kind, listing.title, &listing.description, &path);
-            meta.feeds
-                .push(alternates::atom(listing.feed_title.clone(), &url));
-            pages.push(Page {
-                path: paged_file(&listing.first, n),
-                template: listing.template,
-                meta,
-                data: data(
-                    page_slice(list, n, per_page).to_vec(),
-                    Paginator::new(&url, n, total),
-                ),
-            });
-        }
     }
 
     fn meta(&self, kind: &'static str, title: &str, description: &str, path: &str) -> PageContext {
@@ -467,19 +429,4 @@ pub fn tag_context(tag: &Tag, base_path: &str) -> TagContext {
         url: format!("{base_path}tags/{}/", tag.slug),
         count: tag.articles.len(),
     }
-}
-
-/// Number of pages for `items` at `per_page` (at least one, so an empty site has a home).
-fn page_count(items: usize, per_page: usize) -> usize {
-    items.div_ceil(per_page.max(1)).max(1)
-}
-
-/// Output file of page `n` of a list whose first page is at `first` (`tags/x/`).
-fn paged_file(first: &str, n: usize) -> String {
-    format!("{}index.html", page_url(first, n))
-}
-
-fn page_slice<T>(items: &[T], n: usize, per_page: usize) -> &[T] {
-    let start = ((n - 1) * per_page).min(items.len());
-    &items[start..(start + per_page).min(items.len())]
 }
