@@ -10,6 +10,7 @@ use std::time::Duration;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use folio::config::MarkdownConfig;
 use folio::content::front_matter;
+use folio::markdown::components::Plain;
 use folio::markdown::{self, highlight};
 
 // Only the corpus-building half of the generator is used here; its `main` is not.
@@ -48,13 +49,22 @@ fn markdown_render(c: &mut Criterion) {
     let split = front_matter::split(&text, &path).expect("splits");
     let body = &text[split.body];
     let config = MarkdownConfig::default();
-    let rendered = markdown::render(body, &path, &[], &config, &Default::default());
+    let rendered = markdown::render(body, &path, &[], &config, &Default::default(), &Plain);
     assert!(rendered.problems.is_empty(), "{:?}", rendered.problems);
 
     let mut group = c.benchmark_group("markdown");
     group.throughput(Throughput::Bytes(body.len() as u64));
     group.bench_function(format!("render_{}_bytes_no_code", body.len()), |b| {
-        b.iter(|| markdown::render(black_box(body), &path, &[], &config, &Default::default()))
+        b.iter(|| {
+            markdown::render(
+                black_box(body),
+                &path,
+                &[],
+                &config,
+                &Default::default(),
+                &Plain,
+            )
+        })
     });
     group.finish();
 }

@@ -5,6 +5,7 @@
 
 mod external;
 mod links;
+mod previous;
 mod publishing;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -34,6 +35,9 @@ pub struct CheckOptions {
     pub base_url: Option<String>,
     /// Also fetch every external http(s) link, when set.
     pub external: Option<ExternalOptions>,
+    /// The last published sitemap (a file or an http(s) URL): each of its addresses must
+    /// still lead somewhere.
+    pub previous: Option<String>,
 }
 
 /// What a check found.
@@ -97,7 +101,9 @@ pub fn check(root: &Path, options: &CheckOptions) -> Report {
         wanted_ids,
         ids: Mutex::new(HashMap::new()),
     };
-    let outputs = match engine.write_pages(&prepared, &sink) {
+    let written = engine.write_pages(&prepared, &sink);
+    let built = written.is_ok();
+    let outputs = match written {
         Ok(built) => links::Outputs {
             files: built.files.into_keys().collect(),
             ids: sink
@@ -131,6 +137,14 @@ pub fn check(root: &Path, options: &CheckOptions) -> Report {
         &prepared.images,
         &engine.cache_dir(),
     ));
+    if let (Some(previous), true) = (&options.previous, built) {
+        let timeout = options
+            .external
+            .as_ref()
+            .map_or(std::time::Duration::from_secs(30), |e| e.timeout);
+        let base_url = &site.config.base_url;
+        diags.extend(previous::check(previous, base_url, &outputs.files, timeout));
+    }
     if let Some(ext) = &options.external {
         diags.extend(external::check(&external_links(site, &found), ext));
     }
@@ -260,6 +274,12 @@ fn external_links(site: &Site, found: &[links::BodyLink]) -> BTreeMap<String, Ve
                 let span = front.find(url.as_str()).map_or(0..3, |i| i..i + url.len());
                 add(url, file, span);
             }
+        }
+        let fm = &file.front_matter;
+        let first = fm.originally_published.as_ref().map(|o| &o.url);
+        for url in fm.canonical.iter().chain(first) {
+            let span = front.find(url.as_str()).map_or(0..3, |i| i..i + url.len());
+            add(url, file, span);
         }
     }
     urls

@@ -46,6 +46,11 @@ pub struct Config {
     pub cards: CardsConfig,
     #[serde(default)]
     pub brand: BrandConfig,
+    /// `[series.<id>]`: titles of article series.
+    #[serde(default)]
+    pub series: BTreeMap<String, SeriesConfig>,
+    #[serde(default)]
+    pub redirects: RedirectsConfig,
     /// Free-form values for templates.
     #[serde(default)]
     pub extra: BTreeMap<String, toml::Value>,
@@ -166,6 +171,23 @@ impl Default for FeedConfig {
             full_content: false,
         }
     }
+}
+
+/// `[series.<id>]`: a series of articles, named here rather than in each part.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeriesConfig {
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// `[redirects]`: how old addresses (`aliases:`) are redirected besides their pages.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RedirectsConfig {
+    /// Also write `_redirects` (read by Netlify and Cloudflare Pages): real 301s.
+    pub netlify: bool,
 }
 
 /// `[limits]`: bounds that keep one article or template from taking a build's time, memory
@@ -356,17 +378,8 @@ impl Config {
             ));
             return Err(config.point_at(d, "theme"));
         }
-        if let Some(id) = config
-            .authors
-            .keys()
-            .find(|id| crate::content::slug::Slug::parse(id).is_err())
-        {
-            let d = Diagnostic::error(format!("invalid author id `{id}`"))
-                .help("an author id is what articles write after `author:`: lowercase letters, digits, `-` and `_`, like `[authors.ana-p]`");
-            return Err(config.point_at_line(d, |line| {
-                line.starts_with("[authors.") && line.contains(id.as_str())
-            }));
-        }
+        config.check_ids("authors", config.authors.keys(), "an author id is what articles write after `author:`: lowercase letters, digits, `-` and `_`, like `[authors.ana-p]`")?;
+        config.check_ids("series", config.series.keys(), "a series id is what articles write in `series: {id: ..., part: ...}`: lowercase letters, digits, `-` and `_`, like `[series.postgres-at-scale]`")?;
         config.check_media()?;
         crate::brand::check_config(&config)?;
         config.base_url = with_trailing_slash(config.base_url.trim());
@@ -389,6 +402,28 @@ impl Config {
             return Err(self.point_at(d, "quality"));
         }
         Ok(())
+    }
+
+    /// An error at the first `[<section>.<id>]` whose id is no slug (`help` says what is).
+    fn check_ids<'a>(
+        &self,
+        section: &str,
+        ids: impl Iterator<Item = &'a String>,
+        help: &str,
+    ) -> Result<(), Diagnostic> {
+        let mut ids = ids;
+        let Some(id) = ids.find(|id| crate::content::slug::Slug::parse(id).is_err()) else {
+            return Ok(());
+        };
+        let what = match section {
+            "authors" => "author",
+            other => other,
+        };
+        let d = Diagnostic::error(format!("invalid {what} id `{id}`")).help(help);
+        let table = format!("[{section}.");
+        Err(self.point_at_line(d, |line| {
+            line.starts_with(&table) && line.contains(id.as_str())
+        }))
     }
 
     /// Point `diag` at the first line of config.toml for which `matches` holds (given the

@@ -347,3 +347,66 @@ fn moving_through_many_pages_never_stalls_on_live_reload_streams() {
         );
     }
 }
+
+/// Every resource the page fetched so far, as absolute URLs (Resource Timing).
+const FETCHED: &str =
+    "performance.getEntriesByType('resource').map(function (e) { return e.name; })";
+
+#[test]
+fn an_article_shows_callouts_a_figure_and_a_video_that_loads_only_when_clicked() {
+    if !browser_installed() {
+        return;
+    }
+    let site = Site::example();
+    let server = Server::start(site.root());
+    let browser = Browser::new();
+    let article = "/articles/reading-explain-analyze/";
+    browser.goto(&server.page(article));
+    wait(
+        &browser,
+        &server,
+        "document.readyState === 'complete'",
+        "the article never loaded",
+    );
+    assert_eq!(
+        browser.eval("document.querySelectorAll('.callout[role=note] .callout-title').length"),
+        2
+    );
+    assert_eq!(
+        browser.eval("!!document.querySelector('figure img') && !!document.querySelector('figure figcaption').textContent"),
+        true
+    );
+    // Until the reader asks, nothing comes from the video's host: no frame, no request.
+    assert_eq!(
+        browser.eval("document.querySelectorAll('iframe').length"),
+        0
+    );
+    let origin = browser.eval("location.origin");
+    let fetched = browser.eval(FETCHED);
+    for url in fetched.as_array().expect("a list") {
+        let url = url.as_str().unwrap_or_default();
+        assert!(
+            url.starts_with(origin.as_str().unwrap_or("?")),
+            "{url} was fetched before the click"
+        );
+    }
+
+    browser.click(".embed .embed-play");
+
+    wait(
+        &browser,
+        &server,
+        "document.querySelector('.embed iframe') \
+         && document.querySelector('.embed iframe').src.indexOf('https://www.youtube-nocookie.com/embed/') === 0",
+        "clicking the video never put the player in its place",
+    );
+    assert_eq!(
+        browser.eval("location.pathname"),
+        article,
+        "the click opened the player in the page, not the video's page"
+    );
+    assert_eq!(
+        browser.eval("document.querySelector('.embed iframe').title"),
+        "YouTube video"
+    );
+}

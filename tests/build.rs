@@ -405,13 +405,19 @@ fn author_page_shows_name_role_bio_and_only_their_articles() {
     let text = ana.text("main");
     assert!(text.contains("Principal Engineer"), "{text}");
     assert!(text.contains("Ana keeps databases boring."), "{text}");
+    // Paginated like tag pages (`paginate = 2`): three articles take two pages.
+    let (titles, pages) = out.titles_across_pages("authors/ana/index.html", ".card-title");
     assert_eq!(
-        ana.all_text(".card-title"),
+        titles,
         [
             "Echo: idempotency keys",
             "Charlie: error budgets",
             "Alpha: indexes first"
         ]
+    );
+    assert_eq!(
+        pages,
+        ["authors/ana/index.html", "authors/ana/page/2/index.html"]
     );
 
     let ben = out.page("authors/ben/index.html");

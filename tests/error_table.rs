@@ -6,6 +6,8 @@
 
 mod support;
 
+#[path = "error_table/features.rs"]
+mod features;
 #[path = "error_table/fixtures.rs"]
 mod fixtures;
 #[path = "error_table/table.rs"]

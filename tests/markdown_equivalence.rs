@@ -71,6 +71,7 @@ fn through_folio(md: &str, config: &MarkdownConfig) -> String {
         &[],
         config,
         &Default::default(),
+        &markdown::components::Plain,
     );
     // Raw HTML as written: cleaning it is a step of its own (markdown/raw_html.rs, tested
     // there and in tests/untrusted_content.rs), which the spec does not know.

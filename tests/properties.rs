@@ -20,6 +20,7 @@ use folio::markdown::headings::{HeadingIds, TocEntry, nest};
 use folio::markdown::highlight::{CodeInfo, parse_info, render_code_block};
 use folio::markdown::links::{LinkKind, classify, resolve};
 use folio::markdown::{self, Body, LinkTarget};
+use folio::render::components::TemplateComponents;
 use proptest::collection::{btree_set, vec};
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -424,8 +425,21 @@ fn no_targets() -> Targets {
     }
 }
 
+/// folio's own component templates, compiled once.
+fn components() -> &'static TemplateComponents {
+    static COMPONENTS: std::sync::OnceLock<TemplateComponents> = std::sync::OnceLock::new();
+    COMPONENTS.get_or_init(|| TemplateComponents::defaults().expect("folio's templates compile"))
+}
+
 fn render(body: &str, config: &MarkdownConfig, targets: &Targets) -> String {
-    let rendered = markdown::render(body, Path::new(ARTICLE), &[], config, &Default::default());
+    let rendered = markdown::render(
+        body,
+        Path::new(ARTICLE),
+        &[],
+        config,
+        &Default::default(),
+        components(),
+    );
     let fill = targets.fill(&rendered);
     let body = Body::fill(Arc::new(Keyed::new(Key::default(), rendered)), &fill);
     body.html().to_string()

@@ -15,6 +15,7 @@ use folio::content::front_matter;
 use folio::diagnostics::Diagnostic;
 use folio::key::{Key, Keyed};
 use folio::markdown::{self, Body, LinkTarget};
+use folio::render::components::TemplateComponents;
 use folio::serve::{ServerHandle, Shared, Snapshot, start};
 
 const ARTICLE: &str = "content/articles/fuzz.md";
@@ -49,7 +50,14 @@ pub fn markdown(data: &[u8]) {
         return;
     };
     let config = MarkdownConfig::default();
-    let rendered = markdown::render(body, Path::new(ARTICLE), &[], &config, &Default::default());
+    let rendered = markdown::render(
+        body,
+        Path::new(ARTICLE),
+        &[],
+        &config,
+        &Default::default(),
+        components(),
+    );
     for problem in &rendered.problems {
         assert_inside(&problem.span, body, &problem.message);
         assert!(
@@ -61,9 +69,15 @@ pub fn markdown(data: &[u8]) {
     }
 }
 
+/// folio's own component templates (alerts, figures, embeds), compiled once.
+fn components() -> &'static TemplateComponents {
+    static COMPONENTS: OnceLock<TemplateComponents> = OnceLock::new();
+    COMPONENTS.get_or_init(|| TemplateComponents::defaults().expect("folio's templates compile"))
+}
+
 /// Elements a markdown body can hold when `raw_html = false`: those pulldown-cmark writes for
 /// the enabled extensions, and folio's code blocks and heading anchors.
-const MARKDOWN_ELEMENTS: [&str; 30] = [
+const MARKDOWN_ELEMENTS: [&str; 32] = [
     "a",
     "blockquote",
     "br",
@@ -71,6 +85,8 @@ const MARKDOWN_ELEMENTS: [&str; 30] = [
     "del",
     "div",
     "em",
+    "figcaption",
+    "figure",
     "h1",
     "h2",
     "h3",
@@ -111,7 +127,14 @@ pub fn sanitized_markdown(data: &[u8]) {
         external_links_new_tab: data.first().is_some_and(|b| b & 1 == 1),
         ..MarkdownConfig::default()
     };
-    let rendered = markdown::render(body, Path::new(ARTICLE), &[], &config, &Default::default());
+    let rendered = markdown::render(
+        body,
+        Path::new(ARTICLE),
+        &[],
+        &config,
+        &Default::default(),
+        components(),
+    );
     // Links to other articles' files keep their destination, as when no article matches.
     let targets: Vec<LinkTarget> = rendered
         .links

@@ -114,6 +114,10 @@ pub struct CheckArgs {
     /// Seconds to wait for each external link before warning that it did not answer.
     #[arg(long, value_name = "SECS", default_value_t = 10, requires = "external")]
     pub timeout: u64,
+    /// The last published sitemap (a file, or its http(s) URL): fail when one of its
+    /// addresses is gone with no alias leading to its new place.
+    #[arg(long, value_name = "FILE_OR_URL")]
+    pub previous: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -31,6 +31,16 @@ pub fn explain(site: &Site, slug: &str) -> Result<String, Diagnostic> {
             out.push_str("    pinned: listed under `related` in the front matter\n");
             continue;
         }
+        if pick.in_series {
+            let part = match &pick.target {
+                RelatedRef::Article(j) => site.articles[*j].series.as_ref(),
+                RelatedRef::External { .. } => None,
+            };
+            if let Some((id, n)) = part {
+                let _ = writeln!(out, "    part {n} of the series `{id}`");
+            }
+            continue;
+        }
         let _ = writeln!(out, "    score {:.2}", pick.score);
         if !pick.shared_tags.is_empty() {
             let _ = writeln!(out, "    shared tags: {}", pick.shared_tags.join(", "));

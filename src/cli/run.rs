@@ -80,6 +80,7 @@ fn run_check(args: &CheckArgs) -> ExitCode {
             timeout: std::time::Duration::from_secs(args.timeout),
             ..ExternalOptions::default()
         }),
+        previous: args.previous.clone(),
     };
     let report = check::check(&args.site.root, &options);
     print_all(&report.diagnostics);

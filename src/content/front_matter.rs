@@ -4,6 +4,7 @@
 //! no disk access.
 
 mod expansion;
+mod publishing;
 
 use std::ops::Range;
 use std::path::Path;
@@ -14,12 +15,16 @@ use serde::Deserialize;
 use crate::content::date::PublishDate;
 use crate::diagnostics::{self, Diagnostic};
 use crate::markdown::sanitize;
+pub use publishing::{Alias, FirstPublished, SeriesRef, alias, is_absolute_http};
 
 /// The parsed front matter, with the spans needed to point at its values later.
 #[derive(Debug, Clone)]
 pub struct FrontMatter {
     pub title: String,
+    /// The first of `authors`.
     pub author: Spanned<String>,
+    /// Every author (`author:`, or `authors:` in order), at least one.
+    pub authors: Vec<Spanned<String>>,
     pub date: PublishDate,
     pub summary: String,
     pub tags: Vec<String>,
@@ -31,6 +36,12 @@ pub struct FrontMatter {
     /// article, or an absolute URL.
     pub image: Option<Spanned<String>>,
     pub extra: Option<serde_json::Value>,
+    pub series: Option<SeriesRef>,
+    /// Old addresses, each to get a redirect page.
+    pub aliases: Vec<Spanned<Alias>>,
+    /// Where the article was published first: replaces its own canonical URL.
+    pub canonical: Option<String>,
+    pub originally_published: Option<FirstPublished>,
 }
 
 /// A value and the byte range in the file it came from.
@@ -62,7 +73,10 @@ pub struct Split {
 #[serde(deny_unknown_fields)]
 struct Raw {
     title: String,
-    author: String,
+    #[serde(default)]
+    author: Option<String>,
+    #[serde(default)]
+    authors: Option<Vec<String>>,
     date: String,
     summary: String,
     #[serde(default)]
@@ -79,6 +93,14 @@ struct Raw {
     image: Option<String>,
     #[serde(default)]
     extra: Option<serde_yaml::Mapping>,
+    #[serde(default)]
+    series: Option<serde_yaml::Value>,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    canonical: Option<String>,
+    #[serde(default)]
+    originally_published: Option<serde_yaml::Value>,
 }
 
 #[derive(Deserialize)]
@@ -167,7 +189,7 @@ pub fn parse(
             return match suggestion {
                 Some(s) => d.label(format!("did you mean `{s}`?")),
                 None => d.label("not a front-matter key").help(
-                    "known keys: title, author, date, summary, tags, related, slug, draft, updated, image, extra (put your own values under `extra:`)",
+                    "known keys: title, author, authors, date, summary, tags, related, slug, draft, updated, image, series, aliases, canonical, originally_published, extra (put your own values under `extra:`)",
                 ),
             };
         }
@@ -209,17 +231,38 @@ pub fn parse(
         })?),
         None => None,
     };
+    if let Some(u) = updated.filter(|u| u.day < date.day) {
+        return Err(error(format!(
+            "`updated` ({}) is before `date` ({})",
+            u.iso_day(),
+            date.iso_day()
+        ))
+        .at(source, key_span("updated"))
+        .label("the last change cannot come before the first publication")
+        .help("`updated` is the day of the last substantive change; `date` the day it was first published"));
+    }
     let summary = raw.summary.trim().to_string();
     if summary.contains('\n') {
         return Err(error("`summary` must be one line".into())
             .at(source, key_span("summary"))
             .help("shorten it to one sentence; it is shown in lists and in the meta description"));
     }
-    for (name, value) in [("title", &raw.title), ("author", &raw.author)] {
-        if value.trim().is_empty() {
-            return Err(error(format!("`{name}` is empty")).at(source, key_span(name)));
-        }
+    if raw.title.trim().is_empty() {
+        return Err(error("`title` is empty".into()).at(source, key_span("title")));
     }
+    let publishing = publishing::parse(
+        publishing::Raw {
+            author: raw.author,
+            authors: raw.authors,
+            series: raw.series,
+            aliases: raw.aliases,
+            canonical: raw.canonical,
+            originally_published: raw.originally_published,
+        },
+        source,
+        yaml.clone(),
+        path,
+    )?;
     // Entries are found in order, each after the previous one, as whole words.
     let mut cursor = value_span(source, yaml.clone(), "related").start;
     let mut related = Vec::with_capacity(raw.related.len());
@@ -257,10 +300,8 @@ pub fn parse(
     };
     Ok(FrontMatter {
         title: raw.title.trim().to_string(),
-        author: Spanned {
-            span: key_span("author"),
-            value: raw.author.trim().to_string(),
-        },
+        author: publishing.authors[0].clone(),
+        authors: publishing.authors,
         date,
         summary,
         tags: raw
@@ -281,6 +322,10 @@ pub fn parse(
             value: s.trim().to_string(),
         }),
         extra,
+        series: publishing.series,
+        aliases: publishing.aliases,
+        canonical: publishing.canonical,
+        originally_published: publishing.originally_published,
     })
 }
 

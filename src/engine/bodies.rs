@@ -1,7 +1,7 @@
 //! Article bodies from markdown: the costly step (parsing, highlighting), done once per
 //! distinct input. A body's key covers everything `markdown::render` reads: the body text,
-//! the article's path (relative links and images resolve from it), the files beside it and
-//! the `[markdown]` config. Links to other articles stay holes here (see `links`), so an edit
+//! the article's path (relative links and images resolve from it), the files beside it, the
+//! `[markdown]` config and the templates of the markdown components. Links to other articles stay holes here (see `links`), so an edit
 //! elsewhere in the site never renders this body again.
 
 use std::sync::Arc;
@@ -13,12 +13,14 @@ use crate::diagnostics::Diagnostic;
 use crate::images::ArticleImages;
 use crate::key::{Key, Keyed};
 use crate::markdown::{self, Rendered};
+use crate::render::components::TemplateComponents;
 
 /// Rendered bodies, kept between builds.
 pub type RenderedMemo = Memo<Arc<Keyed<Rendered>>>;
 
-/// The key of an article's rendered body: its text, path and files beside it, the
-/// `[markdown]` config and its images as planned.
+/// The key of an article's rendered body: its text, path and files beside it, its images
+/// as planned, and `markdown` (the key of the `[markdown]` config and of the components'
+/// templates).
 pub fn key(article: &Article, markdown: Key, images: &Keyed<ArticleImages>) -> Key {
     Key::of(
         "rendered body",
@@ -47,9 +49,10 @@ pub fn render_all(
     site: &Site,
     images: &[Arc<Keyed<ArticleImages>>],
     memo: &mut RenderedMemo,
+    (components, components_key): &(Arc<TemplateComponents>, Key),
 ) -> (Vec<Arc<Keyed<Rendered>>>, usize) {
     let md = &site.config.markdown;
-    let md_key = markdown_key(md);
+    let md_key = Key::of("markdown inputs", &(markdown_key(md), components_key));
     let keys: Vec<Key> = site
         .articles
         .iter()
@@ -60,7 +63,14 @@ pub fn render_all(
         let a = &site.articles[i];
         Arc::new(Keyed::new(
             keys[i],
-            markdown::render(a.body(), &a.source.path, &a.assets, md, &images[i]),
+            markdown::render(
+                a.body(),
+                &a.source.path,
+                &a.assets,
+                md,
+                &images[i],
+                &**components,
+            ),
         ))
     })
 }
@@ -68,7 +78,14 @@ pub fn render_all(
 /// The problems markdown rendering found in each body, located in their files.
 pub fn problems(site: &Site, rendered: &[Arc<Keyed<Rendered>>]) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
+    // A broken component template fails every body that uses it the same way: once.
+    let mut seen = std::collections::HashSet::new();
     for (article, body) in site.articles.iter().zip(rendered) {
+        for d in &body.template_errors {
+            if seen.insert(d.render_plain()) {
+                diags.push(d.clone());
+            }
+        }
         let src = &article.source;
         for p in &body.problems {
             let d = if p.is_error {

@@ -191,7 +191,7 @@ pub fn card_kit(
     memo: &mut MediaMemo,
 ) -> Result<Option<CardKit>, Vec<Diagnostic>> {
     let config = &site.config;
-    if !config.cards.enabled || !theme.has_template(cards::TEMPLATE) {
+    if !config.cards.enabled || !theme.has(cards::TEMPLATE) {
         return Ok(None);
     }
     let fonts_dir = Path::new("themes").join(&config.theme).join("fonts");
@@ -451,7 +451,7 @@ fn draw_card(
     let svg = cards::render_svg(theme, &card)?;
     let svg = crate::render::feeds::xml_chars(&svg);
     let template = theme
-        .template_file(cards::TEMPLATE)
+        .file_of(cards::TEMPLATE)
         .unwrap_or(Path::new("templates/social.svg"))
         .to_path_buf();
     let png = cards::rasterise(&svg, &kit.fonts).map_err(|e| {

@@ -4,7 +4,10 @@
 //! after an edit redoes exactly what the edit touched and gives the same bytes as a build
 //! from scratch, by construction. The three commands differ only in their sink.
 
+pub mod aliases;
 pub mod bodies;
+mod components;
+mod extras;
 pub mod files;
 pub mod inputs;
 pub mod links;
@@ -13,6 +16,7 @@ mod memo;
 pub mod model;
 pub mod pages;
 pub mod rank;
+pub mod series;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -108,6 +112,7 @@ pub struct Engine {
 struct Memos {
     config: Option<(Key, Arc<Config>)>,
     theme: Option<(Key, Arc<Theme>)>,
+    components: components::ComponentsMemo,
     rendered: bodies::RenderedMemo,
     bodies: links::BodyMemo,
     rank: RankMemo,
@@ -252,13 +257,27 @@ impl Engine {
         };
         let (site, mut warnings) =
             model::build_site(sources, &self.settings.options).map_err(sorted)?;
+        if !site.series.is_empty() && !theme.has(crate::render::series::TEMPLATE) {
+            let dir = Path::new("themes").join(&config.theme).join("templates");
+            return Err(vec![
+                Diagnostic::error(format!(
+                    "theme `{}` has no template `series.html`, and the site has a series",
+                    config.theme
+                ))
+                .in_file(dir)
+                .help("add `templates/series.html` to the theme or to the site"),
+            ]);
+        }
         phase("model");
         let (images, problems) = media::plan_images(&site, &self.inputs, &mut self.memo.media);
         if !problems.is_empty() {
             return Err(sorted(problems));
         }
         phase("plan images");
-        let (rendered, _) = bodies::render_all(&site, &images, &mut self.memo.rendered);
+        let components = components::load(&self.inputs, &config, &mut self.memo.components)
+            .map_err(|d| vec![d])?;
+        let (rendered, _) =
+            bodies::render_all(&site, &images, &mut self.memo.rendered, &components);
         let mut diags = bodies::problems(&site, &rendered);
         phase("markdown");
         let bodies = links::fill_all(&site, &rendered, &mut self.memo.bodies, &mut diags);

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
+pub use super::series::Series;
 use crate::config::{AuthorConfig, Config};
 use crate::content::front_matter::Related;
 use crate::content::slug::Slug;
@@ -69,8 +70,14 @@ pub struct Article {
     /// Files beside a folder article's `index.md` (relative to the site root), copied next
     /// to its page.
     pub assets: Arc<[PathBuf]>,
-    /// Key into `Site::authors`.
+    /// Key into `Site::authors`: the first of `authors`.
     pub author: Slug,
+    /// Every author, keys into `Site::authors`, in the order written.
+    pub authors: Vec<Slug>,
+    /// The series it is part of (a key into `Site::series`) and its part number.
+    pub series: Option<(Slug, u32)>,
+    /// The other parts of its series, in part order (indexes into `Site::articles`).
+    pub series_others: Vec<usize>,
     /// Tag slugs, in the order written.
     pub tags: Vec<Slug>,
     pub related: Vec<RelatedRef>,
@@ -101,6 +108,9 @@ pub struct Site {
     /// Newest first; ties broken by slug.
     pub articles: Vec<Article>,
     pub tags: BTreeMap<Slug, Tag>,
+    pub series: BTreeMap<Slug, Series>,
+    /// Old addresses (`aliases:`), by output path, and the article each leads to.
+    pub redirects: BTreeMap<String, usize>,
     pub by_slug: HashMap<Slug, usize>,
     /// Article file (in normal form C, see `content::nfc_path`) → its index in `articles`.
     pub by_path: HashMap<PathBuf, usize>,
@@ -129,6 +139,7 @@ pub fn build_site(
         content_files,
     } = sources;
     let authors = authors_from(&config, &mut diags);
+    diags.extend(super::series::check_numbers(&files));
     let mut kept: Vec<(Slug, Arc<SourceFile>)> = Vec::new();
     let mut first_seen: HashMap<String, usize> = HashMap::new();
     let mut left_out: HashMap<String, &'static str> = HashMap::new();
@@ -184,14 +195,19 @@ pub fn build_site(
     let mut tags: BTreeMap<Slug, Tag> = BTreeMap::new();
     for (index, (slug, file)) in kept.into_iter().enumerate() {
         let fm = &file.front_matter;
-        let author = match Slug::parse(&fm.author.value) {
-            Ok(id) if authors.contains_key(&id) => id,
-            // The build fails; keep the article so later indexes stay aligned.
-            _ => {
-                diags.push(unknown_author(&file, &authors));
-                Slug::from_text(&fm.author.value, "unknown")
-            }
-        };
+        let article_authors: Vec<Slug> = fm
+            .authors
+            .iter()
+            .map(|id| match Slug::parse(&id.value) {
+                Ok(slug) if authors.contains_key(&slug) => slug,
+                // The build fails; keep the article so later indexes stay aligned.
+                _ => {
+                    diags.push(unknown_author(&file, id, &authors));
+                    Slug::from_text(&id.value, "unknown")
+                }
+            })
+            .collect();
+        let author = article_authors[0].clone();
         let related = resolve_related(&file, &slug, &by_slug, &left_out, &mut diags);
         let mut article_tags = Vec::new();
         for name in &fm.tags {
@@ -210,12 +226,17 @@ pub fn build_site(
         articles.push(Article {
             slug,
             author,
+            authors: article_authors,
+            series: None,
+            series_others: Vec::new(),
             tags: article_tags,
             related,
             assets,
             source: file,
         });
     }
+    let series = super::series::collect(&config, &mut articles);
+    let redirects = super::aliases::collect(&articles, &mut diags);
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);
     }
@@ -230,6 +251,8 @@ pub fn build_site(
             authors,
             articles,
             tags,
+            series,
+            redirects,
             by_slug,
             by_path,
             left_out: left_out_files,
@@ -331,8 +354,11 @@ fn duplicate_slug(slug: &Slug, file: &SourceFile, first: &SourceFile) -> Diagnos
     }
 }
 
-fn unknown_author(file: &SourceFile, authors: &BTreeMap<Slug, Author>) -> Diagnostic {
-    let id = &file.front_matter.author;
+fn unknown_author(
+    file: &SourceFile,
+    id: &crate::content::front_matter::Spanned<String>,
+    authors: &BTreeMap<Slug, Author>,
+) -> Diagnostic {
     let known: Vec<&str> = authors.keys().map(Slug::as_str).collect();
     let label = match nearest(&id.value, known.iter().copied()) {
         Some(s) => format!("did you mean `{s}`?"),

@@ -14,10 +14,12 @@ use super::memo::Memo;
 use super::model::Site;
 use crate::diagnostics::{self, Diagnostic};
 use crate::key::{Key, Keyed};
-use crate::markdown::{Body, Rendered};
+use crate::markdown::Rendered;
 use crate::output::{Contents, Sink};
 use crate::render::context::{ArticleSummary, AuthorContext, SocialImage};
-use crate::render::{Card, Globals, Model, Page, Theme, feeds, render_page, tag_context};
+use crate::render::{
+    Card, Globals, Model, Page, Theme, feeds, render_page, series_ref, tag_context,
+};
 
 /// Cards, kept between builds.
 pub type CardMemo = Memo<Arc<Keyed<Card>>>;
@@ -29,8 +31,8 @@ pub fn authors(
     assets: &BTreeMap<String, String>,
 ) -> BTreeMap<String, AuthorContext> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for a in &site.articles {
-        *counts.entry(a.author.as_str()).or_default() += 1;
+    for id in site.articles.iter().flat_map(|a| &a.authors) {
+        *counts.entry(id.as_str()).or_default() += 1;
     }
     site.authors
         .values()
@@ -54,7 +56,7 @@ pub fn authors(
 }
 
 /// Every article's card, reusing `memo`. A card is made from the front matter, the slug,
-/// the reading time, the author and tags as shown, and the config (`config_key`).
+/// the reading time, the authors and tags as shown, and the config (`config_key`).
 pub fn cards(
     site: &Site,
     (rendered, social): (&[Arc<Keyed<Rendered>>], &[Option<SocialImage>]),
@@ -81,13 +83,18 @@ pub fn cards(
         .enumerate()
         .map(|(i, (a, body))| {
             let tags: Vec<Option<&Key>> = a.tags.iter().map(|t| tag_keys.get(t.as_str())).collect();
+            let authors: Vec<Option<&Key>> = a
+                .authors
+                .iter()
+                .map(|id| author_keys.get(id.as_str()))
+                .collect();
             Key::of(
                 "card inputs",
                 &(
                     a.source.front_matter_key,
                     &a.slug,
                     body.reading_time,
-                    author_keys.get(a.author.as_str()),
+                    authors,
                     tags,
                     config_key,
                     social.get(i),
@@ -131,6 +138,11 @@ fn summary_of(
         updated: fm.updated.map(|u| u.iso_day()),
         updated_display: fm.updated.map(|u| u.display()),
         author: globals.authors[a.author.as_str()].clone(),
+        authors: a
+            .authors
+            .iter()
+            .map(|id| globals.authors[id.as_str()].clone())
+            .collect(),
         summary: fm.summary.clone(),
         tags: a
             .tags
@@ -139,6 +151,12 @@ fn summary_of(
             .collect(),
         reading_time: body.reading_time,
         image,
+        series: a
+            .series
+            .as_ref()
+            .map(|(id, part)| series_ref(&site.config, base_path, id.as_str(), *part)),
+        canonical: fm.canonical.clone(),
+        originally_published: fm.originally_published.clone(),
     }
 }
 
@@ -170,6 +188,12 @@ pub fn write(
     let shadowed = |path: &str| others.copied.contains_key(path);
     let mut pages = model.pages();
     pages.retain(|p| !shadowed(&p.path));
+    let mut extras = extra_files(model, &pages);
+    let clashes = super::extras::alias_clashes(model, &pages, &extras);
+    if !clashes.is_empty() {
+        return Err(unique(clashes));
+    }
+    extras.extend(super::extras::redirects(model));
     let keyed: Vec<(&str, Key)> = pages
         .iter()
         .map(|p| (p.path.as_str(), p.key(theme.1, model.globals)))
@@ -199,7 +223,7 @@ pub fn write(
         return Err(unique(errors));
     }
     let mut files: BTreeMap<String, Key> = keyed.iter().map(|(p, k)| (p.to_string(), *k)).collect();
-    for extra in extra_files(model, &pages) {
+    for extra in extras {
         let paths: Vec<&String> = extra.paths.iter().filter(|p| !shadowed(p)).collect();
         let keys: Vec<Key> = paths
             .iter()
@@ -251,49 +275,28 @@ pub fn write(
 }
 
 /// Output files: path and bytes.
-type Files = Vec<(String, Vec<u8>)>;
+pub(super) type Files = Vec<(String, Vec<u8>)>;
 
 /// Files made from the whole site (a feed, the sitemap), keyed by what they are made from
 /// and made only when the sink does not keep them already.
-struct Extra<'a> {
+pub(super) struct Extra<'a> {
     /// Every file `make` makes (known before it runs).
-    paths: Vec<String>,
-    key: Key,
-    make: Box<dyn FnOnce() -> Result<Files, Diagnostic> + 'a>,
+    pub paths: Vec<String>,
+    pub key: Key,
+    pub make: Box<dyn FnOnce() -> Result<Files, Diagnostic> + 'a>,
 }
 
-/// The feed, sitemap(s), robots.txt and search index. Each key covers exactly the arguments
-/// its function is given.
+/// The feeds, sitemap(s), robots.txt and search index. Each key covers exactly the
+/// arguments its function is given.
 fn extra_files<'a>(model: &'a Model, pages: &'a [Page]) -> Vec<Extra<'a>> {
     let globals = model.globals;
     let xml = |e: std::io::Error| Diagnostic::error(format!("cannot write XML: {e}"));
     let one = |path: &str, bytes: Vec<u8>| vec![(path.to_string(), bytes)];
-    let c = &globals.config;
-    let newest: Vec<(&Card, Option<&Body>)> = model
-        .cards
-        .iter()
-        .zip(model.bodies)
-        .take(c.feed.limit)
-        .map(|(card, body)| (&***card, c.feed.full_content.then_some(&***body)))
-        .collect();
-    let entry_keys: Vec<(Key, Option<Key>)> = model
-        .cards
-        .iter()
-        .zip(model.bodies)
-        .take(c.feed.limit)
-        .map(|(card, body)| (card.key(), c.feed.full_content.then(|| body.key())))
-        .collect();
     let card_keys: Vec<Key> = model.cards.iter().map(|c| c.key()).collect();
     let paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
     let urls = pages.iter().filter(|p| p.path != "404.html").count();
-    vec![
-        Extra {
-            paths: vec!["atom.xml".into()],
-            key: Key::of("atom.xml", &(globals, &entry_keys)),
-            make: Box::new(move || {
-                Ok(one("atom.xml", feeds::atom(globals, &newest).map_err(xml)?))
-            }),
-        },
+    let mut extras = super::extras::feeds(model);
+    extras.extend([
         Extra {
             paths: feeds::sitemap_paths(urls),
             key: Key::of("sitemap", &(globals, &card_keys, &paths)),
@@ -313,7 +316,8 @@ fn extra_files<'a>(model: &'a Model, pages: &'a [Page]) -> Vec<Extra<'a>> {
                 Ok(one("search.json", bytes))
             }),
         },
-    ]
+    ]);
+    extras
 }
 
 /// Every distinct error once (a broken template fails every page the same way), sorted.

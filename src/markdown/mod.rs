@@ -2,11 +2,13 @@
 //! highlighting, links between articles, image checks) work on the event stream, so every
 //! other construct renders exactly as pulldown-cmark alone renders it. Pure: no disk access.
 
+pub mod components;
 pub mod headings;
 pub mod highlight;
 pub mod links;
 pub mod raw_html;
 pub mod sanitize;
+pub mod video;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -17,6 +19,7 @@ use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd, html};
 use crate::config::MarkdownConfig;
 use crate::images::{self, ArticleImages, ImagePlan};
 use crate::key::Keyed;
+use components::Components;
 use headings::{HeadingIds, TocEntry};
 use links::LinkKind;
 
@@ -30,7 +33,9 @@ pub fn parser_options(config: &MarkdownConfig) -> Options {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES;
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        // GitHub's alerts (`> [!NOTE]`); nothing else.
+        | Options::ENABLE_GFM;
     if config.smart_punctuation {
         o |= Options::ENABLE_SMART_PUNCTUATION;
     }
@@ -152,16 +157,22 @@ pub struct Rendered {
     pub raw_html: bool,
     /// Whether the body has a fenced code block (the page needs the highlighting stylesheet).
     pub has_code: bool,
+    /// Whether the body has a video embed (the page needs its script).
+    pub has_embed: bool,
+    /// Errors of the component templates (`components::Components`), placed in them.
+    pub template_errors: Vec<crate::diagnostics::Diagnostic>,
 }
 
 /// Render `body` of the article at `path` (site-root relative). `assets` are the files that
-/// sit beside a folder article and will be copied next to its page.
+/// sit beside a folder article and will be copied next to its page; `images` are their
+/// plans (responsive markup); `components` makes alerts, figures and embeds.
 pub fn render(
     body: &str,
     path: &Path,
     assets: &[PathBuf],
     config: &MarkdownConfig,
     images: &ArticleImages,
+    components: &dyn Components,
 ) -> Rendered {
     // NUL marks link holes in the output: one written by the writer never gets there.
     let has_nul = body.contains(LINK_HOLE);
@@ -178,12 +189,29 @@ pub fn render(
     // A planned image being read: its plan, title and alt text so far.
     let mut image: Option<(&ImagePlan, String, String)> = None;
     let mut first_image = true;
+    let parsed: Vec<(Event, Range<usize>)> = Parser::new_ext(body, parser_options(config))
+        .into_offset_iter()
+        .map(|(event, span)| match has_nul {
+            true => (without_nul(event), span),
+            false => (event, span),
+        })
+        .collect();
+    let mut found = components::Found::new(
+        components,
+        &parsed,
+        (path, assets, images),
+        &mut out.problems,
+    );
 
-    for (event, span) in Parser::new_ext(body, parser_options(config)).into_offset_iter() {
-        let event = match has_nul {
-            true => without_nul(event),
-            false => event,
-        };
+    for (i, (event, span)) in parsed.into_iter().enumerate() {
+        if let Some(replaced) = found.replace(i) {
+            events.extend(replaced.map(|html| Event::Html(html.to_string().into())));
+            continue;
+        }
+        if let Some(html) = found.alert(&event) {
+            events.push(Event::Html(html.into()));
+            continue;
+        }
         if let Some((plan, title, alt)) = &mut image {
             match event {
                 Event::End(TagEnd::Image) => {
@@ -335,6 +363,8 @@ pub fn render(
     let mut sorted: Vec<&String> = out.heading_ids.iter().collect();
     sorted.sort();
     out.heading_key = crate::key::Key::of("heading ids", &sorted);
+    out.has_embed = found.has_embed;
+    out.template_errors = found.errors;
     out.word_count = words;
     out.reading_time = words.div_ceil(WORDS_PER_MINUTE).max(1);
     out

@@ -6,6 +6,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::brand::{AuthorLink, BrandContext};
+mod publishing;
+pub use publishing::*;
+
 use crate::config::{Cta, Office, Service};
 use crate::markdown::headings::TocEntry;
 
@@ -34,6 +37,11 @@ pub struct PageContext {
     pub description: String,
     pub url: String,
     pub permalink: String,
+    /// The canonical URL: `permalink`, or an article's `canonical:` when it was published
+    /// elsewhere first.
+    pub canonical: String,
+    /// The feeds of this page (the site's, and a tag's or an author's own).
+    pub feeds: Vec<FeedLink>,
 }
 
 /// An author, wherever one appears.
@@ -72,10 +80,17 @@ pub struct ArticleSummary {
     pub date_display: String,
     pub updated: Option<String>,
     pub updated_display: Option<String>,
+    /// The first of `authors`.
     pub author: AuthorContext,
+    /// Every author, in the order the front matter names them.
+    pub authors: Vec<AuthorContext>,
     pub summary: String,
     pub tags: Vec<TagContext>,
     pub reading_time: usize,
+    pub series: Option<SeriesRef>,
+    /// `canonical:` from the front matter: where the article was published first.
+    pub canonical: Option<String>,
+    pub originally_published: Option<FirstPublished>,
     /// The picture a shared link shows (`og:image`); none when there is none.
     pub image: Option<SocialImage>,
 }
@@ -104,6 +119,9 @@ pub struct ArticleContext<'a> {
     pub extra: Option<&'a serde_json::Value>,
     /// JSON-LD `BlogPosting`, ready for a `<script type="application/ld+json">`.
     pub json_ld: String,
+    pub series_nav: Option<&'a SeriesNav>,
+    /// The body has a video embed (the page needs `js/embed.js`).
+    pub has_embed: bool,
 }
 
 /// An entry of "More articles".
@@ -216,10 +234,14 @@ mod tests {
                 photo: None,
                 links: vec![],
             },
+            authors: vec![],
             summary: String::new(),
             tags: vec![],
             reading_time: 0,
             image: None,
+            series: None,
+            canonical: None,
+            originally_published: None,
         };
         let article = ArticleContext {
             summary: &summary,
@@ -229,6 +251,8 @@ mod tests {
             more: vec![],
             extra: None,
             json_ld: String::new(),
+            series_nav: None,
+            has_embed: false,
         };
         let more = MoreEntry {
             title: String::new(),
@@ -242,6 +266,8 @@ mod tests {
             description: String::new(),
             url: String::new(),
             permalink: String::new(),
+            canonical: String::new(),
+            feeds: vec![],
         };
         let tag = TagContext {
             name: String::new(),

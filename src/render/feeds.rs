@@ -17,9 +17,37 @@ use crate::config::Config;
 use crate::key::Keyed;
 use crate::markdown::Body;
 
+/// Which feed: the site's own, or a tag's or an author's.
+#[derive(Debug, Clone, Hash)]
+pub struct FeedInfo {
+    pub title: String,
+    pub subtitle: String,
+    /// The feed's output path: `atom.xml`, `tags/<slug>/atom.xml`, …
+    pub path: String,
+    /// The absolute URL of the page the feed follows (the home page, the tag's page, …);
+    /// also the feed's id.
+    pub home: String,
+}
+
+impl FeedInfo {
+    /// The site's feed, `/atom.xml`.
+    pub fn site(config: &Config) -> FeedInfo {
+        FeedInfo {
+            title: config.title.clone(),
+            subtitle: config.description.clone(),
+            path: "atom.xml".into(),
+            home: config.base_url.clone(),
+        }
+    }
+}
+
 /// Atom (RFC 4287) feed of `entries` (the newest `feed.limit` articles, each with its body
 /// when `feed.full_content` is set).
-pub fn atom(globals: &Globals, entries: &[(&Card, Option<&Body>)]) -> io::Result<Vec<u8>> {
+pub fn atom(
+    globals: &Globals,
+    info: &FeedInfo,
+    entries: &[(&Card, Option<&Body>)],
+) -> io::Result<Vec<u8>> {
     let c = &globals.config;
     // The feed changes when its newest entry does; never the clock, so builds are repeatable.
     let updated = entries
@@ -36,25 +64,25 @@ pub fn atom(globals: &Globals, entries: &[(&Card, Option<&Body>)]) -> io::Result
             ("xml:lang", c.language.as_str()),
         ])
         .write_inner_content(|w| {
-            text(w, "title", &c.title)?;
-            if !c.description.is_empty() {
-                text(w, "subtitle", &c.description)?;
+            text(w, "title", &info.title)?;
+            if !info.subtitle.is_empty() {
+                text(w, "subtitle", &info.subtitle)?;
             }
             w.create_element("link")
                 .with_attributes([
                     ("rel", "self"),
                     ("type", "application/atom+xml"),
-                    ("href", format!("{}atom.xml", c.base_url).as_str()),
+                    ("href", format!("{}{}", c.base_url, info.path).as_str()),
                 ])
                 .write_empty()?;
             w.create_element("link")
                 .with_attributes([
                     ("rel", "alternate"),
                     ("type", "text/html"),
-                    ("href", c.base_url.as_str()),
+                    ("href", info.home.as_str()),
                 ])
                 .write_empty()?;
-            text(w, "id", &c.base_url)?;
+            text(w, "id", &info.home)?;
             text(w, "updated", updated)?;
             w.create_element("generator")
                 .write_text_content(BytesText::new("folio"))?;
@@ -85,11 +113,13 @@ fn entry(w: &mut Writer<Vec<u8>>, card: &Card, body: Option<&Body>) -> io::Resul
             text(w, "id", &s.permalink)?;
             text(w, "published", &card.published)?;
             text(w, "updated", &card.changed)?;
-            w.create_element("author").write_inner_content(|w| {
-                text(w, "name", &s.author.name)?;
-                text(w, "uri", &s.author.permalink)?;
-                Ok(())
-            })?;
+            for author in &s.authors {
+                w.create_element("author").write_inner_content(|w| {
+                    text(w, "name", &author.name)?;
+                    text(w, "uri", &author.permalink)?;
+                    Ok(())
+                })?;
+            }
             for tag in &s.tags {
                 w.create_element("category")
                     .with_attributes([
@@ -170,8 +200,10 @@ pub fn sitemaps(
         }
         let loc = format!("{base}{}", page.path.trim_end_matches("index.html"));
         let lastmod = match &page.data {
+            // Published elsewhere first: that page is the one to index.
+            PageData::Article { card, .. } if card.summary.canonical.is_some() => continue,
             PageData::Article { card, .. } => Some(last_day(&card.summary)),
-            PageData::Author { articles, .. } => {
+            PageData::Author { articles, .. } | PageData::Series { articles, .. } => {
                 articles.iter().map(|c| last_day(&c.summary)).max()
             }
             PageData::Tag { tag, .. } => tag_days.get(tag.slug.as_str()).copied(),
@@ -277,25 +309,32 @@ pub fn search_index(cards: &[Arc<Keyed<Card>>]) -> serde_json::Result<Vec<u8>> {
 
 /// JSON-LD `BlogPosting` for an article page, safe to put inside a `<script>` element.
 pub fn json_ld(c: &Config, s: &ArticleSummary) -> String {
-    let mut author = serde_json::json!({
-        "@type": "Person",
-        "name": s.author.name,
-        "jobTitle": s.author.role,
-        "url": s.author.permalink,
-    });
-    let same_as: Vec<&str> = s.author.links.iter().map(|l| l.url.as_str()).collect();
-    if !same_as.is_empty() {
-        author["sameAs"] = serde_json::json!(same_as);
-    }
-    if let Some(photo) = crate::brand::photo_path(c, &s.author.id) {
-        author["image"] = serde_json::json!(format!("{}{photo}", c.base_url));
-    }
-    let value = serde_json::json!({
+    let person = |a: &super::context::AuthorContext| {
+        let mut person = serde_json::json!({
+            "@type": "Person",
+            "name": a.name,
+            "jobTitle": a.role,
+            "url": a.permalink,
+        });
+        let same_as: Vec<&str> = a.links.iter().map(|l| l.url.as_str()).collect();
+        if !same_as.is_empty() {
+            person["sameAs"] = serde_json::json!(same_as);
+        }
+        if let Some(photo) = crate::brand::photo_path(c, &a.id) {
+            person["image"] = serde_json::json!(format!("{}{photo}", c.base_url));
+        }
+        person
+    };
+    let author = match s.authors.as_slice() {
+        [one] => person(one),
+        many => many.iter().map(person).collect(),
+    };
+    let mut value = serde_json::json!({
         "@context": "https://schema.org",
         "@type": "BlogPosting",
         "headline": s.title,
         "description": s.summary,
-        "url": s.permalink,
+        "url": s.canonical.as_deref().unwrap_or(&s.permalink),
         "mainEntityOfPage": s.permalink,
         "datePublished": s.date,
         "dateModified": s.updated.as_deref().unwrap_or(&s.date),
@@ -308,6 +347,17 @@ pub fn json_ld(c: &Config, s: &ArticleSummary) -> String {
             "url": c.base_url,
         },
     });
+    if let (Some(series), Some(map)) = (&s.series, value.as_object_mut()) {
+        map.insert(
+            "isPartOf".into(),
+            serde_json::json!({
+                "@type": "CreativeWorkSeries",
+                "name": series.title,
+                "url": format!("{}series/{}/", c.base_url, series.id),
+            }),
+        );
+        map.insert("position".into(), series.part.into());
+    }
     // `</script>` inside a string would end the element early; `<\/` means the same in JSON.
     // Inside <script>, `</script>` or `<!--` would end or derail the element: JSON may write
     // `<`, `>` and `&` as escapes that mean the same.

@@ -3,10 +3,16 @@
 //! into HTML through the theme, reading nothing but that `Page`. So a page's key, the hash
 //! of its `Page`, covers everything the page is made from. Pure: no disk access.
 
+mod alternates;
 pub mod builtin;
+pub mod components;
 pub mod context;
 mod deadline;
 pub mod feeds;
+pub mod json_feed;
+mod listing;
+pub mod redirects;
+pub mod series;
 mod template_errors;
 pub mod theme;
 mod unclosed;
@@ -23,6 +29,8 @@ use crate::engine::rank::Pick;
 use crate::key::{Key, Keyed};
 use crate::markdown::Body;
 use context::*;
+use listing::{Listing, page_count, page_slice, paged_file};
+pub use series::series_ref;
 pub use theme::Theme;
 
 /// What every page shares: the config and the `site` and `assets` variables, serialized once.
@@ -138,9 +146,16 @@ pub enum PageData<'a> {
         card: &'a Keyed<Card>,
         body: &'a Keyed<Body>,
         more: Vec<MoreRef<'a>>,
+        series: Option<SeriesNav>,
     },
     Author {
         author: &'a AuthorContext,
+        articles: Vec<&'a Keyed<Card>>,
+        paginator: Paginator,
+    },
+    Series {
+        series: SeriesContext,
+        /// In part order.
         articles: Vec<&'a Keyed<Card>>,
     },
     Tags {
@@ -206,34 +221,45 @@ impl<'a> Model<'a> {
         for (i, card) in all.iter().enumerate() {
             let s = &card.summary;
             let path = format!("articles/{}/", s.slug);
+            let mut meta = self.meta("article", &s.title, &s.summary, &path);
+            if let Some(url) = &s.canonical {
+                meta.canonical = url.clone();
+            }
             pages.push(Page {
                 path: format!("{path}index.html"),
                 template: "article.html",
-                meta: self.meta("article", &s.title, &s.summary, &path),
+                meta,
                 data: PageData::Article {
                     card,
                     body: &self.bodies[i],
                     more: self.more(i),
+                    series: self.series_nav(i),
                 },
             });
         }
         for (id, author) in &self.globals.authors {
-            let path = format!("authors/{id}/");
-            let description = format!("Articles by {}, {}", author.name, author.role);
-            pages.push(Page {
-                path: format!("{path}index.html"),
+            let list: Vec<&'a Keyed<Card>> = all
+                .iter()
+                .filter(|c| c.summary.authors.iter().any(|a| a.id == *id))
+                .copied()
+                .collect();
+            let listing = Listing {
+                kind: "author",
                 template: "author.html",
-                meta: self.meta("author", &author.name, &description, &path),
-                data: PageData::Author {
+                title: &author.name,
+                description: format!("Articles by {}, {}", author.name, author.role),
+                first: format!("authors/{id}/"),
+                feed_title: format!("Articles by {}", author.name),
+            };
+            self.paged(&mut pages, &listing, &list, |articles, paginator| {
+                PageData::Author {
                     author,
-                    articles: all
-                        .iter()
-                        .filter(|c| c.summary.author.id == *id)
-                        .copied()
-                        .collect(),
-                },
+                    articles,
+                    paginator,
+                }
             });
         }
+        self.series_pages(&all, &mut pages);
         let tags: Vec<TagContext> = self.site.tags.values().map(|t| self.tag(t)).collect();
         let description = format!("Every topic on {}", c.title);
         pages.push(Page {
@@ -244,22 +270,22 @@ impl<'a> Model<'a> {
         });
         for tag in self.site.tags.values() {
             let list: Vec<&'a Keyed<Card>> = tag.articles.iter().map(|&i| all[i]).collect();
-            let first = format!("tags/{}/", tag.slug);
-            let total = page_count(list.len(), per_page);
             let ctx = self.tag(tag);
-            let description = format!("Articles tagged “{}” on {}", tag.name, c.title);
-            for n in 1..=total {
-                pages.push(Page {
-                    path: paged_file(&first, n),
-                    template: "tag.html",
-                    meta: self.meta("tag", &tag.name, &description, &page_url(&first, n)),
-                    data: PageData::Tag {
-                        tag: ctx.clone(),
-                        articles: page_slice(&list, n, per_page).to_vec(),
-                        paginator: Paginator::new(&ctx.url, n, total),
-                    },
-                });
-            }
+            let listing = Listing {
+                kind: "tag",
+                template: "tag.html",
+                title: &tag.name,
+                description: format!("Articles tagged “{}” on {}", tag.name, c.title),
+                first: format!("tags/{}/", tag.slug),
+                feed_title: format!("Articles tagged “{}”", tag.name),
+            };
+            self.paged(&mut pages, &listing, &list, |articles, paginator| {
+                PageData::Tag {
+                    tag: ctx.clone(),
+                    articles,
+                    paginator,
+                }
+            });
         }
         pages.push(Page {
             path: "404.html".into(),
@@ -276,8 +302,10 @@ impl<'a> Model<'a> {
             kind,
             title: title.into(),
             description: description.into(),
+            canonical: permalink.clone(),
             url,
             permalink,
+            feeds: alternates::site(self.globals),
         }
     }
 
@@ -323,7 +351,12 @@ pub fn render_page(theme: &Theme, globals: &Globals, page: &Page) -> Result<Stri
             ctx.insert("articles", &summaries(articles));
             ctx.insert("paginator", paginator);
         }
-        PageData::Article { card, body, more } => {
+        PageData::Article {
+            card,
+            body,
+            more,
+            series,
+        } => {
             let rendered = &body.rendered;
             let html = body.html();
             let article = ArticleContext {
@@ -334,11 +367,22 @@ pub fn render_page(theme: &Theme, globals: &Globals, page: &Page) -> Result<Stri
                 more: more.iter().map(more_entry).collect(),
                 extra: card.extra.as_ref(),
                 json_ld: card.json_ld.clone(),
+                series_nav: series.as_ref(),
+                has_embed: rendered.has_embed,
             };
             ctx.insert("article", &article);
         }
-        PageData::Author { author, articles } => {
+        PageData::Author {
+            author,
+            articles,
+            paginator,
+        } => {
             ctx.insert("author", author);
+            ctx.insert("articles", &summaries(articles));
+            ctx.insert("paginator", paginator);
+        }
+        PageData::Series { series, articles } => {
+            ctx.insert("series", series);
             ctx.insert("articles", &summaries(articles));
         }
         PageData::Tags { tags } => ctx.insert("tags", tags),
@@ -388,19 +432,4 @@ pub fn tag_context(tag: &Tag, base_path: &str) -> TagContext {
         url: format!("{base_path}tags/{}/", tag.slug),
         count: tag.articles.len(),
     }
-}
-
-/// Number of pages for `items` at `per_page` (at least one, so an empty site has a home).
-fn page_count(items: usize, per_page: usize) -> usize {
-    items.div_ceil(per_page.max(1)).max(1)
-}
-
-/// Output file of page `n` of a list whose first page is at `first` (`tags/x/`).
-fn paged_file(first: &str, n: usize) -> String {
-    format!("{}index.html", page_url(first, n))
-}
-
-fn page_slice<T>(items: &[T], n: usize, per_page: usize) -> &[T] {
-    let start = ((n - 1) * per_page).min(items.len());
-    &items[start..(start + per_page).min(items.len())]
 }

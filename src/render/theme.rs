@@ -59,6 +59,14 @@ impl Theme {
                 )));
             }
         }
+        Theme::compile(files, page_time_limit)
+    }
+
+    /// Compile `files` as they are, whatever they hold (e.g. the markdown components alone).
+    pub fn compile(
+        files: BTreeMap<String, (PathBuf, Arc<str>)>,
+        page_time_limit: Duration,
+    ) -> Result<Theme, Diagnostic> {
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml", ".svg"]);
         let compiled = deadline::compile(&tera, &files);
@@ -132,13 +140,13 @@ impl Theme {
         Err(d)
     }
 
-    /// Whether the theme (or the site) has template `name`.
-    pub fn has_template(&self, name: &str) -> bool {
+    /// Whether the theme (or the site) has the template `name`.
+    pub fn has(&self, name: &str) -> bool {
         self.files.contains_key(name)
     }
 
-    /// The file template `name` was read from, relative to the site root.
-    pub fn template_file(&self, name: &str) -> Option<&Path> {
+    /// The file (relative to the site root) of the template `name`.
+    pub fn file_of(&self, name: &str) -> Option<&Path> {
         self.files.get(name).map(|(path, _)| path.as_path())
     }
 

@@ -404,6 +404,30 @@ impl Browser {
         )
     }
 
+    /// Clicks the first element matching the CSS `selector` as a user would (WebDriver's
+    /// element click: scrolled into view, a real pointer event).
+    pub fn click(&self, selector: &str) {
+        let session = &self.session;
+        let found = self
+            .command(
+                "POST",
+                &format!("{session}/element"),
+                Some(json!({"using": "css selector", "value": selector})),
+            )
+            .unwrap_or_else(|e| panic!("no element {selector}: {e}"));
+        let id = found
+            .as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("no element id in {found}"));
+        self.command(
+            "POST",
+            &format!("{session}/element/{id}/click"),
+            Some(json!({})),
+        )
+        .unwrap_or_else(|e| panic!("cannot click {selector}: {e}"));
+    }
+
     /// Like `eval`, but an error (say, the page is mid-navigation) is returned.
     pub fn try_eval(&self, js: &str) -> Result<Value, String> {
         let session = &self.session;

@@ -211,7 +211,13 @@ pub fn all() -> Vec<Fixture> {
     let checked = CHECK.iter().map(|&(id, edits)| (id, edits, Run::Check));
     let edited = EDITED_COMMANDS
         .iter()
+        .chain(super::features::COMMANDS)
         .map(|&(id, edits, args)| (id, edits, Run::Args(args)));
+    let built = built.chain(
+        super::features::BUILD
+            .iter()
+            .map(|&(id, edits)| (id, edits, Run::Build)),
+    );
     built
         .chain(commands)
         .chain(edited)
@@ -221,9 +227,9 @@ pub fn all() -> Vec<Fixture> {
         .collect()
 }
 
-const A: &str = "content/articles/alpha.md";
-const B: &str = "content/articles/beta.md";
-const C: &str = "config.toml";
+pub const A: &str = "content/articles/alpha.md";
+pub const B: &str = "content/articles/beta.md";
+pub const C: &str = "config.toml";
 const CODE: Edit = Append(A, "\n```rust\nfn main() {}\n```\n");
 const BAD_LIGHT: Edit = Append(C, "\n[markdown.highlight]\nlight = \"Nope Theme\"\n");
 

@@ -3,7 +3,8 @@
 use super::disk::Disk;
 use super::edits::{Anchor, ConfigChange, Edit, FrontMatter, Leftover, Step, Target};
 use super::site::{
-    AUTHORS, ArticleSpec, DATES, NAMES, SLUGS, SiteModel, TAGS, UPDATED, original_template, png,
+    ALIASES, AUTHORS, ArticleSpec, CANONICAL, DATES, NAMES, SERIES, SLUGS, SiteModel, TAGS,
+    UPDATED, original_template, png,
 };
 
 /// Theme templates edits change, and a line each that an edit can follow.
@@ -14,6 +15,9 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("index.html", "<header class=\"page-header\">"),
     ("partials/card.html", "<article class=\"card\">"),
     ("tag.html", "<header class=\"page-header\">"),
+    ("markdown/alert.html", "<p class=\"callout-title\">"),
+    ("markdown/embed.html", "<a class=\"embed-play\""),
+    ("partials/series_nav.html", "<ol class=\"series-parts\">"),
 ];
 
 /// Static files: the site's (some over the theme's) and the theme's.
@@ -183,6 +187,15 @@ fn change_front_matter(article: &mut ArticleSpec, change: &FrontMatter, slugs: &
         FrontMatter::Date(d) => article.date = DATES[*d],
         FrontMatter::Updated(u) => article.updated = u.map(|i| UPDATED[i]),
         FrontMatter::Author(a) => article.author = AUTHORS[*a],
+        FrontMatter::CoAuthors(list) => {
+            article.authors = list
+                .as_ref()
+                .map(|l| l.iter().map(|&i| AUTHORS[i]).collect())
+        }
+        FrontMatter::Series(s) => article.series = s.map(|(id, part)| (SERIES[id], part)),
+        FrontMatter::Aliases(a) => article.aliases = a.iter().map(|&i| ALIASES[i]).collect(),
+        FrontMatter::Canonical(c) => article.canonical = c.map(|i| CANONICAL[i]),
+        FrontMatter::OriginallyPublished(o) => article.originally_published = *o,
     }
 }
 
@@ -258,6 +271,8 @@ fn change_config(model: &mut SiteModel, disk: &mut Disk, change: &ConfigChange) 
         ConfigChange::Title(v) => c.title = *v,
         ConfigChange::Paginate(v) => c.paginate = *v,
         ConfigChange::MoreArticles(v) => c.more = *v,
+        ConfigChange::SeriesTitle(t) => c.series_title = *t,
+        ConfigChange::NetlifyRedirects(v) => c.netlify_redirects = *v,
         ConfigChange::Break => c.broken = true,
     }
     disk.write("config.toml", c.text().as_bytes());
@@ -377,8 +392,24 @@ fn repair(model: &mut SiteModel, disk: &mut Disk) -> String {
         if article.date == "2025-02-30" {
             article.date = DATES[0];
         }
-        if article.updated == Some("2026-13-01") {
+        if article
+            .updated
+            .is_some_and(|u| u == "2026-13-01" || u < article.date)
+        {
             article.updated = None;
+        }
+        if let Some(list) = &mut article.authors {
+            list.retain(|a| AUTHORS[..2].contains(a));
+            list.dedup();
+            if list.is_empty() {
+                article.authors = None;
+            }
+        }
+        // Series numbering, aliases and canonical URLs are put right by leaving them out.
+        article.series = None;
+        article.aliases.clear();
+        if article.canonical == Some("/relative/") {
+            article.canonical = None;
         }
         let own = article.name.clone();
         article.related.retain(|r| *r != own && slugs.contains(r));

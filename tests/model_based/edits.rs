@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use proptest::sample::select;
 
 use super::disk::Style;
-use super::site::{DATES, SLUGS, TAGS, UPDATED};
+use super::site::{ALIASES, CANONICAL, DATES, SERIES, SLUGS, TAGS, UPDATED};
 
 /// One step: an edit, saved in an editor's style.
 #[derive(Debug, Clone)]
@@ -90,6 +90,13 @@ pub enum FrontMatter {
     Date(usize),
     Updated(Option<usize>),
     Author(usize),
+    /// `authors:` with these (by index into `AUTHORS`), or back to `author:`.
+    CoAuthors(Option<Vec<usize>>),
+    /// `series: {id, part}` (id by index into `SERIES`), or none.
+    Series(Option<(usize, u32)>),
+    Aliases(Vec<usize>),
+    Canonical(Option<usize>),
+    OriginallyPublished(bool),
 }
 
 #[derive(Debug, Clone)]
@@ -114,6 +121,9 @@ pub enum ConfigChange {
     Title(u8),
     Paginate(usize),
     MoreArticles(usize),
+    /// `[series.pg]` with this title, or none.
+    SeriesTitle(Option<u8>),
+    NetlifyRedirects(bool),
     Break,
 }
 
@@ -171,6 +181,12 @@ fn front_matter() -> impl Strategy<Value = FrontMatter> {
         (0..DATES.len()).prop_map(FrontMatter::Date),
         proptest::option::of(0..UPDATED.len()).prop_map(FrontMatter::Updated),
         prop_oneof![4 => 0..2usize, 1 => Just(2usize)].prop_map(FrontMatter::Author),
+        proptest::option::of(vec(prop_oneof![6 => 0..2usize, 1 => Just(2usize)], 1..3))
+            .prop_map(FrontMatter::CoAuthors),
+        proptest::option::weighted(0.8, (0..SERIES.len(), 1..4u32)).prop_map(FrontMatter::Series),
+        vec(0..ALIASES.len(), 0..3).prop_map(FrontMatter::Aliases),
+        proptest::option::of(0..CANONICAL.len()).prop_map(FrontMatter::Canonical),
+        any::<bool>().prop_map(FrontMatter::OriginallyPublished),
     ]
 }
 
@@ -195,6 +211,8 @@ fn config_change() -> impl Strategy<Value = ConfigChange> {
         any::<u8>().prop_map(ConfigChange::Title),
         prop_oneof![6 => 1..4usize, 1 => Just(0usize)].prop_map(ConfigChange::Paginate),
         (0..5usize).prop_map(ConfigChange::MoreArticles),
+        proptest::option::of(any::<u8>()).prop_map(ConfigChange::SeriesTitle),
+        any::<bool>().prop_map(ConfigChange::NetlifyRedirects),
         Just(ConfigChange::Break),
     ]
 }

@@ -176,6 +176,41 @@ fn static_files_and_a_templates_folder_made_later_with_hashed_urls() {
     );
 }
 
+#[test]
+fn co_authors_series_aliases_cross_posts_and_component_templates() {
+    let fm = |which, change| Edit::FrontMatter { which, change };
+    // `alpha`'s body has an alert and a video; TEMPLATES[6] is `markdown/alert.html`.
+    let alert = |change| Edit::Template { which: 6, change };
+    check(
+        SERVE,
+        vec![
+            fm(0, FrontMatter::CoAuthors(Some(vec![0, 1]))),
+            fm(0, FrontMatter::Series(Some((0, 1)))),
+            fm(1, FrontMatter::Series(Some((0, 2)))),
+            Edit::Config(ConfigChange::SeriesTitle(Some(7))),
+            fm(1, FrontMatter::Aliases(vec![0, 2])),
+            // An edit of the alert's template renders alpha's body again.
+            alert(1),
+            alert(4),
+            alert(5),
+            fm(2, FrontMatter::Canonical(Some(0))),
+            fm(2, FrontMatter::OriginallyPublished(true)),
+            Edit::Config(ConfigChange::NetlifyRedirects(true)),
+            // `/tags/` is a page of the site.
+            fm(0, FrontMatter::Aliases(vec![3])),
+            // bravo becomes part 1 as well.
+            Edit::Repair,
+            fm(0, FrontMatter::Series(Some((0, 1)))),
+            fm(1, FrontMatter::Series(Some((0, 1)))),
+            fm(1, FrontMatter::Series(Some((0, 2)))),
+        ],
+        &[
+            true, true, true, true, true, true, false, true, true, true, true, false, true, true,
+            false, true,
+        ],
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // Shrunk failures, one test each.
 

@@ -24,7 +24,19 @@ pub const DATES: &[&str] = &[
     "2030-01-01",
     "2025-02-30",
 ];
-pub const UPDATED: &[&str] = &["2026-01-01", "2026-11-19", "2026-13-01"];
+pub const UPDATED: &[&str] = &["2026-01-01", "2026-11-19", "2026-13-01", "2030-06-01"];
+/// Series ids: a good one, another, and one that is no slug.
+pub const SERIES: &[&str] = &["pg", "apis", "Bad Id"];
+/// Old addresses: free ones, a page of the site, and an article's own address.
+pub const ALIASES: &[&str] = &[
+    "old-one",
+    "/articles/old-two/",
+    "/2024/x.html",
+    "/tags/",
+    "bravo",
+];
+/// `canonical:` values: good, and relative (an error).
+pub const CANONICAL: &[&str] = &["https://elsewhere.example/a/", "/relative/"];
 pub const AUTHORS: &[&str] = &["ana", "ben", "zed"];
 pub const TAGS: &[&str] = &["postgres", "reliability", "apis", "Go Lang"];
 const TITLES: &[&str] = &[
@@ -67,6 +79,9 @@ pub struct ConfigSpec {
     pub highlight_code: bool,
     /// A misspelt key (an error until the next config edit).
     pub broken: bool,
+    /// `[series.pg] title`.
+    pub series_title: Option<u8>,
+    pub netlify_redirects: bool,
 }
 
 /// One article as values; `links` are written paths relative to `content/articles/`
@@ -83,6 +98,12 @@ pub struct ArticleSpec {
     pub slug: Option<&'static str>,
     pub draft: bool,
     pub updated: Option<&'static str>,
+    /// Co-authors (`authors:`), replacing `author:`.
+    pub authors: Option<Vec<&'static str>>,
+    pub series: Option<(&'static str, u32)>,
+    pub aliases: Vec<&'static str>,
+    pub canonical: Option<&'static str>,
+    pub originally_published: bool,
     pub body: u8,
     pub links: Vec<(String, Option<String>)>,
 }
@@ -106,6 +127,11 @@ impl ArticleSpec {
             slug: None,
             draft: false,
             updated: None,
+            authors: None,
+            series: None,
+            aliases: Vec::new(),
+            canonical: None,
+            originally_published: false,
             body: seed,
             links: Vec::new(),
         }
@@ -148,10 +174,13 @@ impl ArticleSpec {
     }
 
     pub fn text(&self) -> String {
+        let byline = match &self.authors {
+            Some(list) => format!("authors: [{}]", list.join(", ")),
+            None => format!("author: {}", self.author),
+        };
         let mut fm = format!(
-            "---\ntitle: '{}'\nauthor: {}\ndate: {}\nsummary: What {} is about, take {}.\n",
+            "---\ntitle: '{}'\n{byline}\ndate: {}\nsummary: What {} is about, take {}.\n",
             TITLES[usize::from(self.title) % TITLES.len()].replace('\'', "''"),
-            self.author,
             self.date,
             self.name,
             self.title,
@@ -170,6 +199,20 @@ impl ArticleSpec {
         }
         if let Some(updated) = self.updated {
             fm.push_str(&format!("updated: {updated}\n"));
+        }
+        if let Some((id, part)) = self.series {
+            fm.push_str(&format!("series: {{id: {id}, part: {part}}}\n"));
+        }
+        if !self.aliases.is_empty() {
+            fm.push_str(&format!("aliases: [{}]\n", self.aliases.join(", ")));
+        }
+        if let Some(url) = self.canonical {
+            fm.push_str(&format!("canonical: {url}\n"));
+        }
+        if self.originally_published {
+            fm.push_str(
+                "originally_published: {name: The Review, url: https://review.example/a/}\n",
+            );
         }
         fm.push_str("---\n");
         fm.push_str(&body(self.body, self.folder));
@@ -192,13 +235,22 @@ fn headings(seed: u8) -> impl Iterator<Item = (&'static str, &'static str)> {
 }
 
 /// A body made from `seed`: headings, smart-punctuation bait, and by bits raw HTML, an
-/// external link and a code block; a folder article shows its photo.
+/// external link, a code block, and components (an alert, a video; a folder article's
+/// photo then has a caption); a folder article shows its photo.
 fn body(seed: u8, folder: bool) -> String {
     let mut text = format!(
         "Take {seed}: \"quoted\" words -- a dash... and it's done.\n\nA second paragraph about budgets and queues.\n"
     );
-    if folder {
-        text.push_str("\n![A photo of the whiteboard](photo.png)\n");
+    let components = seed & 128 != 0;
+    match (folder, components) {
+        (true, true) => {
+            text.push_str("\n![A photo of the whiteboard](photo.png \"The whiteboard\")\n")
+        }
+        (true, false) => text.push_str("\n![A photo of the whiteboard](photo.png)\n"),
+        _ => {}
+    }
+    if components {
+        text.push_str("\n> [!WARNING]\n> Budgets run out.\n\nhttps://youtu.be/dQw4w9WgXcQ\n");
     }
     for (heading, _) in headings(seed) {
         text.push_str(&format!("\n## {heading}\n\nText under {heading}.\n"));
@@ -218,6 +270,10 @@ fn body(seed: u8, folder: bool) -> String {
 impl ConfigSpec {
     pub fn text(&self) -> String {
         let broken = if self.broken { "paginat = 2\n" } else { "" };
+        let series = match self.series_title {
+            Some(t) => format!("\n[series.pg]\ntitle = \"Postgres, take {t}\"\n"),
+            None => String::new(),
+        };
         format!(
             r#"title = "Model Site {title}"
 base_url = "https://model.example/"
@@ -241,7 +297,10 @@ smart_punctuation = {smart}
 raw_html = {raw}
 external_links_new_tab = {tab}
 highlight_code = {code}
-"#,
+
+[redirects]
+netlify = {netlify}
+{series}"#,
             title = self.title,
             paginate = self.paginate,
             more = self.more,
@@ -249,6 +308,7 @@ highlight_code = {code}
             raw = self.raw_html,
             tab = self.external_links_new_tab,
             code = self.highlight_code,
+            netlify = self.netlify_redirects,
         )
     }
 }
@@ -277,6 +337,8 @@ impl SiteModel {
                 external_links_new_tab: false,
                 highlight_code: true,
                 broken: false,
+                series_title: None,
+                netlify_redirects: false,
             },
             articles: vec![alpha, bravo, charlie, delta],
         }

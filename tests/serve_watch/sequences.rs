@@ -190,6 +190,9 @@ pub fn run(steps: &[Step]) {
     };
     let mut model = SiteModel::initial();
     for (n, step) in steps.iter().enumerate() {
+        // A step that failed as the one before it did was not waited for (no new error to
+        // see): let its rebuild finish, so it is not taken for this step's.
+        std::thread::sleep(Duration::from_millis(150));
         // Events of earlier steps are not what this step waits for.
         while session.events.try_recv().is_ok() {}
         let rebuilds_before = rebuilds(&session.server);

@@ -387,6 +387,16 @@ impl Output {
         first: &str,
         title_selector: &str,
     ) -> (Vec<String>, Vec<String>) {
+        self.titles_across_pages_under(first, title_selector, "/")
+    }
+
+    /// `titles_across_pages` for a site whose base URL has the path `base_path` (`/blog/`).
+    pub fn titles_across_pages_under(
+        &self,
+        first: &str,
+        title_selector: &str,
+        base_path: &str,
+    ) -> (Vec<String>, Vec<String>) {
         let mut titles = Vec::new();
         let mut visited = Vec::new();
         let mut current = Some(first.to_string());
@@ -395,7 +405,7 @@ impl Output {
             let page = self.page(&rel);
             titles.extend(page.all_text(title_selector));
             current = page.first_attr("a[rel=next]", "href").map(|href| {
-                resolve(&rel, &href, "/")
+                resolve(&rel, &href, base_path)
                     .unwrap_or_else(|| panic!("{rel}: next link {href} leads nowhere"))
             });
             visited.push(rel);

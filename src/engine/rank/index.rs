@@ -223,10 +223,27 @@ impl Index {
                 target: r.clone(),
                 score: 0.0,
                 pinned: true,
+                in_series: false,
                 shared_tags: vec![],
                 shared_words: vec![],
             })
             .collect();
+        // The other parts of its series come next, in part order.
+        for &j in &article.series_others {
+            let pinned = picks
+                .iter()
+                .any(|p| matches!(p.target, RelatedRef::Article(k) if k == j));
+            if picks.len() < count && !pinned {
+                picks.push(Pick {
+                    target: RelatedRef::Article(j),
+                    score: 0.0,
+                    pinned: false,
+                    in_series: true,
+                    shared_tags: vec![],
+                    shared_words: vec![],
+                });
+            }
+        }
         if picks.len() >= count {
             return picks;
         }
@@ -255,6 +272,7 @@ impl Index {
         }
         let taken = |j: usize| {
             j == me
+                || article.series_others.contains(&j)
                 || article
                     .related
                     .iter()
@@ -296,6 +314,7 @@ impl Index {
                 target: RelatedRef::Article(j),
                 score,
                 pinned: false,
+                in_series: false,
                 shared_tags: Vec::new(),
                 shared_words: Vec::new(),
             });

@@ -22,9 +22,11 @@ use words::{stop_words, term_counts};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pick {
     pub target: RelatedRef,
-    /// 0 for pinned entries.
+    /// 0 for pinned entries and parts of the article's series.
     pub score: f64,
     pub pinned: bool,
+    /// Another part of the article's series (they come right after the pinned entries).
+    pub in_series: bool,
     /// Filled in by `rank_one` only (templates do not show it).
     pub shared_tags: Vec<String>,
     /// Filled in by `rank_one` only.
@@ -88,7 +90,7 @@ pub fn rank_all_cached(site: &Site, memo: &mut RankMemo) -> Arc<Vec<Vec<Pick>>> 
     let layout: Vec<_> = site
         .articles
         .iter()
-        .map(|a| (&a.source.path, &a.tags, &a.related))
+        .map(|a| (&a.source.path, &a.tags, &a.related, &a.series_others))
         .collect();
     let frame = Key::of("ranking frame", &(count, layout));
     if let Some(last) = memo.last.as_mut().filter(|l| l.frame == frame) {
