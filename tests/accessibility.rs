@@ -18,6 +18,11 @@ const PAGE_KINDS: &[(&str, &str)] = &[
         "article with code in eight languages",
         "/articles/deadlines-in-every-layer/",
     ),
+    (
+        "article with callouts, a figure, a video and a series",
+        "/articles/reading-explain-analyze/",
+    ),
+    ("series page", "/series/postgres-in-production/"),
     ("author page", "/authors/ines/"),
     ("tag list", "/tags/"),
     ("tag page", "/tags/reliability/"),
