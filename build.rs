@@ -14,6 +14,8 @@ const THEME: &str = "themes/default";
 fn main() -> io::Result<()> {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed={THEME}");
+    println!("cargo:rerun-if-changed=src");
+    fingerprint_sources()?;
     let manifest = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
     let theme = manifest.join(THEME);
     let mut files = Vec::new();
@@ -47,6 +49,29 @@ fn main() -> io::Result<()> {
     );
     let out = PathBuf::from(env::var_os("OUT_DIR").unwrap_or_default()).join("default_theme.rs");
     fs::write(out, code)
+}
+
+/// A digest of every file under `src/` as `FOLIO_SOURCE_FINGERPRINT`: part of the keys of
+/// the disk cache (`disk_cache::crate_versions`), so a binary built from other code (a
+/// developer's build between two releases) never reuses what another one made.
+fn fingerprint_sources() -> io::Result<()> {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let manifest = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let src = manifest.join("src");
+    let mut files = Vec::new();
+    list_files(&src, &src, &mut files)?;
+    files.sort();
+    // `DefaultHasher::new()` has fixed keys: the same sources give the same digest.
+    let mut hasher = DefaultHasher::new();
+    for rel in &files {
+        rel.hash(&mut hasher);
+        fs::read(src.join(rel))?.hash(&mut hasher);
+    }
+    println!(
+        "cargo:rustc-env=FOLIO_SOURCE_FINGERPRINT={:016x}",
+        hasher.finish()
+    );
+    Ok(())
 }
 
 /// Every file under `dir` as a `/`-separated path relative to `base`, skipping the files

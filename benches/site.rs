@@ -47,6 +47,7 @@ fn prepare(root: &Path) -> Prepared {
         base_url: None,
         options: options(),
         cache_dir: None,
+        cache: Default::default(),
     };
     let mut engine = Engine::new(root, settings).expect("the corpus reads");
     engine.prepare().expect("the corpus is valid")

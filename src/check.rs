@@ -10,14 +10,14 @@ mod publishing;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
 use crate::content::SourceFile;
 use crate::content::front_matter::Related;
 use crate::diagnostics::{self, Diagnostic};
 use crate::engine::model::{BuildOptions, Site};
-use crate::engine::{Engine, Settings};
+use crate::engine::{CacheUse, Engine, Settings};
 use crate::key::Key;
 use crate::output::{Contents, Sink};
 pub use external::ExternalOptions;
@@ -38,6 +38,10 @@ pub struct CheckOptions {
     /// The last published sitemap (a file or an http(s) URL): each of its addresses must
     /// still lead somewhere.
     pub previous: Option<String>,
+    /// Where earlier builds kept what they made (read, never written); `None`: the default.
+    pub cache_dir: Option<PathBuf>,
+    /// `Off` with `--no-cache`; anything else reads the cache without writing it.
+    pub cache: CacheUse,
 }
 
 /// What a check found.
@@ -66,7 +70,11 @@ pub fn check(root: &Path, options: &CheckOptions) -> Report {
     let settings = Settings {
         base_url: options.base_url.clone(),
         options: options.build.clone(),
-        cache_dir: None,
+        cache_dir: options.cache_dir.clone(),
+        cache: match options.cache {
+            CacheUse::Off => CacheUse::Off,
+            _ => CacheUse::ReadOnly,
+        },
     };
     let mut engine = match Engine::new(root, settings) {
         Ok(e) => e,

@@ -51,6 +51,10 @@ pub struct Config {
     pub series: BTreeMap<String, SeriesConfig>,
     #[serde(default)]
     pub redirects: RedirectsConfig,
+    /// Where folio keeps what it made between builds (rendered bodies, image variants,
+    /// cards), from the site folder; default `.folio-cache`.
+    #[serde(default)]
+    pub cache_dir: Option<String>,
     /// Free-form values for templates.
     #[serde(default)]
     pub extra: BTreeMap<String, toml::Value>,

@@ -45,16 +45,31 @@ pub fn hash_bytes(bytes: &[u8]) -> String {
 /// Versions of the crates that turn pixels into files (from Cargo.lock, at compile time),
 /// and folio's own: part of every key, so an encoder update re-makes every entry.
 pub static ENCODER_VERSIONS: LazyLock<String> = LazyLock::new(|| {
-    let lock = include_str!("../Cargo.lock");
-    let mut out = format!("folio {}", env!("CARGO_PKG_VERSION"));
-    for name in [
+    crate_versions(&[
         "image",
         "image-webp",
         "png",
         "zune-jpeg",
         "libwebp-sys",
         "resvg",
-    ] {
+    ])
+});
+
+/// Versions of the crates that turn markdown into HTML (parser, highlighter, grammars): part
+/// of every cached body's key, so an update of any renders every body again.
+pub static RENDERER_VERSIONS: LazyLock<String> =
+    LazyLock::new(|| crate_versions(&["pulldown-cmark", "syntect", "two-face", "ammonia"]));
+
+/// `folio <version> (<digest of its sources>); <crate> <version>; ...` for `names`, read
+/// from Cargo.lock as it was when folio was compiled.
+fn crate_versions(names: &[&str]) -> String {
+    let lock = include_str!("../Cargo.lock");
+    let mut out = format!(
+        "folio {} ({})",
+        env!("CARGO_PKG_VERSION"),
+        env!("FOLIO_SOURCE_FINGERPRINT")
+    );
+    for name in names {
         let needle = format!("name = \"{name}\"\nversion = \"");
         if let Some(at) = lock.find(&needle) {
             let rest = &lock[at + needle.len()..];
@@ -63,12 +78,14 @@ pub static ENCODER_VERSIONS: LazyLock<String> = LazyLock::new(|| {
         }
     }
     out
-});
+}
 
 /// One kind of entry (`images/`, `cards/`) in the cache folder.
 #[derive(Debug, Clone)]
 pub struct DiskCache {
     dir: PathBuf,
+    /// Reads only: `put` keeps nothing (`folio check` writes nothing).
+    read_only: bool,
 }
 
 impl DiskCache {
@@ -76,6 +93,7 @@ impl DiskCache {
     pub fn new(cache_dir: &Path, kind: &str) -> DiskCache {
         DiskCache {
             dir: cache_dir.join(kind),
+            read_only: false,
         }
     }
 
@@ -84,6 +102,54 @@ impl DiskCache {
     pub fn path(&self, name: &str) -> PathBuf {
         let shard = name.get(..2).unwrap_or("00");
         self.dir.join(shard).join(name)
+    }
+
+    /// The same store, for reading only.
+    pub fn read_only(self) -> DiskCache {
+        DiskCache {
+            read_only: true,
+            ..self
+        }
+    }
+
+    /// The entry's bytes, if it exists.
+    pub fn get(&self, name: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.path(name)).ok()
+    }
+
+    /// Remove the entries not in `used` that have not been written for `age`, and temporary
+    /// files of killed builds: the cache stays bounded by what recent builds need. Returns
+    /// how many files were removed.
+    pub fn prune(
+        &self,
+        used: &std::collections::HashSet<String>,
+        age: std::time::Duration,
+    ) -> usize {
+        let now = std::time::SystemTime::now();
+        let old = |path: &Path, age: std::time::Duration| {
+            std::fs::metadata(path)
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| now.duration_since(t).is_ok_and(|d| d > age))
+        };
+        let mut removed = 0;
+        for shard in std::fs::read_dir(&self.dir).into_iter().flatten().flatten() {
+            for entry in std::fs::read_dir(shard.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let path = entry.path();
+                let stale = match name.starts_with(".tmp-") {
+                    true => old(&path, std::time::Duration::from_secs(3600)),
+                    false => !used.contains(&name) && old(&path, age),
+                };
+                if stale && std::fs::remove_file(&path).is_ok() {
+                    removed += 1;
+                }
+            }
+        }
+        removed
     }
 
     /// Whether the entry exists (complete: entries only ever appear whole).
@@ -95,6 +161,9 @@ impl DiskCache {
     /// then renamed over, so readers see the whole entry or none.
     pub fn put(&self, name: &str, bytes: &[u8]) -> io::Result<PathBuf> {
         let path = self.path(name);
+        if self.read_only {
+            return Ok(path);
+        }
         let dir = path.parent().unwrap_or(&self.dir);
         std::fs::create_dir_all(dir)?;
         let mut tmp = tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir)?;

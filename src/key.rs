@@ -7,7 +7,9 @@ use std::hash::{Hash, Hasher};
 use std::ops::Deref;
 
 /// What a derived value was made from, as a digest.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(
+    Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub struct Key(pub [u8; 16]);
 
 impl Key {

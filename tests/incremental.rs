@@ -21,6 +21,7 @@ fn settings() -> Settings {
             cache_bust: false,
         },
         cache_dir: None,
+        cache: Default::default(),
     }
 }
 

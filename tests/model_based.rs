@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use folio::engine::model::BuildOptions;
-use folio::engine::{Engine, Settings};
+use folio::engine::{CacheUse, Engine, Settings};
 use folio::output::memory::{MemorySink, Snapshot};
 use proptest::prelude::*;
 use proptest::test_runner::{FileFailurePersistence, TestCaseError};
@@ -47,7 +47,9 @@ struct Flags {
     future: bool,
 }
 
-fn settings(flags: Flags) -> Settings {
+/// The settings of a build; `cache` says whether it reads and writes the disk cache (the
+/// served site does, as `serve` and `build` do; the reference build from scratch does not).
+fn settings(flags: Flags, cache: CacheUse) -> Settings {
     Settings {
         base_url: None,
         options: BuildOptions {
@@ -57,6 +59,7 @@ fn settings(flags: Flags) -> Settings {
             cache_bust: flags.cache_bust,
         },
         cache_dir: None,
+        cache,
     }
 }
 
@@ -75,7 +78,8 @@ struct Served {
 impl Served {
     fn start(root: &Path, flags: Flags) -> Served {
         let mut served = Served {
-            engine: Engine::new(root, settings(flags)).expect("the site folder opens"),
+            engine: Engine::new(root, settings(flags, CacheUse::ReadWrite))
+                .expect("the site folder opens"),
             site: Arc::new(Snapshot::new()),
             last: Ok(String::new()),
         };
@@ -102,8 +106,8 @@ impl Served {
     }
 }
 
-fn from_scratch(root: &Path, flags: Flags) -> Outcome {
-    scratch::build(root, settings(flags)).map(|(site, warnings)| (Arc::new(site), warnings))
+fn from_scratch(root: &Path, flags: Flags, cache: CacheUse) -> Outcome {
+    scratch::build(root, settings(flags, cache)).map(|(site, warnings)| (Arc::new(site), warnings))
 }
 
 /// Apply `steps` to a fresh copy of the model site, checking the served site against a
@@ -149,11 +153,21 @@ fn run(flags: Flags, steps: &[Step]) -> Result<Vec<bool>, TestCaseError> {
         if changed {
             served.build();
         }
-        let expected = from_scratch(&root, flags);
+        let expected = from_scratch(&root, flags, CacheUse::Off);
         if let Some(problem) = difference(&served.outcome(), &expected) {
             return Err(TestCaseError::fail(format!(
                 "after step {n}, the served site differs from a build from scratch:\n{problem}\n\nsteps:\n{log}"
             )));
+        }
+        // A new process with the disk cache the served one keeps (as the next `folio build`
+        // finds it), every other step to keep the test quick.
+        if n % 2 == 1 {
+            let warm = from_scratch(&root, flags, CacheUse::ReadWrite);
+            if let Some(problem) = difference(&warm, &expected) {
+                return Err(TestCaseError::fail(format!(
+                    "after step {n}, a build with the disk cache differs from one without:\n{problem}\n\nsteps:\n{log}"
+                )));
+            }
         }
         builds.push(expected.is_ok());
     }

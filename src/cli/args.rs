@@ -57,6 +57,13 @@ pub struct SiteArgs {
     /// Include articles dated in the future.
     #[arg(long)]
     pub future: bool,
+    /// Where to keep what folio made between builds (default: `cache_dir` in config.toml,
+    /// else `.folio-cache` in the site folder).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Neither read nor write the cache folder: make everything from scratch.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Args)]

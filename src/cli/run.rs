@@ -14,7 +14,7 @@ use super::args::{
 use crate::check::{self, CheckOptions, ExternalOptions};
 use crate::diagnostics::{Diagnostic, display_path};
 use crate::engine::model::BuildOptions;
-use crate::engine::{Engine, Settings};
+use crate::engine::{CacheUse, Engine, Settings};
 use crate::output::disk::{self, Staging};
 use crate::scaffold::{self, ArticleRequest};
 
@@ -66,6 +66,14 @@ fn options(site: &SiteArgs) -> BuildOptions {
     }
 }
 
+/// How the cache folder is used: not at all with `--no-cache`.
+fn cache_use(site: &SiteArgs) -> CacheUse {
+    match site.no_cache {
+        true => CacheUse::Off,
+        false => CacheUse::ReadWrite,
+    }
+}
+
 /// The writer's calendar day, for new articles.
 fn today() -> jiff::civil::Date {
     jiff::ZonedDateTime::now().date()
@@ -81,6 +89,8 @@ fn run_check(args: &CheckArgs) -> ExitCode {
             ..ExternalOptions::default()
         }),
         previous: args.previous.clone(),
+        cache_dir: args.site.cache_dir.clone(),
+        cache: cache_use(&args.site),
     };
     let report = check::check(&args.site.root, &options);
     print_all(&report.diagnostics);
@@ -122,6 +132,8 @@ fn serve(args: &ServeArgs) -> Result<(), Vec<Diagnostic>> {
         watch: args.watch,
         open: args.open,
         build: options(&args.site),
+        cache_dir: args.site.cache_dir.clone(),
+        cache: cache_use(&args.site),
     };
     crate::serve::run::run(opts, &STOP, &Terminal)
 }
@@ -146,7 +158,8 @@ fn build(args: &BuildArgs) -> Result<(), Vec<Diagnostic>> {
     let settings = Settings {
         base_url: args.base_url.clone(),
         options: options(&args.site),
-        cache_dir: None,
+        cache_dir: args.site.cache_dir.clone(),
+        cache: cache_use(&args.site),
     };
     let mut engine = Engine::new(&args.site.root, settings).map_err(|d| vec![d])?;
     let staging = Staging::create(&args.output).map_err(|d| vec![d])?;
@@ -160,6 +173,8 @@ fn build(args: &BuildArgs) -> Result<(), Vec<Diagnostic>> {
     let mut phase = crate::engine::phase_timer();
     staging.commit().map_err(|d| vec![d])?;
     phase("swap in");
+    engine.prune_cache(&built.made);
+    phase("prune cache");
     print_all(&built.warnings);
     let made = built.made;
     if made.encoded_images + made.drawn_cards > 0 {
@@ -183,7 +198,8 @@ fn show_related(args: &RelatedArgs) -> Result<(), Vec<Diagnostic>> {
     let settings = Settings {
         base_url: None,
         options: options(&args.site),
-        cache_dir: None,
+        cache_dir: args.site.cache_dir.clone(),
+        cache: cache_use(&args.site),
     };
     let mut engine = Engine::new(&args.site.root, settings).map_err(|d| vec![d])?;
     let prepared = engine.prepare()?;

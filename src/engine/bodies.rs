@@ -1,7 +1,9 @@
 //! Article bodies from markdown: the costly step (parsing, highlighting), done once per
-//! distinct input. A body's key covers everything `markdown::render` reads: the body text,
-//! the article's path (relative links and images resolve from it), the files beside it, the
-//! `[markdown]` config and the templates of the markdown components. Links to other articles stay holes here (see `links`), so an edit
+//! distinct input, kept in memory between builds and in the disk cache between runs. A
+//! body's key covers everything `markdown::render` reads: the body text, the article's path
+//! (relative links and images resolve from it), the files beside it, the `[markdown]`
+//! config, the templates of the markdown components, and the versions of folio and of the
+//! crates that render. Links to other articles stay holes here (see `links`), so an edit
 //! elsewhere in the site never renders this body again.
 
 use std::sync::Arc;
@@ -10,6 +12,7 @@ use super::memo::Memo;
 use super::model::{Article, Site};
 use crate::config::MarkdownConfig;
 use crate::diagnostics::Diagnostic;
+use crate::disk_cache::DiskCache;
 use crate::images::ArticleImages;
 use crate::key::{Key, Keyed};
 use crate::markdown::{self, Rendered};
@@ -30,6 +33,7 @@ pub fn key(article: &Article, markdown: Key, images: &Keyed<ArticleImages>) -> K
             &*article.assets,
             markdown,
             images,
+            &*crate::disk_cache::RENDERER_VERSIONS,
         ),
     )
 }
@@ -48,7 +52,7 @@ pub fn markdown_key(config: &MarkdownConfig) -> Key {
 pub fn render_all(
     site: &Site,
     images: &[Arc<Keyed<ArticleImages>>],
-    memo: &mut RenderedMemo,
+    (memo, cache): (&mut RenderedMemo, Option<&DiskCache>),
     (components, components_key): &(Arc<TemplateComponents>, Key),
 ) -> (Vec<Arc<Keyed<Rendered>>>, usize) {
     let md = &site.config.markdown;
@@ -60,19 +64,61 @@ pub fn render_all(
         .map(|(a, img)| key(a, md_key, img))
         .collect();
     memo.take_all(&keys, |i| {
+        if let Some(body) = cache.and_then(|c| load(c, keys[i])) {
+            return Arc::new(Keyed::new(keys[i], body));
+        }
         let a = &site.articles[i];
-        Arc::new(Keyed::new(
-            keys[i],
-            markdown::render(
-                a.body(),
-                &a.source.path,
-                &a.assets,
-                md,
-                &images[i],
-                &**components,
-            ),
-        ))
+        let body = markdown::render(
+            a.body(),
+            &a.source.path,
+            &a.assets,
+            md,
+            &images[i],
+            &**components,
+        );
+        if let Some(cache) = cache {
+            store(cache, keys[i], &body);
+        }
+        Arc::new(Keyed::new(keys[i], body))
     })
+}
+
+/// What a cached body's file starts with; a file without it is no body (and is re-made).
+const MAGIC: &[u8] = b"folio body 1\n";
+
+/// The cache entry of the body with `key`.
+pub fn entry_name(key: Key) -> String {
+    key.hex()
+}
+
+/// Keep `body` in the disk cache: a header, the length of its metadata as JSON, the JSON,
+/// then the HTML as it is (escaping 300 MB of HTML into JSON would cost more than it saves).
+/// A body whose templates failed is not kept; a failed write only costs the next run time.
+fn store(cache: &DiskCache, key: Key, body: &Rendered) {
+    if !body.template_errors.is_empty() {
+        return;
+    }
+    let Ok(meta) = serde_json::to_vec(body) else {
+        return;
+    };
+    let mut bytes = Vec::with_capacity(MAGIC.len() + 8 + meta.len() + body.html.len());
+    bytes.extend_from_slice(MAGIC);
+    bytes.extend_from_slice(&(meta.len() as u64).to_le_bytes());
+    bytes.extend_from_slice(&meta);
+    bytes.extend_from_slice(body.html.as_bytes());
+    let _ = cache.put(&entry_name(key), &bytes);
+}
+
+/// The body with `key` from the disk cache, when an entry is there and whole.
+fn load(cache: &DiskCache, key: Key) -> Option<Rendered> {
+    let bytes = cache.get(&entry_name(key))?;
+    let rest = bytes.strip_prefix(MAGIC)?;
+    let len = u64::from_le_bytes(rest.get(..8)?.try_into().ok()?) as usize;
+    let meta = rest.get(8..8 + len)?;
+    let html = rest.get(8 + len..)?;
+    let mut body: Rendered = serde_json::from_slice(meta).ok()?;
+    body.html = String::from_utf8(html.to_vec()).ok()?;
+    Some(body)
 }
 
 /// The problems markdown rendering found in each body, located in their files.

@@ -283,6 +283,7 @@ pub fn write(
     let card_cache = DiskCache::new(cache, "cards");
     let mut files = BTreeMap::new();
     let mut wanted: Vec<&ImagePlan> = Vec::new();
+    let mut used_images = std::collections::HashSet::new();
     for (article, plans) in site.articles.iter().zip(images) {
         for plan in plans.values() {
             let mut missing = false;
@@ -291,6 +292,7 @@ pub fn write(
                 else {
                     continue;
                 };
+                used_images.insert(name.clone());
                 let key = Key::of("image variant", name);
                 missing |= !sink.keep(&path, key);
                 files.insert(path, key);
@@ -326,6 +328,7 @@ pub fn write(
         }
     }
     let mut drawn = 0;
+    let mut used_cards = std::collections::HashSet::new();
     if let Some(kit) = kit {
         let host = site
             .config
@@ -351,6 +354,7 @@ pub fn write(
                 })
                 .collect();
         for (path, key, made) in results {
+            used_cards.insert(format!("{}.png", key.hex()));
             files.insert(path, key);
             match made {
                 Ok(true) => drawn += 1,
@@ -366,19 +370,25 @@ pub fn write(
             Made {
                 encoded_images: encoded,
                 drawn_cards: drawn,
+                used_images,
+                used_cards,
             },
         )),
         false => Err(errors),
     }
 }
 
-/// What pictures cost a build.
-#[derive(Debug, Default, Clone, Copy)]
+/// What pictures cost a build, and which cache entries it used.
+#[derive(Debug, Default, Clone)]
 pub struct Made {
     /// Image variants encoded (not found in the cache).
     pub encoded_images: usize,
     /// Cards drawn (not found in the cache).
     pub drawn_cards: usize,
+    /// Names of the image cache's entries this build's pages show.
+    pub used_images: std::collections::HashSet<String>,
+    /// Names of the card cache's entries.
+    pub used_cards: std::collections::HashSet<String>,
 }
 
 fn variant_path(article: &Article, url: &str) -> String {

@@ -45,6 +45,11 @@ impl<V: Clone + Send + Sync> Memo<V> {
         value
     }
 
+    /// The keys of what the memo holds (the last build's).
+    pub fn keys(&self) -> impl Iterator<Item = &Key> {
+        self.values.keys()
+    }
+
     /// Forget everything (after a panic, nothing made may be trusted).
     pub fn clear(&mut self) {
         self.values.clear();

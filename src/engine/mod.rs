@@ -42,9 +42,22 @@ pub struct Settings {
     /// Replaces `base_url` from config.toml (`--base-url`, and `serve`'s own address).
     pub base_url: Option<String>,
     pub options: BuildOptions,
-    /// Where made files are kept between builds (image variants, cards); `None`: the
-    /// site's `.folio-cache/`.
+    /// Where made files are kept between builds (rendered bodies, image variants, cards);
+    /// `None`: `cache_dir` from config.toml, else the site's `.folio-cache/`.
     pub cache_dir: Option<PathBuf>,
+    pub cache: CacheUse,
+}
+
+/// How a build uses the cache folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CacheUse {
+    /// Read what earlier builds made, keep what this one makes.
+    #[default]
+    ReadWrite,
+    /// Read, never write (`folio check` writes nothing).
+    ReadOnly,
+    /// Neither (`--no-cache`): pictures are made in a temporary folder.
+    Off,
 }
 
 /// The site, modelled and rendered up to its pages: what `check` and `related` inspect and
@@ -105,6 +118,8 @@ pub struct Engine {
     inputs: Inputs,
     settings: Settings,
     memo: Memos,
+    /// With `--no-cache`: where pictures are made, removed with the engine.
+    scratch: Option<tempfile::TempDir>,
 }
 
 /// Values kept between builds, each by the key of its inputs.
@@ -123,10 +138,18 @@ struct Memos {
 impl Engine {
     /// Read the site at `root`.
     pub fn new(root: &Path, settings: Settings) -> Result<Engine, Diagnostic> {
+        let scratch =
+            match settings.cache == CacheUse::Off {
+                true => Some(tempfile::tempdir().map_err(|e| {
+                    Diagnostic::error(format!("cannot make a temporary folder: {e}"))
+                })?),
+                false => None,
+            };
         Ok(Engine {
             inputs: Inputs::read(root)?,
             settings,
             memo: Memos::default(),
+            scratch,
         })
     }
 
@@ -135,12 +158,54 @@ impl Engine {
         &self.inputs
     }
 
-    /// Where made files are kept between builds.
+    /// Where made files are kept between builds: `--cache-dir`, else `cache_dir` from
+    /// config.toml (from the site folder), else `<site>/.folio-cache`; with `--no-cache`, a
+    /// temporary folder.
     pub fn cache_dir(&self) -> PathBuf {
+        if let Some(scratch) = &self.scratch {
+            return scratch.path().to_path_buf();
+        }
+        let from_config = self
+            .memo
+            .config
+            .as_ref()
+            .and_then(|(_, c)| c.cache_dir.as_ref())
+            .map(|d| self.inputs.root().join(d));
         self.settings
             .cache_dir
             .clone()
+            .or(from_config)
             .unwrap_or_else(|| crate::disk_cache::default_dir(self.inputs.root()))
+    }
+
+    /// The cache of rendered bodies, unless building without a cache.
+    fn body_cache(&self) -> Option<crate::disk_cache::DiskCache> {
+        let cache = crate::disk_cache::DiskCache::new(&self.cache_dir(), "bodies");
+        match self.settings.cache {
+            CacheUse::ReadWrite => Some(cache),
+            CacheUse::ReadOnly => Some(cache.read_only()),
+            CacheUse::Off => None,
+        }
+    }
+
+    /// Remove from the cache folder what the last build did not use and nobody wrote for a
+    /// week (another branch's builds may still want it), and what killed builds left half
+    /// written. Returns how many files were removed.
+    pub fn prune_cache(&self, made: &Made) -> usize {
+        if self.settings.cache != CacheUse::ReadWrite {
+            return 0;
+        }
+        let week = Duration::from_secs(7 * 24 * 3600);
+        let dir = self.cache_dir();
+        let bodies: std::collections::HashSet<String> = self
+            .memo
+            .rendered
+            .keys()
+            .map(|k| bodies::entry_name(*k))
+            .collect();
+        crate::disk_cache::DiskCache::new(&dir, "bodies").prune(&bodies, week)
+            + crate::disk_cache::DiskCache::new(&dir, "images").prune(&made.used_images, week)
+            + crate::disk_cache::DiskCache::new(&dir, "cards").prune(&made.used_cards, week)
     }
 
     /// Take note of `paths` that changed on disk; whether any source changed.
@@ -276,8 +341,13 @@ impl Engine {
         phase("plan images");
         let components = components::load(&self.inputs, &config, &mut self.memo.components)
             .map_err(|d| vec![d])?;
-        let (rendered, _) =
-            bodies::render_all(&site, &images, &mut self.memo.rendered, &components);
+        let cache = self.body_cache();
+        let (rendered, _) = bodies::render_all(
+            &site,
+            &images,
+            (&mut self.memo.rendered, cache.as_ref()),
+            &components,
+        );
         let mut diags = bodies::problems(&site, &rendered);
         phase("markdown");
         let bodies = links::fill_all(&site, &rendered, &mut self.memo.bodies, &mut diags);

@@ -3,12 +3,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::content::slug::slugify;
 
 /// One entry of `article.toc`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TocEntry {
     pub level: u8,
     pub id: String,

@@ -49,7 +49,7 @@ pub fn parser_options(config: &MarkdownConfig) -> Options {
 pub const LINK_HOLE: char = '\0';
 
 /// A link to another article's file (`other.md#anchor`), resolved once every article is known.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct ArticleLink {
     /// The article file it points to, relative to the site root (`None` when the path climbs
     /// above the root).
@@ -131,7 +131,7 @@ impl Body {
 }
 
 /// A problem in the body, located by byte range in the body.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
     pub message: String,
     pub label: String,
@@ -139,9 +139,11 @@ pub struct Problem {
     pub is_error: bool,
 }
 
-/// An article body, rendered, with holes where links to other articles go.
-#[derive(Debug, Clone, Default)]
+/// An article body, rendered, with holes where links to other articles go. Kept in the
+/// disk cache between builds (`engine::bodies`): the HTML is stored apart from the rest.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Rendered {
+    #[serde(skip)]
     pub html: String,
     pub toc: Vec<TocEntry>,
     pub word_count: usize,
@@ -159,7 +161,9 @@ pub struct Rendered {
     pub has_code: bool,
     /// Whether the body has a video embed (the page needs its script).
     pub has_embed: bool,
-    /// Errors of the component templates (`components::Components`), placed in them.
+    /// Errors of the component templates (`components::Components`), placed in them (a body
+    /// with any is never cached).
+    #[serde(skip)]
     pub template_errors: Vec<crate::diagnostics::Diagnostic>,
 }
 

@@ -11,8 +11,8 @@ use super::rebuild::{Outcome, Rebuilder, Rebuilt};
 use super::watch::SourceWatcher;
 use super::{Reload, Shared, Snapshot, start, watch};
 use crate::diagnostics::{Diagnostic, display_path};
-use crate::engine::Settings;
 use crate::engine::model::BuildOptions;
+use crate::engine::{CacheUse, Settings};
 
 /// Everything `folio serve` was asked for.
 pub struct ServeOptions {
@@ -22,6 +22,9 @@ pub struct ServeOptions {
     pub watch: bool,
     pub open: bool,
     pub build: BuildOptions,
+    /// Where made files are kept between builds; `None`: the default.
+    pub cache_dir: Option<PathBuf>,
+    pub cache: CacheUse,
 }
 
 /// Where `run` reports to (the terminal in `main`, a buffer in tests).
@@ -79,7 +82,8 @@ pub fn run(
             cache_bust: false,
             ..opts.build.clone()
         },
-        cache_dir: None,
+        cache_dir: opts.cache_dir.clone(),
+        cache: opts.cache,
     };
     let mut live = Live {
         rebuilder: Rebuilder::new(&root, settings),

@@ -39,6 +39,7 @@ fn reference(root: &Path, url: &str) -> Result<Snapshot, String> {
             cache_bust: false,
         },
         cache_dir: None,
+        cache: Default::default(),
     };
     scratch::build(root, settings).map(|(site, _)| site)
 }
