@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Measuring helper for bench/run.sh (standard library only).
 
-  measure.py build --label L --runs N --results FILE --clean DIR -- CMD...
+  measure.py build --label L --runs N --results FILE [--clean DIR] [--before SH] -- CMD...
       one warm-up run, then N timed runs of CMD under GNU `/usr/bin/time -v`. With --clean,
       DIR (the build's output folder) is removed before every run: a cold build into an
-      empty folder. Appends one JSON line per label to FILE.
+      empty folder. With --before, the shell command SH runs (untimed) before every run,
+      e.g. to edit an article. Appends one JSON line per label to FILE.
   measure.py table FILE
       prints the Markdown table of FILE, and the growth between consecutive corpus sizes.
   measure.py watch --folio BIN --root DIR [--edits N]
@@ -47,9 +48,11 @@ def parse_time_v(text):
     }
 
 
-def run_once(cmd, clean):
+def run_once(cmd, clean, before=None):
     if clean:
         shutil.rmtree(clean, ignore_errors=True)
+    if before:
+        subprocess.run(before, shell=True, check=True)
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
         started = time.perf_counter()
         proc = subprocess.run(
@@ -79,10 +82,10 @@ def cmd_build(args):
     with open("/proc/loadavg", encoding="utf-8") as f:
         load_before = float(f.read().split()[0])
     print(f"  {args.label}: warm-up", end="", flush=True)
-    run_once(cmd, args.clean)
+    run_once(cmd, args.clean, args.before)
     samples = []
     for n in range(args.runs):
-        samples.append(run_once(cmd, args.clean))
+        samples.append(run_once(cmd, args.clean, args.before))
         print(f", run {n + 1} {samples[-1]['wall_s'] * 1000:.0f} ms", end="", flush=True)
     print()
     with open(args.results, "a", encoding="utf-8") as out:
@@ -247,6 +250,7 @@ def main():
     b.add_argument("--runs", type=int, default=5)
     b.add_argument("--results", required=True)
     b.add_argument("--clean", help="output folder to remove before every run")
+    b.add_argument("--before", help="shell command to run (untimed) before every run")
     b.add_argument("cmd", nargs=argparse.REMAINDER)
     t = sub.add_parser("table")
     t.add_argument("results")

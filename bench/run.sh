@@ -12,11 +12,14 @@
 # It builds the release binary and the corpus generator (examples/gen_corpus/), generates
 # each corpus under target/bench/ (same seed, so the same files every time), then times
 # `folio build --root DIR --output DIR/public` with GNU time (`/usr/bin/time -v`, Debian
-# package `time`): one warm-up run, then the timed runs, each replacing the output of the
-# run before, as repeated builds do. The example site (the repository root) is built cold:
-# into an emptied output folder every run. The result is a Markdown table: wall time
-# (median, min, max), CPU time, peak RSS and pages per second. docs/performance.md has the
-# figures and how to read them.
+# package `time`), one warm-up run and then the timed runs, in four cases per corpus:
+#   cold            --no-cache, into an emptied output folder (nothing to reuse);
+#   warm, nothing   the cache and the output of the run before, no change;
+#   warm, one body  the same, after a line is appended to one article;
+#   warm, title     the same, after config.toml's title changed (every page renders again).
+# The example site (the repository root) is built cold. The result is a Markdown table: wall
+# time (median, min, max), CPU time, peak RSS and pages per second, and the load average
+# before each case. docs/performance.md has the figures and how to read them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -78,9 +81,20 @@ largest=""
 for n in ${sizes//,/ }; do
     dir=$work/corpus-$n
     "$gen" -n "$n" --seed "$seed" --out "$dir" | sed 's/^/  /'
-    rm -rf "$dir/public"
+    rm -rf "$dir/public" "$dir/.folio-cache"
+    build=("$folio" build --root "$dir" --output "$dir/public")
     python3 bench/measure.py build --label "$n articles" --runs "$runs" --results "$results" \
-        -- "$folio" build --root "$dir" --output "$dir/public"
+        --clean "$dir/public" -- "${build[@]}" --no-cache
+    python3 bench/measure.py build --label "$n, warm: nothing changed" --runs "$runs" \
+        --results "$results" -- "${build[@]}"
+    edited=$(find "$dir/content/articles" -name '*.md' | sort | head -n 1)
+    python3 bench/measure.py build --label "$n, warm: one body edited" --runs "$runs" \
+        --results "$results" --before "echo 'Edited at '\$(date +%s%N). >> '$edited'" \
+        -- "${build[@]}"
+    python3 bench/measure.py build --label "$n, warm: title changed" --runs "$runs" \
+        --results "$results" \
+        --before "sed -i \"s/^title = .*/title = \\\"Notes \$(date +%s%N)\\\"/\" '$dir/config.toml'" \
+        -- "${build[@]}"
     largest=$dir
 done
 python3 bench/measure.py build --label "example site" --runs "$runs" \

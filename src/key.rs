@@ -33,6 +33,18 @@ impl Key {
         self.0.iter().map(|b| format!("{b:02x}")).collect()
     }
 
+    /// The key written as `hex` writes it; `None` for anything else.
+    pub fn from_hex(hex: &str) -> Option<Key> {
+        if hex.len() != 32 || !hex.is_ascii() {
+            return None;
+        }
+        let mut bytes = [0u8; 16];
+        for (i, b) in bytes.iter_mut().enumerate() {
+            *b = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()?;
+        }
+        Some(Key(bytes))
+    }
+
     /// The first 8 hex digits: enough to bust browser caches.
     pub fn short(&self) -> String {
         self.hex()[..8].to_string()
@@ -53,8 +65,12 @@ pub struct KeyHasher(blake3::Hasher);
 impl KeyHasher {
     pub fn new(domain: &str) -> KeyHasher {
         let mut h = blake3::Hasher::new();
-        // Folio's version is in every key: a new release never reuses an old cache entry.
+        // Folio's version and a digest of its sources (build.rs) are in every key: another
+        // release, or a build of other code, never reuses what this one kept on disk (the
+        // cache folder, the output manifest).
         h.update(env!("CARGO_PKG_VERSION").as_bytes());
+        h.update(&[0]);
+        h.update(env!("FOLIO_SOURCE_FINGERPRINT").as_bytes());
         h.update(&[0]);
         h.update(domain.as_bytes());
         h.update(&[0]);
@@ -142,6 +158,15 @@ impl<T> Eq for Keyed<T> {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hex_reads_back() {
+        let k = Key::of("a", "x");
+        assert_eq!(Key::from_hex(&k.hex()), Some(k));
+        assert_eq!(Key::from_hex("zz"), None);
+        assert_eq!(Key::from_hex(&"g".repeat(32)), None);
+        assert_eq!(Key::from_hex(&"é".repeat(16)), None);
+    }
 
     #[test]
     fn domains_keep_equal_inputs_apart() {

@@ -20,7 +20,8 @@ pub const PLACEHOLDER_SUMMARY: &str = "TODO one line about this article";
 
 const CONFIG: &str = include_str!("scaffold/config.toml");
 const WELCOME: &str = include_str!("scaffold/welcome.md");
-const GITIGNORE: &str = "# What `folio build` writes.\n/public/\n";
+const GITIGNORE: &str =
+    "# What `folio build` writes, and what it keeps between builds.\n/public/\n/.folio-cache/\n";
 
 /// A site `folio init` created.
 #[derive(Debug)]

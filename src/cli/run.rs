@@ -162,7 +162,10 @@ fn build(args: &BuildArgs) -> Result<(), Vec<Diagnostic>> {
         cache: cache_use(&args.site),
     };
     let mut engine = Engine::new(&args.site.root, settings).map_err(|d| vec![d])?;
-    let staging = Staging::create(&args.output).map_err(|d| vec![d])?;
+    let mut staging = Staging::create(&args.output).map_err(|d| vec![d])?;
+    if let Some(cache) = engine.output_cache() {
+        staging = staging.remember(&cache);
+    }
     let built = match engine.build(&staging) {
         Ok(built) => built,
         Err(errors) => {
@@ -171,7 +174,10 @@ fn build(args: &BuildArgs) -> Result<(), Vec<Diagnostic>> {
         }
     };
     let mut phase = crate::engine::phase_timer();
-    staging.commit().map_err(|d| vec![d])?;
+    let previous = staging
+        .commit()
+        .map_err(|d| vec![d])?
+        .remove_in_background();
     phase("swap in");
     engine.prune_cache(&built.made);
     phase("prune cache");
@@ -191,6 +197,8 @@ fn build(args: &BuildArgs) -> Result<(), Vec<Diagnostic>> {
         started.elapsed().as_millis(),
         display_path(&args.output).trim_end_matches('/')
     );
+    let _ = previous.join();
+    phase("remove the previous output");
     Ok(())
 }
 

@@ -178,6 +178,14 @@ impl Engine {
             .unwrap_or_else(|| crate::disk_cache::default_dir(self.inputs.root()))
     }
 
+    /// Where a build's output manifest is kept (`output::disk::Staging::remember`): the
+    /// cache folder, unless the build reads or writes no cache. Reads config.toml for its
+    /// `cache_dir` (a config with errors fails the build that follows anyway).
+    pub fn output_cache(&mut self) -> Option<PathBuf> {
+        let _ = self.config();
+        (self.settings.cache == CacheUse::ReadWrite).then(|| self.cache_dir())
+    }
+
     /// The cache of rendered bodies, unless building without a cache.
     fn body_cache(&self) -> Option<crate::disk_cache::DiskCache> {
         let cache = crate::disk_cache::DiskCache::new(&self.cache_dir(), "bodies");

@@ -2,8 +2,14 @@
 //! replaces the output only once the whole build succeeded and is flushed to disk. A failed
 //! or killed build leaves the previous output exactly as it was. Only a folder folio wrote
 //! is replaced (`ownership`), and a linked output is replaced at its target (`place`).
+//!
+//! A file the previous output already holds as this build would make it (`manifest`) is
+//! hard-linked into the staging folder rather than written: a warm build writes only what
+//! changed, and the previous tree, whose files are now mostly shared, is removed after the
+//! swap while the build reports.
 
 mod durable;
+mod manifest;
 mod ownership;
 mod place;
 
@@ -11,10 +17,12 @@ use std::ffi::OsString;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use super::{Contents, Sink};
 use crate::diagnostics::Diagnostic;
 use crate::key::Key;
+pub use manifest::Manifest;
 pub use ownership::MARK;
 
 /// Staging folders are named `.<output name>.folio-staging-<pid>` beside the output.
@@ -25,6 +33,29 @@ const OLD_MARK: &str = ".folio-old-";
 pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
+    /// Where the output's manifest is kept, and what it held (see `remember`).
+    manifest: Option<(PathBuf, Manifest)>,
+    /// Every file put in the staging folder, for the next build's manifest.
+    made: Mutex<Vec<(String, manifest::Entry)>>,
+}
+
+/// The previous output, moved aside by `commit`: removed while the build reports.
+#[must_use = "the previous output stays on disk until removed"]
+pub struct Previous(Option<PathBuf>);
+
+impl Previous {
+    /// Remove the previous output now.
+    pub fn remove(self) {
+        if let Some(dir) = self.0 {
+            let _ = fs::remove_dir_all(dir);
+        }
+    }
+
+    /// Remove it on another thread; join the handle before the process ends (a build
+    /// killed meanwhile leaves it to the next build, which removes such leftovers first).
+    pub fn remove_in_background(self) -> std::thread::JoinHandle<()> {
+        std::thread::spawn(move || self.remove())
+    }
 }
 
 impl Staging {
@@ -47,27 +78,99 @@ impl Staging {
                 .map_err(|e| Diagnostic::io(&dir, "clear the staging folder", &e))?;
         }
         fs::create_dir(&dir).map_err(|e| Diagnostic::io(&dir, "create the staging folder", &e))?;
-        Ok(Staging { dir, target })
+        Ok(Staging {
+            dir,
+            target,
+            manifest: None,
+            made: Mutex::new(Vec::new()),
+        })
     }
 
-    /// Write `bytes` at `rel` (a `/`-separated path inside the output).
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+    /// Keep the output's manifest in `cache_dir`, and reuse the files of the previous output
+    /// that it vouches for.
+    pub fn remember(self, cache_dir: &Path) -> Staging {
+        let file = manifest::file_for(cache_dir, &self.target);
+        let previous = Manifest::load(&file);
+        Staging {
+            manifest: Some((file, previous)),
+            ..self
+        }
+    }
+
+    /// Link the previous output's `rel` into the staging folder when `entry` (from the
+    /// manifest, or `entry` with a new key) still describes it; whether it did.
+    fn reuse(&self, rel: &str, entry: &manifest::Entry, key: Key) -> bool {
+        let old = self.target.join(rel);
+        let Ok(new) = self.path_of(rel) else {
+            return false;
+        };
+        if !entry.matches(&old) {
+            return false;
+        }
+        let linked = new.parent().is_none_or(|p| fs::create_dir_all(p).is_ok())
+            && fs::hard_link(&old, &new).is_ok();
+        if linked {
+            self.record(
+                rel,
+                manifest::Entry {
+                    key,
+                    ..entry.clone()
+                },
+            );
+        }
+        linked
+    }
+
+    fn previous(&self, rel: &str) -> Option<&manifest::Entry> {
+        self.manifest.as_ref().and_then(|(_, m)| m.get(rel))
+    }
+
+    fn record(&self, rel: &str, entry: manifest::Entry) {
+        if self.manifest.is_some() {
+            self.made
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push((rel.to_string(), entry));
+        }
+    }
+
+    /// Record the file just put at `rel`.
+    fn record_new(&self, rel: &str, key: Key, bytes: Option<Key>) {
+        if self.manifest.is_some()
+            && let Ok(path) = self.path_of(rel)
+            && let Ok(entry) = manifest::Entry::of_file(&path, key, bytes)
+        {
+            self.record(rel, entry);
+        }
+    }
+
+    /// A new file at `rel` in the staging folder, its folder made. Whatever was there is
+    /// removed first: it may be a link to the previous output, which must never be written
+    /// through.
+    fn new_file(&self, rel: &str) -> Result<PathBuf, Diagnostic> {
         let path = self.path_of(rel)?;
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)
                 .map_err(|e| Diagnostic::io(Path::new(rel), "create folder for", &e))?;
         }
+        match fs::remove_file(&path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                Err(Diagnostic::io(&self.target.join(rel), "replace", &e))
+            }
+            _ => Ok(path),
+        }
+    }
+
+    /// Write `bytes` at `rel` (a `/`-separated path inside the output).
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let path = self.new_file(rel)?;
         durable::write(&path, bytes)
             .map_err(|e| Diagnostic::io(&self.target.join(rel), "write", &e))
     }
 
     /// Copy the file `from` to `rel` inside the output.
     pub fn copy(&self, from: &Path, rel: &str) -> Result<(), Diagnostic> {
-        let path = self.path_of(rel)?;
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)
-                .map_err(|e| Diagnostic::io(Path::new(rel), "create folder for", &e))?;
-        }
+        let path = self.new_file(rel)?;
         durable::copy(from, &path).map_err(|e| {
             // A source that vanished is the writer's file to fix; otherwise the output failed.
             if from.exists() {
@@ -83,11 +186,7 @@ impl Staging {
     /// version is a new entry), so the link is as good as a copy. Copies where a link cannot
     /// be made (another file system).
     pub fn link(&self, from: &Path, rel: &str) -> Result<(), Diagnostic> {
-        let path = self.path_of(rel)?;
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)
-                .map_err(|e| Diagnostic::io(Path::new(rel), "create folder for", &e))?;
-        }
+        let path = self.new_file(rel)?;
         match fs::hard_link(from, &path) {
             Ok(()) => Ok(()),
             Err(_) => self.copy(from, rel),
@@ -108,11 +207,20 @@ impl Staging {
     /// in one atomic step where the system allows (Linux `RENAME_EXCHANGE`): there is no
     /// moment without an output, even if the build is killed. Elsewhere the old output is
     /// moved aside first and put back if the swap fails. The old output's kept entries
-    /// (`ownership`) move into the new one just before the swap.
-    pub fn commit(self) -> Result<(), Diagnostic> {
-        let sealed = ownership::write_mark(&self.dir)
-            .and_then(|()| durable::flush_tree(&self.dir))
-            .map_err(|e| Diagnostic::io(&self.target, "flush the new output to disk", &e));
+    /// (`ownership`) move into the new one just before the swap. Then the manifest of the
+    /// new output is kept. Returns the previous output, for the caller to remove.
+    pub fn commit(self) -> Result<Previous, Diagnostic> {
+        // Through `put`, so a mark like the last one is linked, not written.
+        let sealed = ownership::mark_text(&self.dir)
+            .map_err(|e| Diagnostic::io(&self.target, "list the new output's dot files", &e))
+            .and_then(|text| {
+                let key = Key::of("output mark", &text);
+                self.put(MARK, key, Contents::Bytes(text.into_bytes()))
+            })
+            .and_then(|()| {
+                durable::flush_tree(&self.dir)
+                    .map_err(|e| Diagnostic::io(&self.target, "flush the new output to disk", &e))
+            });
         let kept = match sealed.and_then(|()| self.carry_kept()) {
             Ok(kept) => kept,
             Err(d) => {
@@ -126,7 +234,14 @@ impl Staging {
         if result.is_err() && ownership::give_back(&self.dir, &self.target, &kept) {
             let _ = fs::remove_dir_all(&self.dir);
         }
-        result
+        let previous = result?;
+        if let Some((file, _)) = &self.manifest {
+            let made =
+                std::mem::take(&mut *self.made.lock().unwrap_or_else(PoisonError::into_inner));
+            // Without it the next build only writes everything again.
+            let _ = Manifest::save(file, made);
+        }
+        Ok(previous)
     }
 
     fn carry_kept(&self) -> Result<Vec<OsString>, Diagnostic> {
@@ -148,7 +263,7 @@ impl Staging {
         Ok(kept)
     }
 
-    fn swap(&self) -> Result<(), Diagnostic> {
+    fn swap(&self) -> Result<Previous, Diagnostic> {
         let failed = |e: &io::Error| {
             let d = Diagnostic::io(&self.target, "move the new output into place", e);
             if e.kind() == io::ErrorKind::ResourceBusy {
@@ -166,12 +281,12 @@ impl Staging {
         if !self.target.exists() {
             return fs::rename(&self.dir, &self.target)
                 .map_err(|e| failed(&e))
-                .and_then(flushed);
+                .and_then(flushed)
+                .map(|()| Previous(None));
         }
         if exchange(&self.dir, &self.target).map_err(|e| failed(&e))? {
             // `self.dir` now holds the previous output.
-            let _ = fs::remove_dir_all(&self.dir);
-            return flushed(());
+            return flushed(()).map(|()| Previous(Some(self.dir.clone())));
         }
         let name = self
             .target
@@ -184,8 +299,7 @@ impl Staging {
             let _ = fs::rename(&old, &self.target);
             return Err(failed(&e));
         }
-        let _ = fs::remove_dir_all(&old);
-        flushed(())
+        flushed(()).map(|()| Previous(Some(old)))
     }
 
     /// Throw the staging folder away (the build failed).
@@ -195,12 +309,37 @@ impl Staging {
 }
 
 impl Sink for Staging {
-    fn put(&self, path: &str, _key: Key, contents: Contents) -> Result<(), Diagnostic> {
+    /// Kept when the manifest says the previous output holds `path` made from `key`, and
+    /// that file is still the one it describes: it is linked into the new output.
+    fn keep(&self, path: &str, key: Key) -> bool {
+        self.previous(path)
+            .is_some_and(|e| e.key == key && self.reuse(path, e, key))
+    }
+
+    /// Bytes equal to the previous output's file are linked too, whatever their key.
+    fn put(&self, path: &str, key: Key, contents: Contents) -> Result<(), Diagnostic> {
         match contents {
-            Contents::Bytes(bytes) => self.write(path, &bytes),
-            Contents::Copy(from) => self.copy(from, path),
-            Contents::Link(from) => self.link(from, path),
+            Contents::Bytes(bytes) => {
+                let digest = self.manifest.is_some().then(|| Key::of_bytes(&bytes));
+                let same = self.previous(path).filter(|e| {
+                    e.size == bytes.len() as u64 && e.bytes.is_some() && e.bytes == digest
+                });
+                if same.is_some_and(|e| self.reuse(path, e, key)) {
+                    return Ok(());
+                }
+                self.write(path, &bytes)?;
+                self.record_new(path, key, digest);
+            }
+            Contents::Copy(from) => {
+                self.copy(from, path)?;
+                self.record_new(path, key, None);
+            }
+            Contents::Link(from) => {
+                self.link(from, path)?;
+                self.record_new(path, key, None);
+            }
         }
+        Ok(())
     }
 }
 
@@ -367,7 +506,7 @@ mod tests {
         fs::write(target.join("old.html"), "old").unwrap();
         let staging = Staging::create(&target).unwrap();
         staging.write("a/index.html", b"new").unwrap();
-        staging.commit().unwrap();
+        staging.commit().unwrap().remove();
         assert_eq!(
             fs::read_to_string(target.join("a/index.html")).unwrap(),
             "new"

@@ -10,7 +10,6 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
-use super::durable;
 use crate::diagnostics::{Diagnostic, display_path};
 
 /// The file that marks a folder as folio's output.
@@ -48,7 +47,13 @@ pub fn check_owned(target: &Path, shown: &Path, force: bool) -> Result<(), Diagn
 }
 
 /// Mark `staging` as folio's output, listing the dot entries the build wrote at its top.
+#[cfg(test)]
 pub fn write_mark(staging: &Path) -> io::Result<()> {
+    super::durable::write(&staging.join(MARK), mark_text(staging)?.as_bytes())
+}
+
+/// The mark of `staging`: what it says, and the dot entries the build wrote at its top.
+pub fn mark_text(staging: &Path) -> io::Result<String> {
     let mut text = MARK_TEXT.to_string();
     for name in dot_entries(staging)? {
         if name != MARK {
@@ -56,7 +61,7 @@ pub fn write_mark(staging: &Path) -> io::Result<()> {
             text.push('\n');
         }
     }
-    durable::write(&staging.join(MARK), text.as_bytes())
+    Ok(text)
 }
 
 /// Move the entries of `target` that survive a build into `staging` (which replaces it):

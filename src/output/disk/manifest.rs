@@ -1,0 +1,215 @@
+//! What the last build put in an output folder: each file's path, the key it was made from,
+//! a digest of its bytes, and what tells that very file apart on disk (size, modification
+//! time, inode). The next build links a file it would make again (same key, or same bytes)
+//! from the previous output into the new one instead of writing it: the file is never
+//! rewritten, and the page behind it is not even rendered (`Sink::keep`).
+//!
+//! The manifest lives in the cache folder (`outputs/<digest of the output's path>`), not in
+//! the output, which stays byte-identical from one build to the next. It is only a hint: a
+//! file whose size, time or inode no longer match (someone edited the output, or replaced
+//! it) is made anew, and a missing or unreadable manifest only means everything is written.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use crate::key::Key;
+
+/// The first line of a manifest; a file without it is ignored.
+const HEADER: &str = "folio output manifest 1\n";
+
+/// One output file as the build that made it left it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// What the file was made from (`Sink::put`'s key).
+    pub key: Key,
+    /// The digest of its bytes, for files made in memory (`None` for copies and links).
+    pub bytes: Option<Key>,
+    pub size: u64,
+    /// Modification time in nanoseconds since 1970.
+    pub modified: u128,
+    pub inode: u64,
+}
+
+impl Entry {
+    /// The entry of the file now at `path`.
+    pub fn of_file(path: &Path, key: Key, bytes: Option<Key>) -> io::Result<Entry> {
+        let meta = fs::symlink_metadata(path)?;
+        Ok(Entry {
+            key,
+            bytes,
+            size: meta.len(),
+            modified: modified(&meta),
+            inode: inode(&meta),
+        })
+    }
+
+    /// Whether the file at `path` is still the one this entry describes.
+    pub fn matches(&self, path: &Path) -> bool {
+        fs::symlink_metadata(path).is_ok_and(|meta| {
+            meta.is_file()
+                && meta.len() == self.size
+                && modified(&meta) == self.modified
+                && inode(&meta) == self.inode
+        })
+    }
+}
+
+fn modified(meta: &fs::Metadata) -> u128 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos())
+}
+
+#[cfg(unix)]
+fn inode(meta: &fs::Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(meta)
+}
+
+#[cfg(not(unix))]
+fn inode(_: &fs::Metadata) -> u64 {
+    0
+}
+
+/// The manifest of one output folder.
+#[derive(Debug, Default)]
+pub struct Manifest {
+    entries: HashMap<String, Entry>,
+}
+
+impl Manifest {
+    /// The manifest kept in `file`; empty when there is none or it cannot be read.
+    pub fn load(file: &Path) -> Manifest {
+        let Ok(text) = fs::read_to_string(file) else {
+            return Manifest::default();
+        };
+        let Some(body) = text.strip_prefix(HEADER) else {
+            return Manifest::default();
+        };
+        let entries = body.lines().filter_map(parse_line).collect();
+        Manifest { entries }
+    }
+
+    pub fn get(&self, path: &str) -> Option<&Entry> {
+        self.entries.get(path)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Keep `entries` in `file`, replacing it whole (a killed build leaves the old manifest
+    /// or the new one, never half of one).
+    pub fn save(file: &Path, mut entries: Vec<(String, Entry)>) -> io::Result<()> {
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut text = String::from(HEADER);
+        for (path, e) in &entries {
+            // A path with a line break cannot be written on a line: it is simply made anew.
+            if path.contains(['\n', '\r']) {
+                continue;
+            }
+            let bytes = e.bytes.map_or_else(|| "-".to_string(), |b| b.hex());
+            text.push_str(&format!(
+                "{} {bytes} {} {} {} {path}\n",
+                e.key.hex(),
+                e.size,
+                e.modified,
+                e.inode
+            ));
+        }
+        let dir = file.parent().unwrap_or(Path::new("."));
+        fs::create_dir_all(dir)?;
+        let mut tmp = tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir)?;
+        io::Write::write_all(&mut tmp, text.as_bytes())?;
+        tmp.persist(file).map_err(|e| e.error)?;
+        Ok(())
+    }
+}
+
+/// `<key> <bytes digest or -> <size> <modified> <inode> <path>`.
+fn parse_line(line: &str) -> Option<(String, Entry)> {
+    let mut parts = line.splitn(6, ' ');
+    let key = Key::from_hex(parts.next()?)?;
+    let bytes = match parts.next()? {
+        "-" => None,
+        hex => Some(Key::from_hex(hex)?),
+    };
+    let size = parts.next()?.parse().ok()?;
+    let modified = parts.next()?.parse().ok()?;
+    let inode = parts.next()?.parse().ok()?;
+    let path = parts.next()?.to_string();
+    Some((
+        path,
+        Entry {
+            key,
+            bytes,
+            size,
+            modified,
+            inode,
+        },
+    ))
+}
+
+/// Where the manifest of the output folder `target` (as resolved) is kept in `cache_dir`.
+pub fn file_for(cache_dir: &Path, target: &Path) -> PathBuf {
+    let name = Key::of("output folder", target.as_os_str().as_encoded_bytes()).hex();
+    cache_dir.join("outputs").join(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saved_entries_load_back_and_describe_their_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let page = tmp.path().join("page.html");
+        fs::write(&page, "<p>hi</p>").unwrap();
+        let entry = Entry::of_file(&page, Key::of("t", "a"), Some(Key::of_bytes(b"x"))).unwrap();
+        let copy = Entry::of_file(&page, Key::of("t", "b"), None).unwrap();
+        let file = tmp.path().join("cache/outputs/m");
+        Manifest::save(
+            &file,
+            vec![
+                ("a b/index.html".into(), entry.clone()),
+                ("c.css".into(), copy.clone()),
+                ("bad\nname".into(), copy.clone()),
+            ],
+        )
+        .unwrap();
+        let loaded = Manifest::load(&file);
+        assert_eq!(loaded.len(), 2);
+        assert_eq!(loaded.get("a b/index.html"), Some(&entry));
+        assert_eq!(loaded.get("c.css"), Some(&copy));
+        assert!(entry.matches(&page));
+        // Edited in place: another time, or another size.
+        let file = fs::File::options().write(true).open(&page).unwrap();
+        file.set_modified(UNIX_EPOCH + std::time::Duration::from_secs(7))
+            .unwrap();
+        assert!(!entry.matches(&page));
+        fs::write(&page, "<p>hi!</p>").unwrap();
+        assert!(!entry.matches(&page));
+        assert!(!entry.matches(&tmp.path().join("gone.html")));
+    }
+
+    #[test]
+    fn damaged_manifests_are_empty_or_skip_bad_lines() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("m");
+        assert!(Manifest::load(&file).is_empty());
+        fs::write(&file, "not a manifest\n").unwrap();
+        assert!(Manifest::load(&file).is_empty());
+        let good = format!("{} - 3 4 5 ok.html", Key::of("t", "a").hex());
+        fs::write(&file, format!("{HEADER}garbage\n{good}\n{}", &good[..20])).unwrap();
+        let loaded = Manifest::load(&file);
+        assert_eq!(loaded.len(), 1);
+        assert_eq!(loaded.get("ok.html").map(|e| e.size), Some(3));
+    }
+}

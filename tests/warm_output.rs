@@ -1,0 +1,220 @@
+//! A warm `folio build` (cache folder and previous output left from the build before) writes
+//! only the files whose bytes change: every other file of the new output is the previous
+//! one, hard-linked (same inode). Its output is still byte-identical to a `--no-cache` build
+//! of the same sources, whatever happened to the output in between.
+
+mod support;
+
+#[path = "faults/corpus.rs"]
+mod corpus;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+
+use support::{Site, Tree, assert_trees_equal, read_tree};
+
+/// Every file of the output folder: relative path → inode.
+fn inodes(dir: &Path) -> BTreeMap<String, u64> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.expect("walk the output"))
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap();
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            (rel, e.metadata().expect("stat an output file").ino())
+        })
+        .collect()
+}
+
+/// The files whose inode differs between two listings, or that only one has.
+fn rewritten(before: &BTreeMap<String, u64>, after: &BTreeMap<String, u64>) -> Vec<String> {
+    after
+        .iter()
+        .filter(|(path, ino)| before.get(*path) != Some(ino))
+        .map(|(path, _)| path.clone())
+        .collect()
+}
+
+/// What a build without any cache (and into an empty folder) makes of the site now.
+fn from_scratch(site: &Site) -> Tree {
+    let out = site.build_into("scratch-output", &["--no-cache"]);
+    let tree = out.success().tree();
+    fs::remove_dir_all(&out.public).expect("remove the scratch output");
+    tree
+}
+
+fn site() -> Site {
+    corpus::site_with_articles(60, 3)
+}
+
+#[test]
+fn a_build_with_nothing_changed_rewrites_no_file() {
+    let site = site();
+    site.build().success();
+    let first = inodes(&site.public());
+    assert!(first.len() > 60, "the site has pages: {}", first.len());
+    site.build().success().no_staging_leftovers();
+    let second = inodes(&site.public());
+    assert_eq!(
+        rewritten(&first, &second),
+        Vec::<String>::new(),
+        "a build with nothing changed wrote these files again"
+    );
+    assert_eq!(first.len(), second.len());
+    assert_trees_equal(&from_scratch(&site), &read_tree(&site.public()).unwrap());
+}
+
+#[test]
+fn an_edited_body_rewrites_its_page_and_what_lists_it_only() {
+    let site = site();
+    site.build().success();
+    let before = inodes(&site.public());
+    site.edit("content/articles/gen-0007.md", |text| {
+        text.replacen("Paragraph 1 of", "Paragraph one, edited, of", 1)
+    });
+    site.build().success();
+    let after = inodes(&site.public());
+    let changed = rewritten(&before, &after);
+    assert!(
+        changed.iter().any(|p| p.contains("gen-0007")),
+        "the edited article's page must be written again: {changed:?}"
+    );
+    // An untouched article's page is the previous file.
+    let other = after
+        .keys()
+        .find(|p| p.contains("gen-0031") && p.ends_with(".html"))
+        .expect("the page of gen-0031");
+    assert!(!changed.contains(other), "{other} was written again");
+    // Only a few files carry a body's words (its page, the search index shards...): far
+    // fewer than the site has.
+    assert!(
+        changed.len() * 4 < after.len(),
+        "{} of {} files written again: {changed:?}",
+        changed.len(),
+        after.len()
+    );
+    assert_trees_equal(&from_scratch(&site), &read_tree(&site.public()).unwrap());
+}
+
+#[test]
+fn a_changed_title_in_config_rewrites_every_page_and_equals_a_fresh_build() {
+    let site = site();
+    site.build().success();
+    site.edit("config.toml", |text| {
+        let mut out = String::new();
+        for line in text.lines() {
+            if line.starts_with("title") {
+                out.push_str("title = \"A renamed firm\"\n");
+            } else {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        out
+    });
+    site.build().success();
+    let tree = read_tree(&site.public()).unwrap();
+    let index = String::from_utf8(tree["index.html"].clone()).unwrap();
+    assert!(
+        index.contains("A renamed firm"),
+        "the new title is on the index"
+    );
+    assert_trees_equal(&from_scratch(&site), &tree);
+}
+
+#[test]
+fn an_output_file_changed_by_hand_is_made_again() {
+    let site = site();
+    site.build().success();
+    let page = site.public().join("index.html");
+    let mut text = fs::read_to_string(&page).unwrap();
+    text.push_str("<!-- edited by hand -->");
+    fs::write(&page, text).unwrap();
+    // Same size, other bytes: only the modification time and inode tell.
+    let feed = site.public().join("atom.xml");
+    let bytes = fs::read(&feed).unwrap();
+    fs::write(
+        &feed,
+        bytes
+            .iter()
+            .map(|b| if *b == b'a' { b'b' } else { *b })
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
+    // A file removed from the output comes back.
+    let css = inodes(&site.public())
+        .into_keys()
+        .find(|p| p.ends_with(".css"))
+        .expect("a stylesheet");
+    fs::remove_file(site.public().join(&css)).unwrap();
+    site.build().success();
+    assert_trees_equal(&from_scratch(&site), &read_tree(&site.public()).unwrap());
+}
+
+#[test]
+fn cache_entries_holding_garbage_change_nothing() {
+    let site = site();
+    site.build().success();
+    // The rendered bodies and the output manifest replaced by garbage (renamed over, as
+    // folio itself writes entries), as a broken disk or a foreign tool might leave them.
+    // (Image and card entries are linked into the output as they are; they are trusted to
+    // be whole because folio only ever renames complete files into place.)
+    let mut replaced = 0;
+    for folder in ["bodies", "outputs"] {
+        for entry in walkdir::WalkDir::new(site.path(".folio-cache").join(folder)) {
+            let entry = entry.unwrap();
+            if entry.file_type().is_file() {
+                let len = entry.metadata().unwrap().len();
+                let tmp = entry.path().with_extension("garbage");
+                fs::write(&tmp, vec![b'x'; (len / 2) as usize]).unwrap();
+                fs::rename(&tmp, entry.path()).unwrap();
+                replaced += 1;
+            }
+        }
+    }
+    assert!(
+        replaced > 60,
+        "bodies and a manifest were cached: {replaced}"
+    );
+    site.edit("content/articles/gen-0003.md", |text| {
+        text.replacen("Paragraph 0 of", "Paragraph zero of", 1)
+    });
+    site.build().success();
+    assert_trees_equal(&from_scratch(&site), &read_tree(&site.public()).unwrap());
+}
+
+#[test]
+fn builds_killed_at_any_moment_never_poison_the_cache_or_the_manifest() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    let site = site();
+    site.build().success();
+    let mut after = Duration::ZERO;
+    for round in 0..12 {
+        // Each killed build has something new to write.
+        site.edit("content/articles/gen-0011.md", |text| {
+            format!("{text}\nRound {round}.\n")
+        });
+        let mut child = Command::new(env!("CARGO_BIN_EXE_folio"))
+            .arg("build")
+            .current_dir(site.root())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start folio build");
+        let started = Instant::now();
+        while started.elapsed() < after && child.try_wait().unwrap().is_none() {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let _ = child.kill();
+        child.wait().unwrap();
+        after += Duration::from_millis(25);
+    }
+    let last = site.build();
+    last.success().no_staging_leftovers();
+    assert_trees_equal(&from_scratch(&site), &last.tree());
+}
