@@ -218,3 +218,45 @@ fn builds_killed_at_any_moment_never_poison_the_cache_or_the_manifest() {
     last.success().no_staging_leftovers();
     assert_trees_equal(&from_scratch(&site), &last.tree());
 }
+
+#[test]
+fn the_output_before_last_is_recycled_and_a_link_planted_in_it_is_never_followed() {
+    let site = site();
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("keep.txt"), "not folio's").unwrap();
+    site.build().success();
+    // Planted in the output; the next build moves this tree aside, the one after starts
+    // from it.
+    std::os::unix::fs::symlink(outside.path(), site.public().join("articles/planted")).unwrap();
+    // And a folder folio writes into replaced by a link.
+    fs::remove_dir_all(site.public().join("tags")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), site.public().join("tags")).unwrap();
+    for round in 0..3 {
+        site.edit("content/articles/gen-0005.md", |text| {
+            format!("{text}\nRound {round}.\n")
+        });
+        let out = site.build();
+        out.success().no_staging_leftovers();
+        assert_trees_equal(&from_scratch(&site), &out.tree());
+    }
+    let kept: Vec<_> = fs::read_dir(site.path(".folio-cache/outputs"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".previous"))
+        .collect();
+    assert_eq!(
+        kept.len(),
+        1,
+        "the output before last is kept in the cache folder"
+    );
+    let names: Vec<_> = fs::read_dir(outside.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(names, ["keep.txt"], "nothing was written through the link");
+    assert_eq!(
+        fs::read_to_string(outside.path().join("keep.txt")).unwrap(),
+        "not folio's"
+    );
+}

@@ -5,13 +5,14 @@
 //!
 //! A file the previous output already holds as this build would make it (`manifest`) is
 //! hard-linked into the staging folder rather than written: a warm build writes only what
-//! changed, and the previous tree, whose files are now mostly shared, is removed after the
-//! swap while the build reports.
+//! changed. The tree the swap moves out is kept in the cache folder and becomes the next
+//! build's staging folder (`recycle`), so folders are neither removed nor made again.
 
 mod durable;
 mod manifest;
 mod ownership;
 mod place;
+mod recycle;
 
 use std::ffi::OsString;
 use std::fs;
@@ -37,6 +38,8 @@ pub struct Staging {
     manifest: Option<(PathBuf, Manifest)>,
     /// Every file put in the staging folder, for the next build's manifest.
     made: Mutex<Vec<(String, manifest::Entry)>>,
+    /// The output before last, when the staging folder started as it (`recycle`).
+    recycled: Option<recycle::Recycled>,
 }
 
 /// The previous output, moved aside by `commit`: removed while the build reports.
@@ -83,16 +86,20 @@ impl Staging {
             target,
             manifest: None,
             made: Mutex::new(Vec::new()),
+            recycled: None,
         })
     }
 
     /// Keep the output's manifest in `cache_dir`, and reuse the files of the previous output
-    /// that it vouches for.
+    /// that it vouches for; start from the output before last, kept there by the build
+    /// before (`recycle`).
     pub fn remember(self, cache_dir: &Path) -> Staging {
         let file = manifest::file_for(cache_dir, &self.target);
         let previous = Manifest::load(&file);
+        let recycled = recycle::take(&recycle::generation_of(&file), &self.dir);
         Staging {
             manifest: Some((file, previous)),
+            recycled,
             ..self
         }
     }
@@ -107,8 +114,24 @@ impl Staging {
         if !entry.matches(&old) {
             return false;
         }
-        let linked = new.parent().is_none_or(|p| fs::create_dir_all(p).is_ok())
-            && fs::hard_link(&old, &new).is_ok();
+        if let Some(recycled) = &self.recycled {
+            recycled.touch(rel);
+            // Already the very file of the current output.
+            let same = fs::symlink_metadata(&new)
+                .is_ok_and(|m| m.is_file() && manifest::inode(&m) == entry.inode);
+            if same {
+                self.record(
+                    rel,
+                    manifest::Entry {
+                        key,
+                        ..entry.clone()
+                    },
+                );
+                return true;
+            }
+            let _ = fs::remove_file(&new);
+        }
+        let linked = self.make_way(&new).is_ok() && fs::hard_link(&old, &new).is_ok();
         if linked {
             self.record(
                 rel,
@@ -149,15 +172,26 @@ impl Staging {
     /// through.
     fn new_file(&self, rel: &str) -> Result<PathBuf, Diagnostic> {
         let path = self.path_of(rel)?;
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)
-                .map_err(|e| Diagnostic::io(Path::new(rel), "create folder for", &e))?;
+        if let Some(recycled) = &self.recycled {
+            recycled.touch(rel);
         }
+        self.make_way(&path)
+            .map_err(|e| Diagnostic::io(Path::new(rel), "create folder for", &e))?;
         match fs::remove_file(&path) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => {
                 Err(Diagnostic::io(&self.target.join(rel), "replace", &e))
             }
             _ => Ok(path),
+        }
+    }
+
+    /// Make the folder of `path`; in a recycled staging folder, also clear what stands in
+    /// its way.
+    fn make_way(&self, path: &Path) -> io::Result<()> {
+        match (&self.recycled, path.parent()) {
+            (Some(_), _) => recycle::clear_way(&self.dir, path),
+            (None, Some(parent)) => fs::create_dir_all(parent),
+            (None, None) => Ok(()),
         }
     }
 
@@ -217,6 +251,12 @@ impl Staging {
                 let key = Key::of("output mark", &text);
                 self.put(MARK, key, Contents::Bytes(text.into_bytes()))
             })
+            .and_then(|()| match &self.recycled {
+                Some(recycled) => recycled.prune(&self.dir).map_err(|e| {
+                    Diagnostic::io(&self.target, "remove what the new output no longer has", &e)
+                }),
+                None => Ok(()),
+            })
             .and_then(|()| {
                 durable::flush_tree(&self.dir)
                     .map_err(|e| Diagnostic::io(&self.target, "flush the new output to disk", &e))
@@ -234,12 +274,17 @@ impl Staging {
         if result.is_err() && ownership::give_back(&self.dir, &self.target, &kept) {
             let _ = fs::remove_dir_all(&self.dir);
         }
-        let previous = result?;
+        let mut previous = result?;
         if let Some((file, _)) = &self.manifest {
             let made =
                 std::mem::take(&mut *self.made.lock().unwrap_or_else(PoisonError::into_inner));
             // Without it the next build only writes everything again.
             let _ = Manifest::save(file, made);
+            if let Previous(Some(dir)) = &previous
+                && recycle::keep_aside(dir, &recycle::generation_of(file))
+            {
+                previous = Previous(None);
+            }
         }
         Ok(previous)
     }

@@ -65,12 +65,12 @@ fn modified(meta: &fs::Metadata) -> u128 {
 }
 
 #[cfg(unix)]
-fn inode(meta: &fs::Metadata) -> u64 {
+pub(super) fn inode(meta: &fs::Metadata) -> u64 {
     std::os::unix::fs::MetadataExt::ino(meta)
 }
 
 #[cfg(not(unix))]
-fn inode(_: &fs::Metadata) -> u64 {
+pub(super) fn inode(_: &fs::Metadata) -> u64 {
     0
 }
 

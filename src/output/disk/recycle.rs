@@ -1,0 +1,222 @@
+//! The output before last, recycled as the next build's staging folder. Removing an old
+//! tree of 10,000 article folders costs seconds of disk work (every folder freed is a
+//! discard on many systems), and making the new one as many folders again; yet from one
+//! build to the next almost every file is the same. So the tree the swap moves out is not
+//! removed but kept in the cache folder beside the output's manifest, and the next build
+//! starts from it: a file that is already the very file of the current output (same inode)
+//! stays, any other is replaced, and whatever the build does not make is removed before the
+//! swap. Folders stay where they are.
+//!
+//! The recycled tree is treated as untrusted: it was an output a person could have changed.
+//! Links and special files in it are removed before anything is written, a file is never
+//! written through (it is unlinked first), and only a tree carrying folio's mark is taken.
+
+use std::collections::HashSet;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
+
+use super::ownership::MARK;
+
+/// A previous output taken as the staging folder: what it held, and what the build touched.
+pub struct Recycled {
+    /// Every file it held, `/`-separated relative paths.
+    existing: HashSet<String>,
+    /// Every path the build put or kept.
+    touched: Mutex<HashSet<String>>,
+}
+
+/// Where the output before last is kept, beside the manifest file of the output.
+pub fn generation_of(manifest_file: &Path) -> PathBuf {
+    manifest_file.with_extension("previous")
+}
+
+/// Move the kept generation to `staging` (an empty folder, replaced) and clean it of
+/// anything but files and folders. `None` when there is none, it is not folio's, or it
+/// cannot be moved (another file system): `staging` is then an empty folder as before.
+pub fn take(generation: &Path, staging: &Path) -> Option<Recycled> {
+    if !generation.join(MARK).is_file() {
+        if generation.exists() {
+            let _ = fs::remove_dir_all(generation);
+        }
+        return None;
+    }
+    fs::remove_dir(staging).ok()?;
+    if fs::rename(generation, staging).is_err() {
+        let _ = fs::create_dir(staging);
+        return None;
+    }
+    let mut existing = HashSet::new();
+    for entry in walkdir::WalkDir::new(staging).min_depth(1) {
+        let Ok(entry) = entry else { continue };
+        let kind = entry.file_type();
+        if kind.is_dir() {
+            continue;
+        }
+        if kind.is_file()
+            && let Ok(rel) = entry.path().strip_prefix(staging)
+            && let Some(rel) = rel.to_str()
+        {
+            existing.insert(rel.replace('\\', "/"));
+        } else {
+            // A link (never followed: the walk does not), a socket, a name that is not
+            // UTF-8: folio made none of these.
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+    Some(Recycled {
+        existing,
+        touched: Mutex::new(HashSet::new()),
+    })
+}
+
+impl Recycled {
+    /// Note that the build puts or keeps `rel`.
+    pub fn touch(&self, rel: &str) {
+        self.touched
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(rel.to_string());
+    }
+
+    /// Remove every file the build did not touch, then every folder left empty.
+    pub fn prune(&self, staging: &Path) -> io::Result<()> {
+        let touched = self.touched.lock().unwrap_or_else(PoisonError::into_inner);
+        for rel in self.existing.difference(&touched) {
+            match fs::remove_file(staging.join(rel)) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
+        }
+        let dirs = walkdir::WalkDir::new(staging)
+            .min_depth(1)
+            .contents_first(true)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_dir());
+        for dir in dirs {
+            // Fails when not empty, as it should.
+            let _ = fs::remove_dir(dir.path());
+        }
+        Ok(())
+    }
+}
+
+/// Make way in `staging` for a file at `path`: a folder in its place is removed, and so is
+/// a file where one of its folders goes; then its folder is made.
+pub fn clear_way(staging: &Path, path: &Path) -> io::Result<()> {
+    if fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
+        fs::remove_dir_all(path)?;
+    }
+    let Some(parent) = path.parent() else {
+        return Ok(());
+    };
+    if fs::create_dir_all(parent).is_ok() {
+        return Ok(());
+    }
+    let mut at = staging.to_path_buf();
+    for part in parent.strip_prefix(staging).unwrap_or(parent).components() {
+        at.push(part);
+        if fs::symlink_metadata(&at).is_ok_and(|m| !m.is_dir()) {
+            fs::remove_file(&at)?;
+        }
+    }
+    fs::create_dir_all(parent)
+}
+
+/// Keep the output the swap moved out (`previous`) as the next build's starting point.
+/// Whether it was kept (else the caller removes it).
+pub fn keep_aside(previous: &Path, generation: &Path) -> bool {
+    if generation.exists() && fs::remove_dir_all(generation).is_err() {
+        return false;
+    }
+    generation
+        .parent()
+        .is_some_and(|parent| fs::create_dir_all(parent).is_ok())
+        && fs::rename(previous, generation).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(root: &Path) -> Vec<String> {
+        let mut out: Vec<String> = walkdir::WalkDir::new(root)
+            .min_depth(1)
+            .into_iter()
+            .flatten()
+            .map(|e| {
+                let rel = e.path().strip_prefix(root).unwrap().display().to_string();
+                if e.file_type().is_dir() {
+                    rel + "/"
+                } else {
+                    rel
+                }
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn a_taken_generation_loses_links_and_what_the_build_did_not_touch() {
+        let tmp = tempfile::tempdir().unwrap();
+        let generation = tmp.path().join("cache/outputs/k.previous");
+        let staging = tmp.path().join("staging");
+        let outside = tmp.path().join("outside");
+        fs::create_dir_all(generation.join("a/b")).unwrap();
+        fs::create_dir_all(&outside).unwrap();
+        fs::create_dir_all(&staging).unwrap();
+        fs::write(generation.join(MARK), "").unwrap();
+        fs::write(generation.join("a/b/index.html"), "old").unwrap();
+        fs::write(generation.join("a/gone.html"), "old").unwrap();
+        std::os::unix::fs::symlink(&outside, generation.join("a/link")).unwrap();
+
+        let recycled = take(&generation, &staging).expect("taken");
+        assert!(!generation.exists());
+        assert_eq!(
+            tree(&staging),
+            [
+                ".folio-output",
+                "a/",
+                "a/b/",
+                "a/b/index.html",
+                "a/gone.html"
+            ]
+        );
+        recycled.touch(MARK);
+        recycled.touch("a/b/index.html");
+        recycled.prune(&staging).unwrap();
+        assert_eq!(
+            tree(&staging),
+            [".folio-output", "a/", "a/b/", "a/b/index.html"]
+        );
+        assert!(outside.is_dir(), "a link is removed, never followed");
+    }
+
+    #[test]
+    fn a_generation_without_the_mark_is_removed_not_taken() {
+        let tmp = tempfile::tempdir().unwrap();
+        let generation = tmp.path().join("k.previous");
+        let staging = tmp.path().join("staging");
+        fs::create_dir_all(&generation).unwrap();
+        fs::create_dir_all(&staging).unwrap();
+        fs::write(generation.join("x.html"), "x").unwrap();
+        assert!(take(&generation, &staging).is_none());
+        assert!(!generation.exists());
+        assert!(staging.is_dir());
+    }
+
+    #[test]
+    fn clear_way_replaces_folders_and_files_in_the_way() {
+        let tmp = tempfile::tempdir().unwrap();
+        let staging = tmp.path();
+        fs::create_dir_all(staging.join("x/index.html/deep")).unwrap();
+        fs::write(staging.join("y"), "file where a folder goes").unwrap();
+        clear_way(staging, &staging.join("x/index.html")).unwrap();
+        assert!(!staging.join("x/index.html").exists());
+        clear_way(staging, &staging.join("y/z/index.html")).unwrap();
+        assert!(staging.join("y/z").is_dir());
+    }
+}
