@@ -186,9 +186,9 @@ impl Engine {
         (self.settings.cache == CacheUse::ReadWrite).then(|| self.cache_dir())
     }
 
-    /// The cache of rendered bodies, unless building without a cache.
-    fn body_cache(&self) -> Option<crate::disk_cache::DiskCache> {
-        let cache = crate::disk_cache::DiskCache::new(&self.cache_dir(), "bodies");
+    /// The cache folder `folder` (`bodies`, `ranking`), unless building without a cache.
+    fn disk_cache(&self, folder: &str) -> Option<crate::disk_cache::DiskCache> {
+        let cache = crate::disk_cache::DiskCache::new(&self.cache_dir(), folder);
         match self.settings.cache {
             CacheUse::ReadWrite => Some(cache),
             CacheUse::ReadOnly => Some(cache.read_only()),
@@ -211,7 +211,10 @@ impl Engine {
             .keys()
             .map(|k| bodies::entry_name(*k))
             .collect();
+        let ranking = rank::stored_entry(&self.memo.rank).map(str::to_string);
         crate::disk_cache::DiskCache::new(&dir, "bodies").prune(&bodies, week)
+            + crate::disk_cache::DiskCache::new(&dir, "ranking")
+                .prune(&ranking.into_iter().collect(), week)
             + crate::disk_cache::DiskCache::new(&dir, "images").prune(&made.used_images, week)
             + crate::disk_cache::DiskCache::new(&dir, "cards").prune(&made.used_cards, week)
     }
@@ -349,7 +352,7 @@ impl Engine {
         phase("plan images");
         let components = components::load(&self.inputs, &config, &mut self.memo.components)
             .map_err(|d| vec![d])?;
-        let cache = self.body_cache();
+        let cache = self.disk_cache("bodies");
         let (rendered, _) = bodies::render_all(
             &site,
             &images,
@@ -365,7 +368,8 @@ impl Engine {
         if !errors.is_empty() {
             return Err(sorted(errors));
         }
-        let picks = rank::rank_all_cached(&site, &mut self.memo.rank);
+        let ranking = self.disk_cache("ranking");
+        let picks = rank::rank_all_stored(&site, &mut self.memo.rank, ranking.as_ref());
         phase("more articles");
         let mut problems = Vec::new();
         let mut copied = files::statics(&self.inputs, &config.theme, &mut problems);

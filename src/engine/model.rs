@@ -52,7 +52,7 @@ pub struct Tag {
 }
 
 /// A resolved `related` entry.
-#[derive(Debug, Clone, PartialEq, Hash)]
+#[derive(Debug, Clone, PartialEq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum RelatedRef {
     Article(usize),
     External {

@@ -5,6 +5,7 @@
 //! and ranks again only the articles whose picks can change.
 
 mod index;
+mod stored;
 mod words;
 
 use std::sync::Arc;
@@ -42,6 +43,8 @@ type Terms = Vec<(u64, f64)>;
 pub struct RankMemo {
     terms: Memo<Arc<Terms>>,
     last: Option<Ranked>,
+    /// The disk cache entry the last ranking was read from or written to.
+    stored: Option<String>,
 }
 
 /// A finished ranking, and what it was made from.
@@ -56,15 +59,30 @@ struct Ranked {
 }
 
 /// Every article's words, reusing `memo`; and their keys.
-fn all_terms(site: &Site, memo: &mut Memo<Arc<Terms>>) -> (Vec<Arc<Terms>>, Vec<Key>) {
-    let keys: Vec<Key> = site
-        .articles
+/// The key of each article's words: its title, summary and body.
+fn term_keys(site: &Site) -> Vec<Key> {
+    site.articles
         .iter()
         .map(|a| {
             let fm = &a.source.front_matter;
             Key::of("terms", &(&fm.title, &fm.summary, a.source.body_key))
         })
+        .collect()
+}
+
+/// The key of everything but the words: the number of picks, and each article's file, tags
+/// and `related`, in order.
+fn frame_key(site: &Site) -> Key {
+    let layout: Vec<_> = site
+        .articles
+        .iter()
+        .map(|a| (&a.source.path, &a.tags, &a.related, &a.series_others))
         .collect();
+    Key::of("ranking frame", &(site.config.more_articles.count, layout))
+}
+
+fn all_terms(site: &Site, memo: &mut Memo<Arc<Terms>>) -> (Vec<Arc<Terms>>, Vec<Key>) {
+    let keys = term_keys(site);
     let stop = stop_words();
     let (terms, _) = memo.take_all(&keys, |i| {
         let a = &site.articles[i];
@@ -87,12 +105,7 @@ pub fn rank_all(site: &Site) -> Vec<Vec<Pick>> {
 pub fn rank_all_cached(site: &Site, memo: &mut RankMemo) -> Arc<Vec<Vec<Pick>>> {
     let count = site.config.more_articles.count;
     let (terms, term_keys) = all_terms(site, &mut memo.terms);
-    let layout: Vec<_> = site
-        .articles
-        .iter()
-        .map(|a| (&a.source.path, &a.tags, &a.related, &a.series_others))
-        .collect();
-    let frame = Key::of("ranking frame", &(count, layout));
+    let frame = frame_key(site);
     if let Some(last) = memo.last.as_mut().filter(|l| l.frame == frame) {
         let changed: Vec<usize> = (0..term_keys.len())
             .filter(|&i| last.term_keys[i] != term_keys[i])
@@ -133,6 +146,33 @@ pub fn rank_all_cached(site: &Site, memo: &mut RankMemo) -> Arc<Vec<Vec<Pick>>> 
         picks: picks.clone(),
     });
     picks
+}
+
+/// `rank_all_cached`, first looking in the disk cache when this process has ranked nothing
+/// yet: a build with no article's words, tags or order changed since the last run ranks
+/// nothing. A ranking made here is kept there for the next run.
+pub fn rank_all_stored(
+    site: &Site,
+    memo: &mut RankMemo,
+    cache: Option<&crate::disk_cache::DiskCache>,
+) -> Arc<Vec<Vec<Pick>>> {
+    let Some(cache) = cache.filter(|_| memo.last.is_none()) else {
+        return rank_all_cached(site, memo);
+    };
+    let key = Key::of("ranking", &(frame_key(site), term_keys(site)));
+    let name = key.hex();
+    memo.stored = Some(name.clone());
+    if let Some(picks) = stored::load(cache, &name, site.articles.len()) {
+        return Arc::new(picks);
+    }
+    let picks = rank_all_cached(site, memo);
+    stored::store(cache, &name, &picks);
+    picks
+}
+
+/// The disk cache entry of the last ranking, if any (kept when the cache is pruned).
+pub fn stored_entry(memo: &RankMemo) -> Option<&str> {
+    memo.stored.as_deref()
 }
 
 /// "More articles" for one article, with the tags and words it shares with each pick (for
