@@ -4,16 +4,18 @@
 //! restarting. A page under another name that resolves to 127.0.0.1 gets only a 403.
 //!
 //! Each test has its own copy of the example site, its own server on a free port and its own
-//! headless Chromium. Without /usr/bin/chromium and /usr/bin/chromedriver the tests skip,
-//! unless FOLIO_BROWSER_TESTS=1 (as on CI) makes that a failure. tests/accessibility.rs uses
-//! the same harness to run axe-core on every kind of page.
+//! headless Chromium. Where the build script found no /usr/bin/chromium and
+//! /usr/bin/chromedriver (or the ones `FOLIO_CHROMIUM` and `FOLIO_CHROMEDRIVER` name) when
+//! the tests were compiled, they are ignored (run anyway with `--include-ignored`, they fail
+//! saying what to install); FOLIO_BROWSER_TESTS=1 (CI) makes that a failure too. tests/accessibility.rs uses the same harness to run axe-core on every
+//! kind of page.
 
 // Shared with tests/accessibility.rs, which uses parts of it this file does not.
 #[allow(dead_code)]
 #[path = "browser/harness.rs"]
 mod harness;
 
-use harness::{Browser, REBOUND_NAME, Server, Site, TIMEOUT, browser_installed};
+use harness::{Browser, REBOUND_NAME, Server, Site, TIMEOUT};
 
 const ARTICLE: &str = "content/articles/retry-budgets.md";
 const ARTICLE_URL: &str = "/articles/retry-budgets/";
@@ -79,10 +81,11 @@ fn body_contains(text: &str) -> String {
 }
 
 #[test]
+#[cfg_attr(
+    not(folio_has_chromium),
+    ignore = "needs chromium and chromedriver (apt-get install chromium chromium-driver)"
+)]
 fn saved_markdown_shows_in_the_open_page_without_a_manual_reload() {
-    if !browser_installed() {
-        return;
-    }
     let site = Site::example();
     let server = Server::start(site.root());
     let browser = Browser::new();
@@ -104,10 +107,11 @@ fn saved_markdown_shows_in_the_open_page_without_a_manual_reload() {
 }
 
 #[test]
+#[cfg_attr(
+    not(folio_has_chromium),
+    ignore = "needs chromium and chromedriver (apt-get install chromium chromium-driver)"
+)]
 fn broken_front_matter_shows_an_overlay_with_file_and_line_and_fixing_removes_it() {
-    if !browser_installed() {
-        return;
-    }
     let site = Site::example();
     let original = site.read(ARTICLE);
     let line2 = original.lines().nth(1).unwrap_or_default();
@@ -152,10 +156,11 @@ fn broken_front_matter_shows_an_overlay_with_file_and_line_and_fixing_removes_it
 }
 
 #[test]
+#[cfg_attr(
+    not(folio_has_chromium),
+    ignore = "needs chromium and chromedriver (apt-get install chromium chromium-driver)"
+)]
 fn stylesheet_change_applies_without_reloading_the_page() {
-    if !browser_installed() {
-        return;
-    }
     let site = Site::example();
     let server = Server::start(site.root());
     let browser = Browser::new();
@@ -186,10 +191,11 @@ fn stylesheet_change_applies_without_reloading_the_page() {
 }
 
 #[test]
+#[cfg_attr(
+    not(folio_has_chromium),
+    ignore = "needs chromium and chromedriver (apt-get install chromium chromium-driver)"
+)]
 fn page_reconnects_after_the_server_restarts() {
-    if !browser_installed() {
-        return;
-    }
     let site = Site::example();
     let server = Server::start(site.root());
     let port = server.port;
@@ -246,10 +252,11 @@ fn page_reconnects_after_the_server_restarts() {
 }
 
 #[test]
+#[cfg_attr(
+    not(folio_has_chromium),
+    ignore = "needs chromium and chromedriver (apt-get install chromium chromium-driver)"
+)]
 fn site_broken_at_startup_shows_the_overlay_and_fixing_it_shows_the_page() {
-    if !browser_installed() {
-        return;
-    }
     let site = Site::example();
     let original = site.read(ARTICLE);
     site.save(ARTICLE, &original.replacen("\ntitle:", "\ntitel:", 1));
@@ -279,10 +286,11 @@ fn site_broken_at_startup_shows_the_overlay_and_fixing_it_shows_the_page() {
 }
 
 #[test]
+#[cfg_attr(
+    not(folio_has_chromium),
+    ignore = "needs chromium and chromedriver (apt-get install chromium chromium-driver)"
+)]
 fn a_page_opened_at_localhost_follows_saves_too() {
-    if !browser_installed() {
-        return;
-    }
     let site = Site::example();
     let server = Server::start(site.root());
     let browser = Browser::new();
@@ -298,10 +306,11 @@ fn a_page_opened_at_localhost_follows_saves_too() {
 }
 
 #[test]
+#[cfg_attr(
+    not(folio_has_chromium),
+    ignore = "needs chromium and chromedriver (apt-get install chromium chromium-driver)"
+)]
 fn a_page_under_a_rebound_name_gets_403_and_no_draft() {
-    if !browser_installed() {
-        return;
-    }
     let site = Site::example();
     let server = Server::start(site.root());
     let browser = Browser::new();
@@ -318,10 +327,11 @@ fn a_page_under_a_rebound_name_gets_403_and_no_draft() {
 }
 
 #[test]
+#[cfg_attr(
+    not(folio_has_chromium),
+    ignore = "needs chromium and chromedriver (apt-get install chromium chromium-driver)"
+)]
 fn moving_through_many_pages_never_stalls_on_live_reload_streams() {
-    if !browser_installed() {
-        return;
-    }
     let site = Site::example();
     let server = Server::start(site.root());
     let browser = Browser::new();
@@ -353,10 +363,11 @@ const FETCHED: &str =
     "performance.getEntriesByType('resource').map(function (e) { return e.name; })";
 
 #[test]
+#[cfg_attr(
+    not(folio_has_chromium),
+    ignore = "needs chromium and chromedriver (apt-get install chromium chromium-driver)"
+)]
 fn an_article_shows_callouts_a_figure_and_a_video_that_loads_only_when_clicked() {
-    if !browser_installed() {
-        return;
-    }
     let site = Site::example();
     let server = Server::start(site.root());
     let browser = Browser::new();
@@ -408,5 +419,18 @@ fn an_article_shows_callouts_a_figure_and_a_video_that_loads_only_when_clicked()
     assert_eq!(
         browser.eval("document.querySelector('.embed iframe').title"),
         "YouTube video"
+    );
+}
+
+/// FOLIO_BROWSER_TESTS=1 (CI) requires the tests above to run: compiled as ignored, they
+/// could not, and that fails here.
+#[cfg(not(folio_has_chromium))]
+#[test]
+fn folio_browser_tests_1_fails_when_the_browser_tests_are_ignored() {
+    assert!(
+        !harness::browser_tests_required(),
+        "FOLIO_BROWSER_TESTS=1, but chromium or chromedriver was missing when these tests were \
+         compiled, so they are ignored; apt-get install chromium chromium-driver and build the \
+         tests again"
     );
 }

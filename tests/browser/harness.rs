@@ -15,8 +15,10 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
-pub const CHROMIUM: &str = "/usr/bin/chromium";
-pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// The Chromium and chromedriver the build script looked for (`build/test_tools.rs`):
+/// Debian's, unless `FOLIO_CHROMIUM` / `FOLIO_CHROMEDRIVER` named others at compile time.
+pub const CHROMIUM: &str = env!("FOLIO_CHROMIUM");
+pub const CHROMEDRIVER: &str = env!("FOLIO_CHROMEDRIVER");
 
 /// How long anything the author would wait for may take: a rebuild showing, an overlay.
 pub const TIMEOUT: Duration = Duration::from_secs(20);
@@ -24,43 +26,38 @@ pub const TIMEOUT: Duration = Duration::from_secs(20);
 /// How long starting a process may take (the first build of a debug binary is slow).
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Whether the browser tests can run. Missing browser: fail when `FOLIO_BROWSER_TESTS=1`
-/// (CI), otherwise say so and skip.
-pub fn browser_installed() -> bool {
-    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
-        return true;
-    }
-    if std::env::var("FOLIO_BROWSER_TESTS").is_ok_and(|v| v == "1") {
-        panic!("FOLIO_BROWSER_TESTS=1 but {CHROMIUM} or {CHROMEDRIVER} is missing");
-    }
-    eprintln!(
-        "skipped: chromium/chromedriver not installed (set FOLIO_BROWSER_TESTS=1 to require)"
+/// Whether `FOLIO_BROWSER_TESTS=1` (CI) asks that the browser tests run, never ignored.
+pub fn browser_tests_required() -> bool {
+    std::env::var("FOLIO_BROWSER_TESTS").is_ok_and(|v| v == "1")
+}
+
+/// Fails the test, saying what to install, unless Chromium and chromedriver are there. Where
+/// the build script did not find them, the tests are compiled as ignored (`cfg
+/// folio_has_chromium`); this is what they say when run anyway (`--include-ignored`).
+fn require_browser() {
+    assert!(
+        Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists(),
+        "this test needs {CHROMIUM} and {CHROMEDRIVER}: apt-get install chromium chromium-driver"
     );
-    false
 }
 
 /// Where `.ci/run` installs axe-core (`npm install --prefix target/axe axe-core@4`), unless
 /// `FOLIO_AXE` names the `axe.min.js` to use.
 pub const AXE_DEFAULT: &str = "target/axe/node_modules/axe-core/axe.min.js";
 
-/// The source of axe-core's `axe.min.js`, when the accessibility checks can run. Missing:
-/// fail when `FOLIO_BROWSER_TESTS=1` (CI), otherwise say so and skip.
-pub fn axe_script() -> Option<String> {
+/// The source of axe-core's `axe.min.js`. Missing: fails the test, saying how to install
+/// it (where the build script did not find it, the test is compiled as ignored).
+pub fn axe_script() -> String {
     let path = std::env::var_os("FOLIO_AXE")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(AXE_DEFAULT));
-    if let Ok(script) = fs::read_to_string(&path) {
-        return Some(script);
-    }
-    let why = format!(
-        "axe-core is not installed at {} (install it with `npm install --no-save --prefix target/axe axe-core@4`, or set FOLIO_AXE)",
-        path.display()
-    );
-    if std::env::var("FOLIO_BROWSER_TESTS").is_ok_and(|v| v == "1") {
-        panic!("FOLIO_BROWSER_TESTS=1 but {why}");
-    }
-    eprintln!("skipped: {why}");
-    None
+    fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "this test needs axe-core at {} ({e}): install it with `npm install --no-save \
+             --prefix target/axe axe-core@4.14.1`, or set FOLIO_AXE",
+            path.display()
+        )
+    })
 }
 
 // --- The site ----------------------------------------------------------------------------
@@ -294,6 +291,7 @@ pub struct Browser {
 
 impl Browser {
     pub fn new() -> Browser {
+        require_browser();
         let profile = tempfile::Builder::new()
             .prefix("folio-chromium-")
             .tempdir()

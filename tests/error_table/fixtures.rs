@@ -151,7 +151,8 @@ pub enum Edit {
     Remove(&'static str),
     /// `templates/404.html` extending the theme's base, with this on line 3.
     Page404(&'static str),
-    /// Mode 000: unreadable, except to a privileged process (root).
+    /// Mode 000: unreadable, except to a privileged process (root: the row then runs folio
+    /// as `nobody`).
     Unreadable(&'static str),
     /// Anything else.
     With(fn(&Site)),
