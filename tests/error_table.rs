@@ -200,7 +200,7 @@ fn check_row(row: &Row, fixture: &Fixture, privileged: bool) -> Outcome {
         false => None,
     };
     let site = Site::new();
-    let valid = folio(&site, &Run::Build, None);
+    let valid = folio(&site, &Run::Build, &[], None);
     if valid.code != Some(0) {
         return Outcome::Fails {
             problems: vec!["the valid site did not build".into()],
@@ -212,7 +212,7 @@ fn check_row(row: &Row, fixture: &Fixture, privileged: bool) -> Outcome {
         nobody.own(site.root());
     }
     fixture.apply(&site);
-    let ran = folio(&site, &fixture.run, nobody.as_ref());
+    let ran = folio(&site, &fixture.run, fixture.env, nobody.as_ref());
     let after = read_tree(&site.path("public"));
     let mut problems = answer_problems(row, &ran);
     problems.extend(output_problems(row, &fixture.run, &ran, &before, &after));
@@ -334,9 +334,9 @@ impl Ran {
     }
 }
 
-/// Run `folio` on `site` as `run` says, from the site's folder, without colours, as `user`
-/// (or as this process).
-fn folio(site: &Site, run: &Run, user: Option<&Nobody>) -> Ran {
+/// Run `folio` on `site` as `run` says, from the site's folder, without colours, with `env`
+/// set, as `user` (or as this process).
+fn folio(site: &Site, run: &Run, env: &[(&str, &str)], user: Option<&Nobody>) -> Ran {
     let root = site.root().to_str().expect("temp path is UTF-8");
     let mut busy = None;
     let args: Vec<String> = match run {
@@ -371,6 +371,7 @@ fn folio(site: &Site, run: &Run, user: Option<&Nobody>) -> Ran {
         .current_dir(site.root())
         .env("NO_COLOR", "1")
         .env_remove("RUST_BACKTRACE")
+        .envs(env.iter().copied())
         .timeout(TIMEOUT)
         .output()
         .expect("run folio");
