@@ -2,6 +2,7 @@
 //! binary serving it, and a headless Chromium driven over WebDriver (plain HTTP to a
 //! chromedriver of our own, with ureq and serde_json). Every piece cleans up on drop.
 
+use std::ffi::OsStr;
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
@@ -115,9 +116,11 @@ impl Site {
         file.write_all(text.as_bytes()).unwrap();
     }
 
-    /// Saves the way most editors do: write a temporary file beside it, then rename it over.
+    /// Saves the way most editors do: write a temporary file beside it, then rename it over
+    /// (making its folder first if there is none).
     pub fn save(&self, relative: &str, text: &str) {
         let path = self.path(relative);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let temp = path.with_file_name(format!(".{name}.tmp"));
         fs::write(&temp, text).unwrap();
@@ -145,9 +148,21 @@ impl Server {
     /// Serve `root` with `--watch` on `port`; returns once the server is listening and
     /// watching, so that a change made from now on is seen.
     pub fn start_on(root: &Path, port: u16) -> Server {
+        let root = root.as_os_str();
+        Server::spawn(Path::new("."), &[OsStr::new("--root"), root], port)
+    }
+
+    /// `folio serve --watch ARGS…` started in the folder `cwd`, as a writer starts it there
+    /// (`--root` relative to it, or none), on a port the OS picks.
+    pub fn start_in(cwd: &Path, args: &[&str]) -> Server {
+        Server::spawn(cwd, args, 0)
+    }
+
+    fn spawn<S: AsRef<OsStr>>(cwd: &Path, args: &[S], port: u16) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_folio"))
-            .args(["serve", "--watch", "--port", &port.to_string(), "--root"])
-            .arg(root)
+            .args(["serve", "--watch", "--port", &port.to_string()])
+            .args(args)
+            .current_dir(cwd)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -183,6 +198,11 @@ impl Server {
     /// Everything the server printed so far, stdout and stderr interleaved.
     pub fn log(&self) -> String {
         self.log.lock().unwrap().clone()
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     pub fn page(&self, path: &str) -> String {

@@ -5,6 +5,7 @@
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
 pub mod nobody;
+pub mod process;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
