@@ -5,18 +5,25 @@
 //! A build script rather than a crate (`include_dir`, `rust-embed`): no dependency, and the
 //! `rerun-if-changed` on the folder makes Cargo rebuild when any file in it is added, edited or
 //! removed, so a binary never carries a stale theme.
+//!
+//! It also finds the tools some tests need (`build/test_tools.rs`).
 
 use std::path::{Path, PathBuf};
 use std::{env, fs, io};
+
+#[path = "build/test_tools.rs"]
+mod test_tools;
 
 const THEME: &str = "themes/default";
 
 fn main() -> io::Result<()> {
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=build");
     println!("cargo:rerun-if-changed={THEME}");
     println!("cargo:rerun-if-changed=src");
     fingerprint_sources()?;
     let manifest = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
+    test_tools::detect(&manifest);
     let theme = manifest.join(THEME);
     let mut files = Vec::new();
     list_files(&theme, &theme, &mut files)?;

@@ -16,6 +16,7 @@ pub mod cli;
 pub mod colour;
 pub mod config;
 pub mod content;
+pub mod crash;
 pub mod diagnostics;
 pub mod disk_cache;
 pub mod engine;

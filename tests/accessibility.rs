@@ -2,14 +2,14 @@
 //! practices) in headless Chromium: at phone and desktop widths, in the light and the dark
 //! colour scheme, as `folio build` writes it and a static host serves it. Uses the browser
 //! tests' harness; needs axe-core too (`.ci/run` installs it with npm into target/axe/, or
-//! set FOLIO_AXE). A test binary of its own, so its browser work never slows the live-reload
-//! tests' waits.
+//! set FOLIO_AXE), and is ignored where the build script found either missing. A test binary
+//! of its own, so its browser work never slows the live-reload tests' waits.
 
 #[allow(dead_code)]
 #[path = "browser/harness.rs"]
 mod harness;
 
-use harness::{Browser, Site, StaticServer, axe_script, browser_installed};
+use harness::{Browser, Site, StaticServer, axe_script};
 
 /// One kind of page of the example site, and where it is.
 const PAGE_KINDS: &[(&str, &str)] = &[
@@ -78,11 +78,12 @@ fn axe_violations(browser: &Browser, axe: &str) -> Vec<String> {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(folio_has_chromium, folio_has_axe)),
+    ignore = "needs chromium, chromedriver and axe-core (see the README's Development section)"
+)]
 fn every_page_kind_passes_axe_in_light_and_dark_at_phone_and_desktop_widths() {
-    if !browser_installed() {
-        return;
-    }
-    let Some(axe) = axe_script() else { return };
+    let axe = axe_script();
     let site = Site::example();
     // The built site as a static host serves it: this checks the theme, not `folio serve`.
     let server = StaticServer::build_and_serve(&site);
@@ -123,5 +124,18 @@ fn every_page_kind_passes_axe_in_light_and_dark_at_phone_and_desktop_widths() {
         report.is_empty(),
         "axe-core found accessibility violations:\n{}",
         report.join("\n")
+    );
+}
+
+/// FOLIO_BROWSER_TESTS=1 (CI) requires the check above to run: compiled as ignored, it could
+/// not, and that fails here.
+#[cfg(not(all(folio_has_chromium, folio_has_axe)))]
+#[test]
+fn folio_browser_tests_1_fails_when_the_accessibility_check_is_ignored() {
+    assert!(
+        !harness::browser_tests_required(),
+        "FOLIO_BROWSER_TESTS=1, but chromium, chromedriver or axe-core was missing when this \
+         test was compiled, so the accessibility check is ignored; install them (README, \
+         Development) and build the tests again"
     );
 }

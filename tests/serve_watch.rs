@@ -15,6 +15,8 @@ mod apply;
 #[allow(dead_code)] // shared with tests/serve_http.rs, which uses all of it
 #[path = "serve_http/client.rs"]
 mod client;
+#[path = "serve_watch/crash.rs"]
+mod crash;
 #[path = "model_based/disk.rs"]
 mod disk;
 #[path = "model_based/edits.rs"]

@@ -12,6 +12,7 @@ use super::args::{
     BuildArgs, CheckArgs, Cli, Command, RelatedArgs, ServeArgs, SiteArgs, ThemeCommand,
 };
 use crate::check::{self, CheckOptions, ExternalOptions};
+use crate::crash;
 use crate::diagnostics::{Diagnostic, display_path};
 use crate::engine::model::BuildOptions;
 use crate::engine::{CacheUse, Engine, Settings};
@@ -92,7 +93,13 @@ fn run_check(args: &CheckArgs) -> ExitCode {
         cache_dir: args.site.cache_dir.clone(),
         cache: cache_use(&args.site),
     };
-    let report = check::check(&args.site.root, &options);
+    let report = crash::catch(|| check::check(&args.site.root, &options)).unwrap_or_else(|c| {
+        check::Report {
+            articles: 0,
+            diagnostics: vec![c.diagnostic("nothing was written")],
+            links_checked: false,
+        }
+    });
     print_all(&report.diagnostics);
     println!(
         "Checked {}: {}, {}{}",
@@ -161,12 +168,14 @@ fn build(args: &BuildArgs) -> Result<(), Vec<Diagnostic>> {
         cache_dir: args.site.cache_dir.clone(),
         cache: cache_use(&args.site),
     };
-    let mut engine = Engine::new(&args.site.root, settings).map_err(|d| vec![d])?;
+    let mut engine = guarded(KEPT, || {
+        Engine::new(&args.site.root, settings).map_err(|d| vec![d])
+    })?;
     let mut staging = Staging::create(&args.output).map_err(|d| vec![d])?;
     if let Some(cache) = engine.output_cache() {
         staging = staging.remember(&cache);
     }
-    let built = match engine.build(&staging) {
+    let built = match guarded(KEPT, || engine.build(&staging)) {
         Ok(built) => built,
         Err(errors) => {
             staging.discard();
@@ -202,6 +211,17 @@ fn build(args: &BuildArgs) -> Result<(), Vec<Diagnostic>> {
     Ok(())
 }
 
+/// What a failed `build` leaves: the output as it was.
+const KEPT: &str = "the previous output is untouched";
+
+/// `f`, with a panic inside it reported as an error (`next` says what was left as it was).
+fn guarded<T>(
+    next: &str,
+    f: impl FnOnce() -> Result<T, Vec<Diagnostic>>,
+) -> Result<T, Vec<Diagnostic>> {
+    crash::catch(f).unwrap_or_else(|c| Err(vec![c.diagnostic(next)]))
+}
+
 fn show_related(args: &RelatedArgs) -> Result<(), Vec<Diagnostic>> {
     let settings = Settings {
         base_url: None,
@@ -209,9 +229,11 @@ fn show_related(args: &RelatedArgs) -> Result<(), Vec<Diagnostic>> {
         cache_dir: args.site.cache_dir.clone(),
         cache: cache_use(&args.site),
     };
-    let mut engine = Engine::new(&args.site.root, settings).map_err(|d| vec![d])?;
-    let prepared = engine.prepare()?;
-    let text = super::explain::explain(&prepared.site, &args.slug).map_err(|d| vec![d])?;
+    let text = guarded("nothing was written", || {
+        let mut engine = Engine::new(&args.site.root, settings).map_err(|d| vec![d])?;
+        let prepared = engine.prepare()?;
+        super::explain::explain(&prepared.site, &args.slug).map_err(|d| vec![d])
+    })?;
     print!("{text}");
     Ok(())
 }

@@ -68,6 +68,7 @@ pub fn render_all(
             return Arc::new(Keyed::new(keys[i], body));
         }
         let a = &site.articles[i];
+        crate::crash::panic_if_asked(a.body());
         let body = markdown::render(
             a.body(),
             &a.source.path,

@@ -2,11 +2,11 @@
 //! the snapshot served now. A panic inside a build is caught and reported like any error;
 //! the engine is then dropped, so the next save starts from a clean read of the site.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::crash;
 use crate::diagnostics::Diagnostic;
 use crate::engine::{Engine, Settings};
 use crate::output::memory::{Delta, MemorySink, Snapshot};
@@ -48,26 +48,19 @@ impl Rebuilder {
     /// on top of `current`, the snapshot served now.
     pub fn rebuild(&mut self, changed: &[PathBuf], current: Arc<Snapshot>) -> Outcome {
         let started = Instant::now();
-        let result = catch_unwind(AssertUnwindSafe(|| self.build(changed, current)));
-        match result {
+        match crash::catch(|| self.build(changed, current)) {
             Ok(Ok(Some(mut rebuilt))) => {
                 rebuilt.elapsed = started.elapsed();
                 Outcome::Built(rebuilt)
             }
             Ok(Ok(None)) => Outcome::Unchanged,
             Ok(Err(diags)) => Outcome::Failed(diags),
-            Err(panic) => {
+            Err(crash) => {
                 // Nothing the engine kept can be trusted now: read everything again next time.
                 self.engine = None;
-                let what = panic
-                    .downcast_ref::<String>()
-                    .map(String::as_str)
-                    .or_else(|| panic.downcast_ref::<&str>().copied())
-                    .unwrap_or("unknown panic");
-                Outcome::Failed(vec![
-                    Diagnostic::error(format!("folio crashed while building: {what}"))
-                        .help("this is a bug in folio; the last good site is still served, and the next save builds everything again. Please report it with the file you saved"),
-                ])
+                Outcome::Failed(vec![crash.diagnostic(
+                    "the last good site is still served, and the next save builds everything again",
+                )])
             }
         }
     }

@@ -2,6 +2,7 @@
 //! binary serving it, and a headless Chromium driven over WebDriver (plain HTTP to a
 //! chromedriver of our own, with ureq and serde_json). Every piece cleans up on drop.
 
+use std::ffi::OsStr;
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
@@ -15,8 +16,10 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
-pub const CHROMIUM: &str = "/usr/bin/chromium";
-pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// The Chromium and chromedriver the build script looked for (`build/test_tools.rs`):
+/// Debian's, unless `FOLIO_CHROMIUM` / `FOLIO_CHROMEDRIVER` named others at compile time.
+pub const CHROMIUM: &str = env!("FOLIO_CHROMIUM");
+pub const CHROMEDRIVER: &str = env!("FOLIO_CHROMEDRIVER");
 
 /// How long anything the author would wait for may take: a rebuild showing, an overlay.
 pub const TIMEOUT: Duration = Duration::from_secs(20);
@@ -24,43 +27,38 @@ pub const TIMEOUT: Duration = Duration::from_secs(20);
 /// How long starting a process may take (the first build of a debug binary is slow).
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Whether the browser tests can run. Missing browser: fail when `FOLIO_BROWSER_TESTS=1`
-/// (CI), otherwise say so and skip.
-pub fn browser_installed() -> bool {
-    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
-        return true;
-    }
-    if std::env::var("FOLIO_BROWSER_TESTS").is_ok_and(|v| v == "1") {
-        panic!("FOLIO_BROWSER_TESTS=1 but {CHROMIUM} or {CHROMEDRIVER} is missing");
-    }
-    eprintln!(
-        "skipped: chromium/chromedriver not installed (set FOLIO_BROWSER_TESTS=1 to require)"
+/// Whether `FOLIO_BROWSER_TESTS=1` (CI) asks that the browser tests run, never ignored.
+pub fn browser_tests_required() -> bool {
+    std::env::var("FOLIO_BROWSER_TESTS").is_ok_and(|v| v == "1")
+}
+
+/// Fails the test, saying what to install, unless Chromium and chromedriver are there. Where
+/// the build script did not find them, the tests are compiled as ignored (`cfg
+/// folio_has_chromium`); this is what they say when run anyway (`--include-ignored`).
+fn require_browser() {
+    assert!(
+        Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists(),
+        "this test needs {CHROMIUM} and {CHROMEDRIVER}: apt-get install chromium chromium-driver"
     );
-    false
 }
 
 /// Where `.ci/run` installs axe-core (`npm install --prefix target/axe axe-core@4`), unless
 /// `FOLIO_AXE` names the `axe.min.js` to use.
 pub const AXE_DEFAULT: &str = "target/axe/node_modules/axe-core/axe.min.js";
 
-/// The source of axe-core's `axe.min.js`, when the accessibility checks can run. Missing:
-/// fail when `FOLIO_BROWSER_TESTS=1` (CI), otherwise say so and skip.
-pub fn axe_script() -> Option<String> {
+/// The source of axe-core's `axe.min.js`. Missing: fails the test, saying how to install
+/// it (where the build script did not find it, the test is compiled as ignored).
+pub fn axe_script() -> String {
     let path = std::env::var_os("FOLIO_AXE")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(AXE_DEFAULT));
-    if let Ok(script) = fs::read_to_string(&path) {
-        return Some(script);
-    }
-    let why = format!(
-        "axe-core is not installed at {} (install it with `npm install --no-save --prefix target/axe axe-core@4`, or set FOLIO_AXE)",
-        path.display()
-    );
-    if std::env::var("FOLIO_BROWSER_TESTS").is_ok_and(|v| v == "1") {
-        panic!("FOLIO_BROWSER_TESTS=1 but {why}");
-    }
-    eprintln!("skipped: {why}");
-    None
+    fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "this test needs axe-core at {} ({e}): install it with `npm install --no-save \
+             --prefix target/axe axe-core@4.14.1`, or set FOLIO_AXE",
+            path.display()
+        )
+    })
 }
 
 // --- The site ----------------------------------------------------------------------------
@@ -118,9 +116,11 @@ impl Site {
         file.write_all(text.as_bytes()).unwrap();
     }
 
-    /// Saves the way most editors do: write a temporary file beside it, then rename it over.
+    /// Saves the way most editors do: write a temporary file beside it, then rename it over
+    /// (making its folder first if there is none).
     pub fn save(&self, relative: &str, text: &str) {
         let path = self.path(relative);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let temp = path.with_file_name(format!(".{name}.tmp"));
         fs::write(&temp, text).unwrap();
@@ -148,9 +148,21 @@ impl Server {
     /// Serve `root` with `--watch` on `port`; returns once the server is listening and
     /// watching, so that a change made from now on is seen.
     pub fn start_on(root: &Path, port: u16) -> Server {
+        let root = root.as_os_str();
+        Server::spawn(Path::new("."), &[OsStr::new("--root"), root], port)
+    }
+
+    /// `folio serve --watch ARGS…` started in the folder `cwd`, as a writer starts it there
+    /// (`--root` relative to it, or none), on a port the OS picks.
+    pub fn start_in(cwd: &Path, args: &[&str]) -> Server {
+        Server::spawn(cwd, args, 0)
+    }
+
+    fn spawn<S: AsRef<OsStr>>(cwd: &Path, args: &[S], port: u16) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_folio"))
-            .args(["serve", "--watch", "--port", &port.to_string(), "--root"])
-            .arg(root)
+            .args(["serve", "--watch", "--port", &port.to_string()])
+            .args(args)
+            .current_dir(cwd)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -186,6 +198,11 @@ impl Server {
     /// Everything the server printed so far, stdout and stderr interleaved.
     pub fn log(&self) -> String {
         self.log.lock().unwrap().clone()
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     pub fn page(&self, path: &str) -> String {
@@ -294,6 +311,7 @@ pub struct Browser {
 
 impl Browser {
     pub fn new() -> Browser {
+        require_browser();
         let profile = tempfile::Builder::new()
             .prefix("folio-chromium-")
             .tempdir()

@@ -128,6 +128,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// How a row runs folio after breaking the site.
+#[derive(Clone, Copy)]
 pub enum Run {
     /// `folio build --root DIR --output DIR/public`
     Build,
@@ -151,7 +152,8 @@ pub enum Edit {
     Remove(&'static str),
     /// `templates/404.html` extending the theme's base, with this on line 3.
     Page404(&'static str),
-    /// Mode 000: unreadable, except to a privileged process (root).
+    /// Mode 000: unreadable, except to a privileged process (root: the row then runs folio
+    /// as `nobody`).
     Unreadable(&'static str),
     /// Anything else.
     With(fn(&Site)),
@@ -183,10 +185,13 @@ const TITLE: &str = "title = \"Table Site\"\n";
 const EXTENDS: &str = "{% extends \"base.html\" %}\n";
 
 /// One row's breakage: what it does to the valid site, and how folio is run then.
+#[derive(Clone, Copy)]
 pub struct Fixture {
     pub id: &'static str,
     pub edits: &'static [Edit],
     pub run: Run,
+    /// Environment variables set for the run that breaks (not for the valid build).
+    pub env: &'static [(&'static str, &'static str)],
 }
 
 impl Fixture {
@@ -202,7 +207,12 @@ impl Fixture {
 
 /// Every breakage.
 pub fn all() -> Vec<Fixture> {
-    let fixture = |(id, edits, run)| Fixture { id, edits, run };
+    let fixture = |(id, edits, run)| Fixture {
+        id,
+        edits,
+        run,
+        env: &[],
+    };
     let built = BUILD.iter().map(|&(id, edits)| (id, edits, Run::Build));
     let commands = COMMANDS
         .iter()
@@ -224,6 +234,7 @@ pub fn all() -> Vec<Fixture> {
         .chain(busy)
         .chain(checked)
         .map(fixture)
+        .chain(WITH_ENV.iter().copied())
         .collect()
 }
 
@@ -495,6 +506,26 @@ const COMMANDS: &[(&str, &[&str])] = &[
     ("cli-new-bad-slug", &["new", "Hello", "--root", "{root}", "--slug", "Bad Slug"]),
     ("cli-eject-exists", &["theme", "eject", "--root", "{root}"]),
     ("cli-new-exists", &["new", "Alpha article", "--root", "{root}", "--slug", "alpha"]),
+];
+
+/// The word that makes folio panic while rendering a body containing it (the test hook
+/// `FOLIO_TEST_PANIC`, in `src/crash.rs`).
+const PANIC: &[(&str, &str)] = &[("FOLIO_TEST_PANIC", "zqxpanicword")];
+
+/// Rows run with environment variables set.
+const WITH_ENV: &[Fixture] = &[
+    Fixture {
+        id: "engine-panic",
+        edits: &[Append(A, "\nThe zqxpanicword.\n")],
+        run: Run::Build,
+        env: PANIC,
+    },
+    Fixture {
+        id: "engine-panic-check",
+        edits: &[Append(A, "\nThe zqxpanicword.\n")],
+        run: Run::Check,
+        env: PANIC,
+    },
 ];
 
 /// Rows run with `folio check`.

@@ -1,6 +1,10 @@
 //! Outputs that cannot be written: a path through a regular file, a full disk, a read-only
 //! folder, a mount point. Each build fails with exit 1 and an error naming the path, and
 //! leaves the previous output and no staging folder behind.
+//!
+//! Mounting a tmpfs needs root with `CAP_SYS_ADMIN`: without it (as the build script found
+//! when the tests were compiled, `folio_can_mount`) those tests are ignored, and fail if run
+//! anyway. A read-only folder stops no write by root: as root, that build runs as `nobody`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -9,16 +13,8 @@ use std::process::Command;
 use crate::corpus;
 use crate::support::Site;
 
-/// Whether this process runs as root (for whom permission bits do not stop writes).
-fn is_root() -> bool {
-    fs::read_to_string("/proc/self/status").is_ok_and(|status| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("Uid:"))
-            .and_then(|ids| ids.split_whitespace().nth(1))
-            == Some("0")
-    })
-}
+/// Why the tmpfs tests are ignored where they cannot mount.
+const NEEDS_MOUNT: &str = "needs root with CAP_SYS_ADMIN: mounts a tmpfs";
 
 /// A small tmpfs mounted at a folder; unmounted on drop.
 struct Tmpfs {
@@ -26,20 +22,23 @@ struct Tmpfs {
 }
 
 impl Tmpfs {
-    /// Mounts a tmpfs of `size` (e.g. `2m`) at `dir`, or says why it cannot.
-    fn mount(dir: &Path, size: &str) -> Result<Tmpfs, String> {
-        fs::create_dir_all(dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
+    /// Mounts a tmpfs of `size` (e.g. `2m`) at `dir`; fails the test, saying why, if it
+    /// cannot.
+    fn mount(dir: &Path, size: &str) -> Tmpfs {
+        fs::create_dir_all(dir).unwrap_or_else(|e| panic!("create {}: {e}", dir.display()));
         let out = Command::new("mount")
             .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
             .arg(dir)
             .output()
-            .map_err(|e| format!("cannot run mount: {e}"))?;
-        if !out.status.success() {
-            return Err(String::from_utf8_lossy(&out.stderr).trim().to_owned());
-        }
-        Ok(Tmpfs {
+            .unwrap_or_else(|e| panic!("cannot run mount: {e}"));
+        assert!(
+            out.status.success(),
+            "cannot mount a tmpfs here ({NEEDS_MOUNT}): {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+        Tmpfs {
             dir: dir.to_path_buf(),
-        })
+        }
     }
 }
 
@@ -62,19 +61,13 @@ fn output_below_a_regular_file_fails_naming_the_path() {
 }
 
 #[test]
+#[cfg_attr(
+    not(folio_can_mount),
+    ignore = "needs root with CAP_SYS_ADMIN: mounts a tmpfs"
+)]
 fn a_full_disk_fails_naming_the_file_and_keeps_the_previous_output() {
-    if !is_root() {
-        eprintln!("skipped: mounting a tmpfs needs root");
-        return;
-    }
     let site = Site::fixture("basic");
-    let disk = match Tmpfs::mount(&site.path("disk"), "2m") {
-        Ok(disk) => disk,
-        Err(why) => {
-            eprintln!("skipped: cannot mount a tmpfs here: {why}");
-            return;
-        }
-    };
+    let disk = Tmpfs::mount(&site.path("disk"), "2m");
     // The fixture fits in 2 MB; with 400 more articles the site is several times larger.
     site.build_into("disk/public", &[]).success();
     corpus::write_articles(&site.path("content/articles"), "gen", 400, 12);
@@ -88,16 +81,12 @@ fn a_full_disk_fails_naming_the_file_and_keeps_the_previous_output() {
 
 #[test]
 fn read_only_parent_fails_naming_the_path_and_keeps_the_previous_output() {
-    if is_root() {
-        eprintln!("skipped: as root, permission bits do not stop writes");
-        return;
-    }
     use std::os::unix::fs::PermissionsExt;
     let site = Site::fixture("basic");
     site.build_into("locked/public", &[]).success();
     let locked = site.path("locked");
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o555)).expect("chmod 555");
-    let out = site.build_into("locked/public", &[]);
+    let out = site.build_into_unprivileged("locked/public");
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).expect("chmod 755");
     out.failure(1)
         .stderr_contains("Permission denied")
@@ -106,19 +95,13 @@ fn read_only_parent_fails_naming_the_path_and_keeps_the_previous_output() {
 }
 
 #[test]
+#[cfg_attr(
+    not(folio_can_mount),
+    ignore = "needs root with CAP_SYS_ADMIN: mounts a tmpfs"
+)]
 fn output_on_a_mount_point_fails_cleanly() {
-    if !is_root() {
-        eprintln!("skipped: mounting a tmpfs needs root");
-        return;
-    }
     let site = Site::fixture("basic");
-    let mounted = match Tmpfs::mount(&site.public(), "8m") {
-        Ok(mounted) => mounted,
-        Err(why) => {
-            eprintln!("skipped: cannot mount a tmpfs here: {why}");
-            return;
-        }
-    };
+    let mounted = Tmpfs::mount(&site.public(), "8m");
     site.write("public/index.html", "the previous site\n");
     site.build()
         .failure(1)
@@ -171,19 +154,13 @@ fn output_that_is_a_regular_file_is_refused() {
 }
 
 #[test]
+#[cfg_attr(
+    not(folio_can_mount),
+    ignore = "needs root with CAP_SYS_ADMIN: mounts a tmpfs"
+)]
 fn a_full_disk_while_copying_an_image_names_the_output_file() {
-    if !is_root() {
-        eprintln!("skipped: mounting a tmpfs needs root");
-        return;
-    }
     let site = Site::fixture("basic");
-    let disk = match Tmpfs::mount(&site.path("disk"), "2m") {
-        Ok(disk) => disk,
-        Err(why) => {
-            eprintln!("skipped: cannot mount a tmpfs here: {why}");
-            return;
-        }
-    };
+    let disk = Tmpfs::mount(&site.path("disk"), "2m");
     let text = corpus::article("With a photo", "2025-01-01", "A big photo.", 1);
     site.write("content/articles/photo/index.md", &text);
     site.write_bytes("content/articles/photo/photo.bin", &vec![7; 3_000_000]);

@@ -25,11 +25,11 @@ use crate::server::Server;
 use crate::site::SiteModel;
 
 /// How long the server may take to settle after a save (a debug build on a loaded machine).
-const SETTLES_WITHIN: Duration = Duration::from_secs(20);
+pub const SETTLES_WITHIN: Duration = Duration::from_secs(20);
 
 /// The site `serve` should show for the files now on disk: built from scratch through the
 /// library with `serve`'s settings, or the errors such a build gives.
-fn reference(root: &Path, url: &str) -> Result<Snapshot, String> {
+pub fn reference(root: &Path, url: &str) -> Result<Snapshot, String> {
     let settings = Settings {
         base_url: Some(url.to_string()),
         options: BuildOptions {
@@ -46,7 +46,7 @@ fn reference(root: &Path, url: &str) -> Result<Snapshot, String> {
 
 /// How what the server answers differs from `expected` (pages with the live-reload script
 /// put in, as the server does), and which `gone` paths it still serves.
-fn served_differences(
+pub fn served_differences(
     server: &Server,
     expected: &Snapshot,
     gone: &BTreeSet<String>,

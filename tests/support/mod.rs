@@ -4,6 +4,9 @@
 
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
+pub mod nobody;
+pub mod process;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
@@ -13,6 +16,8 @@ use std::time::Duration;
 use assert_cmd::Command;
 use scraper::{ElementRef, Html, Selector};
 use tempfile::TempDir;
+
+use nobody::Nobody;
 
 /// Longest a single `folio` run may take before the test fails as hung.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -125,6 +130,30 @@ impl Site {
         self.build_into_within("public", &[], limit)
     }
 
+    /// `build_into`, run as `nobody` when the tests run as root (see `nobody`), for an
+    /// output that permission bits must protect. The site is `nobody`'s from then on.
+    pub fn build_into_unprivileged(&self, output: &str) -> Output {
+        let nobody = Nobody::if_root();
+        if let Some(nobody) = &nobody {
+            nobody.own(self.root());
+        }
+        let (root, out_dir) = (self.root(), self.path(output));
+        let args = [
+            "build",
+            "--root",
+            root.to_str().expect("temp path is UTF-8"),
+            "--output",
+            out_dir.to_str().expect("temp path is UTF-8"),
+        ];
+        self.run_as(
+            nobody.as_ref(),
+            &args,
+            out_dir.clone(),
+            DEFAULT_TIMEOUT,
+            &[],
+        )
+    }
+
     fn build_into_within(&self, output: &str, flags: &[&str], limit: Duration) -> Output {
         let out_dir = self.path(output);
         let root = self
@@ -169,9 +198,25 @@ impl Site {
         limit: Duration,
         env: &[(&str, &str)],
     ) -> Output {
+        self.run_as(None, args, public, limit, env)
+    }
+
+    /// Run `folio` (as `user`, or as this process) from the site's folder.
+    fn run_as(
+        &self,
+        user: Option<&Nobody>,
+        args: &[&str],
+        public: PathBuf,
+        limit: Duration,
+        env: &[(&str, &str)],
+    ) -> Output {
         let before = read_tree(&public);
-        let output = Command::cargo_bin("folio")
-            .expect("the folio binary is built")
+        let folio = env!("CARGO_BIN_EXE_folio");
+        let command = match user {
+            Some(user) => user.command(folio),
+            None => std::process::Command::new(folio),
+        };
+        let output = Command::from_std(command)
             .args(args)
             .current_dir(self.root())
             .env("NO_COLOR", "1")

@@ -2,27 +2,14 @@
 //! clear error (file and line) or builds correctly, well within bounds the unbounded
 //! versions could not meet. The binary is a debug build, so the bounds are generous.
 
-use std::fs;
 use std::time::{Duration, Instant};
 
 use crate::server::Server;
 use crate::support::Site;
+use crate::support::process::cpu_ticks;
 
 const A: &str = "content/articles/timeouts.md";
 const TAGS: &str = "tags: [reliability, apis]\n";
-
-/// `/proc/PID/stat`'s user + system time of a process, in clock ticks.
-fn cpu_ticks(pid: u32) -> u64 {
-    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).expect("read /proc/PID/stat");
-    let fields: Vec<&str> = stat
-        .rsplit(')')
-        .next()
-        .unwrap_or("")
-        .split_whitespace()
-        .collect();
-    // After the command name: state is field 3, utime and stime fields 14 and 15.
-    fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
-}
 
 #[test]
 fn aliases_of_a_large_string_fail_fast_at_its_line() {
