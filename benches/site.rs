@@ -1,6 +1,7 @@
 //! Criterion benchmarks of whole-site steps on generated corpora: ranking "More articles"
-//! for 10,000 articles, and rendering one article page through the theme's Tera templates.
-//! Run: `cargo bench --bench site`.
+//! for 10,000 articles, rendering one article page through the theme's Tera templates, and
+//! what a warm build does instead of work: the fingerprint of every page, and reading
+//! rendered bodies back from the disk cache. Run: `cargo bench --bench site`.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -93,9 +94,52 @@ fn config() -> Criterion {
         .measurement_time(Duration::from_secs(3))
 }
 
+/// The key of every page of a 1,000-article site (what decides whether a page is rendered).
+fn page_fingerprints(c: &mut Criterion) {
+    let dir = corpus(1_000);
+    let prepared = prepare(dir.path());
+    let model = prepared.model();
+    let count = model.pages().len();
+    let mut group = c.benchmark_group("warm");
+    group.bench_function(format!("page_fingerprints_{count}_pages"), |b| {
+        b.iter(|| {
+            let pages = model.pages();
+            pages
+                .iter()
+                .map(|p| p.key(prepared.theme_key, &prepared.globals))
+                .fold(0u8, |acc, k| acc ^ k.hex().as_bytes()[0])
+        })
+    });
+    group.finish();
+}
+
+/// Reading every rendered body of a 1,000-article site back from the disk cache, as a warm
+/// run's first build does, and looking up each entry.
+fn cache_lookup(c: &mut Criterion) {
+    let dir = corpus(1_000);
+    // The first prepare fills the cache folder (`.folio-cache/bodies`).
+    prepare(dir.path());
+    let cache = folio::disk_cache::DiskCache::new(&dir.path().join(".folio-cache"), "bodies");
+    let names: Vec<String> = walkdir::WalkDir::new(dir.path().join(".folio-cache/bodies"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.len() >= 1_000, "bodies were cached: {}", names.len());
+    let mut group = c.benchmark_group("warm");
+    group.bench_function(format!("cache_has_{}_bodies", names.len()), |b| {
+        b.iter(|| names.iter().filter(|n| cache.has(black_box(n))).count())
+    });
+    group.bench_function(format!("cache_read_{}_bodies", names.len()), |b| {
+        b.iter(|| names.iter().filter_map(|n| cache.get(black_box(n))).count())
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = site;
     config = config();
-    targets = rank_more_articles, render_article_page
+    targets = rank_more_articles, render_article_page, page_fingerprints, cache_lookup
 }
 criterion_main!(site);
