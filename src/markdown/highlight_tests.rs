@@ -716,3 +716,210 @@ fn every_theme_has_a_bounded_list_of_styles() {
     let css = stylesheet("InspiredGitHub", "Monokai Extended").unwrap();
     assert!(css.len() < 20_000, "{} bytes", css.len());
 }
+
+/// The languages of a consultancy blog, with a keyword, a string, a comment and a number of
+/// their sample (`benches/code/`) that must each be coloured: what makes a grammar adequate.
+const ADEQUATE: &[(&str, &str, [&str; 4])] = &[
+    (
+        "js",
+        include_str!("../../benches/code/js.js"),
+        [
+            "const",
+            "\"node:timers/promises\"",
+            "// client errors are final",
+            "0.2",
+        ],
+    ),
+    (
+        "ts",
+        include_str!("../../benches/code/ts.ts"),
+        [
+            "interface",
+            "\"pg\"",
+            "// A typed event store with optimistic concurrency.",
+            "0",
+        ],
+    ),
+    (
+        "jsx",
+        include_str!("../../benches/code/jsx.jsx"),
+        [
+            "return",
+            "\"react\"",
+            "// An order list with filtering and optimistic updates.",
+            "2",
+        ],
+    ),
+    (
+        "tsx",
+        include_str!("../../benches/code/tsx.tsx"),
+        [
+            "interface",
+            "\"react\"",
+            "// A status badge and a table of services, typed.",
+            "1000",
+        ],
+    ),
+    (
+        "python",
+        include_str!("../../benches/code/python.py"),
+        ["import", "\"rl\"", "# tokens per second", "5.0"],
+    ),
+    (
+        "rust",
+        include_str!("../../benches/code/rust.rs"),
+        [
+            "impl",
+            "\"capacity must be positive\"",
+            "/// A queue that makes producers wait when it holds `capacity` items.",
+            "1_024",
+        ],
+    ),
+    (
+        "go",
+        include_str!("../../benches/code/go.go"),
+        [
+            "func",
+            "\"pool: closed\"",
+            "// Get returns an idle connection, a new one, or waits until ctx is done.",
+            "50",
+        ],
+    ),
+    (
+        "java",
+        include_str!("../../benches/code/java.java"),
+        ["public", "\"0.21\"", "// 0x1F entries max", "2"],
+    ),
+    (
+        "csharp",
+        include_str!("../../benches/code/cs.cs"),
+        ["public", "\"circuit open since ", "/// <summary>", "30"],
+    ),
+    (
+        "sql",
+        include_str!("../../benches/code/sql.sql"),
+        [
+            "SELECT",
+            "'cancelled'",
+            "-- Monthly revenue per customer, with the share of the month's total.",
+            "1000",
+        ],
+    ),
+    (
+        "bash",
+        include_str!("../../benches/code/bash.sh"),
+        [
+            "readonly",
+            "\"E123456789\"",
+            "# Deploy the site: build, upload, purge the CDN, roll back on failure.",
+            "1",
+        ],
+    ),
+    (
+        "yaml",
+        include_str!("../../benches/code/yaml.yaml"),
+        [
+            "name",
+            "\"1.88\"",
+            "# CI: test, build and deploy on every push to main.",
+            "20",
+        ],
+    ),
+    (
+        "json",
+        include_str!("../../benches/code/json.json"),
+        ["true", "\"orders-service\"", "null", "8080"],
+    ),
+    (
+        "toml",
+        include_str!("../../benches/code/toml.toml"),
+        [
+            "title",
+            "\"Example Consulting\"",
+            "# folio site configuration",
+            "10",
+        ],
+    ),
+    (
+        "html",
+        include_str!("../../benches/code/html.html"),
+        [
+            "html",
+            "\"utf-8\"",
+            "<!-- the header is the same on every page -->",
+            "120",
+        ],
+    ),
+    (
+        "css",
+        include_str!("../../benches/code/css.css"),
+        [
+            "@media",
+            "\"Segoe UI\"",
+            "/* Article layout and code blocks. */",
+            "1.25",
+        ],
+    ),
+    (
+        "dockerfile",
+        include_str!("../../benches/code/dockerfile.dockerfile"),
+        [
+            "FROM",
+            "\"${VERSION}\"",
+            "# syntax=docker/dockerfile:1.7",
+            "EXPOSE",
+        ],
+    ),
+    (
+        "hcl",
+        include_str!("../../benches/code/terraform.tf"),
+        [
+            "resource",
+            "\"hashicorp/aws\"",
+            "# Static site hosting: a private bucket behind a CDN.",
+            "300",
+        ],
+    ),
+    (
+        "kotlin",
+        include_str!("../../benches/code/kotlin.kt"),
+        [
+            "fun",
+            "\"scheduler shut down\"",
+            "/** Runs jobs at fixed rates, skipping a run when the previous one is still going. */",
+            "0L",
+        ],
+    ),
+];
+
+#[test]
+fn common_languages_colour_keywords_strings_comments_and_numbers() {
+    let mut missing = Vec::new();
+    for (lang, code, probes) in ADEQUATE {
+        let out = check(code, &info(lang), true);
+        // The block's text, each character with whether a style span holds it.
+        let doc = Html::parse_fragment(&out.html);
+        let mut text = String::new();
+        let mut coloured = Vec::new();
+        for node in doc.select(&sel("code")).next().unwrap().descendants() {
+            let Some(t) = node.value().as_text() else {
+                continue;
+            };
+            let in_style = node
+                .parent()
+                .and_then(scraper::ElementRef::wrap)
+                .is_some_and(|p| !p.value().classes().any(|c| c == "line"));
+            text.push_str(t);
+            coloured.extend(std::iter::repeat_n(in_style, t.len()));
+        }
+        for probe in probes {
+            let at = text
+                .find(probe)
+                .unwrap_or_else(|| panic!("{lang}: {probe:?} not in sample"));
+            if !coloured[at..at + probe.len()].iter().all(|c| *c) {
+                missing.push(format!("{lang}: {probe:?}"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "not coloured:\n{}", missing.join("\n"));
+}
