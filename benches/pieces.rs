@@ -83,18 +83,19 @@ fn highlight_code(c: &mut Criterion) {
     let mut group = c.benchmark_group("highlight");
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(2));
+    let themes = highlight::Themes::named("InspiredGitHub", "Monokai Extended").expect("themes");
     // Every language of the corpus's code blocks; rust and python are the headline figures.
     for lang in gen_corpus::LANGUAGES {
         let code = code_sample(lang, 4 * 1024);
         let info = highlight::parse_info(lang).expect("a plain language info string");
-        let first = highlight::render_code_block(&code, &info, true);
+        let first = highlight::render_code_block(&code, &info, Some(&themes));
         assert!(
             first.unknown_language.is_none(),
             "{lang} is a known language"
         );
         group.throughput(Throughput::Bytes(code.len() as u64));
         group.bench_function(format!("{lang}_{}_bytes", code.len()), |b| {
-            b.iter(|| highlight::render_code_block(black_box(&code), &info, true))
+            b.iter(|| highlight::render_code_block(black_box(&code), &info, Some(&themes)))
         });
     }
     group.finish();

@@ -380,3 +380,45 @@ fn a_templates_folder_created_later_overrides_the_theme() {
     assert!(page.contains("Lost</h1>"), "{page}");
     assert_matches_scratch(&served, site.path());
 }
+
+#[test]
+fn highlight_theme_change_recolours_bodies_as_a_fresh_build_does() {
+    let site = example_site();
+    let (mut served, _) = Served::start(site.path());
+    let page = "articles/retry-budgets/index.html";
+    let before = served
+        .site
+        .get(page)
+        .expect("an article with code")
+        .bytes
+        .clone();
+    let config = site.path().join("config.toml");
+    let text = fs::read_to_string(&config).unwrap();
+    assert!(
+        !text.contains("[markdown"),
+        "the example sets no [markdown] table"
+    );
+    fs::write(
+        &config,
+        format!("{text}\n[markdown.highlight]\nlight = \"GitHub\"\ndark = \"Dracula\"\n"),
+    )
+    .unwrap();
+    let delta = served.apply(&[config]).unwrap().expect("config changed");
+    assert!(delta.changed.iter().any(|p| p == page), "{delta:?}");
+    assert_ne!(served.site.get(page).unwrap().bytes, before);
+    // The served engine (memory), a new one reading the disk cache both builds filled, and
+    // one with no cache all agree.
+    let fresh = |cache| {
+        let mut s = settings();
+        s.cache = cache;
+        let mut built = Served {
+            engine: Engine::new(site.path(), s).unwrap(),
+            site: Arc::new(Snapshot::new()),
+        };
+        built.build().unwrap();
+        built.site
+    };
+    let expected = fresh(folio::engine::CacheUse::Off);
+    assert_same(&served.site, &expected);
+    assert_same(&fresh(folio::engine::CacheUse::ReadWrite), &expected);
+}

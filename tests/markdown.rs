@@ -91,7 +91,7 @@ fn code_is_highlighted_with_classes_line_numbers_and_marked_lines() {
     let page = out.page("articles/rich/index.html");
     assert_eq!(page.count("pre.code.linenos[data-lang=rust] span.line"), 3);
     assert_eq!(page.count("pre.code[data-lang=rust] span.line.hl"), 1);
-    assert!(page.count("pre.code[data-lang=rust] span[class^=hl-]") > 3);
+    assert!(page.count("pre.code[data-lang=rust] .line span[class^=l]") > 3);
     assert_eq!(
         page.count("pre.code [style]"),
         0,

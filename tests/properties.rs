@@ -17,7 +17,7 @@ use folio::engine::model::{BuildOptions, RelatedRef, Site, Sources, build_site};
 use folio::engine::rank::{self as related, Pick, RankMemo};
 use folio::key::{Key, Keyed};
 use folio::markdown::headings::{HeadingIds, TocEntry, nest};
-use folio::markdown::highlight::{CodeInfo, parse_info, render_code_block};
+use folio::markdown::highlight::{CodeInfo, Themes, parse_info, render_code_block};
 use folio::markdown::links::{LinkKind, classify, resolve};
 use folio::markdown::{self, Body, LinkTarget};
 use folio::render::components::TemplateComponents;
@@ -689,7 +689,8 @@ proptest! {
             hl_lines,
             unknown: Vec::new(),
         };
-        let block = render_code_block(&code, &info, highlight);
+        let themes = Themes::named("InspiredGitHub", "Monokai Extended").ok();
+        let block = render_code_block(&code, &info, themes.as_ref().filter(|_| highlight));
         prop_assert_eq!(block.highlight_error, None);
         let doc = Html::parse_fragment(&block.html);
         let pre = Selector::parse("pre").unwrap_or_else(|_| unreachable!());

@@ -1,7 +1,9 @@
 //! Syntax highlighting of fenced code blocks: info-string parsing, class-based HTML and theme CSS.
 //!
-//! syntect with two-face's grammars (TypeScript, TOML, Dockerfile...) marks tokens with `hl-`
-//! classes; [`stylesheet`] colours them with a light theme, or a dark one under
+//! syntect with two-face's grammars (TypeScript, TOML, Dockerfile...) parses the code; each run
+//! of tokens whose style differs from the block's default gets one span whose class names
+//! its style in the light theme and in the dark one (`<span class="l12 d40">`, see
+//! `palette`); [`stylesheet`] colours those classes, the dark ones under
 //! `@media (prefers-color-scheme: dark)`. Each source line is one `span.line`, its ending after:
 //!
 //! ```html
@@ -16,35 +18,28 @@
 //! The grammar and theme sets load lazily, once per process; all functions are thread-safe.
 
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::rc::Rc;
 use std::sync::LazyLock;
 
-use syntect::highlighting::{Color, Theme};
-use syntect::html::{ClassStyle, css_for_theme_with_class_style};
-use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
-use two_face::theme::{EmbeddedLazyThemeSet, LazyThemeSet};
+use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
 
-/// Prefix of the scope classes; the stylesheet is generated with the same style.
-const CLASS_PREFIX: &str = "hl-";
-const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed {
-    prefix: CLASS_PREFIX,
-};
+use palette::{ClassMemo, StackClasses, TokenClass};
+pub use palette::{Themes, check_theme_name, theme_names};
+
 /// Line numbers in `hl_lines` above this are rejected (keeps `hl_lines=1-999999999` cheap).
 pub const MAX_HL_LINE: usize = 100_000;
-/// Themes of two-face meant for terminals (palette indices, not colours): useless as CSS.
-const TERMINAL_THEMES: [&str; 3] = ["ansi", "base16", "base16-256"];
 
 /// ~1 MB dump of 220 grammars, loaded on first use (≈2 ms release, ≈0.1 s debug; each
 /// grammar's contexts and regexes are then built lazily on its first block, ≈2-5 ms).
 static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(two_face::syntax::extra_newlines);
-static THEMES: LazyLock<LazyThemeSet> = LazyLock::new(|| two_face::theme::extra().into());
 
 thread_local! {
-    /// `Scope` → `hl-…` class list. Building it takes syntect's global scope-repository lock,
-    /// so it is cached per thread to keep parallel renders from contending on that mutex.
-    static CLASSES: RefCell<HashMap<Scope, Box<str>>> = RefCell::new(HashMap::new());
+    /// Scope stack → class, per theme pair: cached per thread, so parallel renders share no
+    /// lock and a class is resolved once per distinct stack.
+    static CLASSES: RefCell<ClassMemo> = RefCell::default();
 }
 
 /// What a fenced block's info string asks for, e.g. `ts linenos hl_lines=2-4 7`.
@@ -139,14 +134,14 @@ pub struct Highlighted {
     pub highlight_error: Option<String>,
 }
 
-/// Renders a fenced block. `highlight=false`, no language, an unknown language or a
-/// highlighter failure all give plain escaped code in the same structure (line spans,
-/// `hl`, `linenos`), so only the colours differ.
-pub fn render_code_block(code: &str, info: &CodeInfo, highlight: bool) -> Highlighted {
+/// Renders a fenced block, coloured with `themes`. No themes (highlighting off), no
+/// language, an unknown language or a highlighter failure all give plain escaped code in the
+/// same structure (line spans, `hl`, `linenos`), so only the colours differ.
+pub fn render_code_block(code: &str, info: &CodeInfo, themes: Option<&Themes>) -> Highlighted {
     let mut out = Highlighted::default();
     let lang = info.lang.as_deref();
     let mut syntax = None;
-    if let (true, Some(lang)) = (highlight, lang) {
+    if let (Some(_), Some(lang)) = (themes, lang) {
         match find_syntax(lang) {
             Some(found) => syntax = Some(found).filter(|s| s.name != "Plain Text"),
             None => out.unknown_language = Some(lang.to_string()),
@@ -173,10 +168,11 @@ pub fn render_code_block(code: &str, info: &CodeInfo, highlight: bool) -> Highli
     }
     let start = html.len();
     let mut done = false;
-    if let Some(syntax) = syntax {
+    if let (Some(syntax), Some(themes)) = (syntax, themes) {
         let result = catch_unwind(AssertUnwindSafe(|| {
-            CLASSES.with_borrow_mut(|classes| {
-                highlight_lines(&mut html, code, syntax, &info.hl_lines, classes)
+            CLASSES.with_borrow_mut(|memo| {
+                let classes = memo.entry(themes.ids()).or_default();
+                highlight_lines(&mut html, code, syntax, &info.hl_lines, (themes, classes))
             })
         }));
         let error = match result {
@@ -202,14 +198,32 @@ pub fn render_code_block(code: &str, info: &CodeInfo, highlight: bool) -> Highli
     out
 }
 
+/// The lines of `code` highlighted with the grammar named exactly `grammar` (whatever
+/// language tokens map to), for benchmarks that compare the grammars a language could use.
+pub fn highlight_as(code: &str, grammar: &str, themes: &Themes) -> Result<String, String> {
+    let syntax = SYNTAXES
+        .find_syntax_by_name(grammar)
+        .ok_or_else(|| format!("no grammar named {grammar:?}"))?;
+    let mut html = String::with_capacity(code.len() * 2);
+    CLASSES.with_borrow_mut(|memo| {
+        let classes = memo.entry(themes.ids()).or_default();
+        highlight_lines(&mut html, code, syntax, &BTreeSet::new(), (themes, classes))
+    })?;
+    Ok(html)
+}
+
 /// Finds the grammar for an info-string language: aliases first, then syntect's lookup
 /// (file extension, then case-insensitive name).
 pub fn find_syntax(lang: &str) -> Option<&'static SyntaxReference> {
     let lower = lang.to_ascii_lowercase();
+    let ss = &*SYNTAXES;
     let token = match lower.as_str() {
         "text" | "plain" | "plaintext" | "none" => "txt",
-        // "javascript" would find the old "JavaScript" grammar by name; "js" is the newer Babel one.
-        "javascript" | "node" => "js",
+        // The older "JavaScript" grammar runs 1.5 times as fast as "JavaScript (Babel)" (the
+        // `js` extension's) and colours the same kinds of token; JSX (`jsx`) needs Babel.
+        "javascript" | "js" | "node" | "mjs" | "cjs" => {
+            return ss.find_syntax_by_name("JavaScript");
+        }
         "python3" => "py",
         "shell" | "console" | "shellsession" | "shell-session" | "bash" => "sh",
         "docker" | "containerfile" => "dockerfile",
@@ -230,7 +244,6 @@ pub fn find_syntax(lang: &str) -> Option<&'static SyntaxReference> {
         "fortran" => "f90",
         other => other,
     };
-    let ss = &*SYNTAXES;
     ss.find_syntax_by_token(token)
         .or_else(|| ss.find_syntax_by_token(lang))
 }
@@ -264,20 +277,20 @@ fn start_line(html: &mut String, number: usize, hl_lines: &BTreeSet<usize>) {
     });
 }
 
-/// Highlights line by line. Every `.line` span is self-contained: the scope spans still open
-/// at the end of a line are closed there and reopened (from the scope stack) before the next
-/// line's first text. Spans are opened lazily, right before text, so none is empty.
+/// Highlights line by line. Every `.line` span is self-contained: a style span open at the
+/// end of a line is closed there. A span is opened only right before text whose class differs
+/// from the open one (so none is empty and neighbours of one style share a span); blanks
+/// that look alike in every style join whatever span is open.
 fn highlight_lines(
     html: &mut String,
     code: &str,
     syntax: &SyntaxReference,
     hl_lines: &BTreeSet<usize>,
-    classes: &mut HashMap<Scope, Box<str>>,
+    (themes, classes): (&Themes, &mut StackClasses),
 ) -> Result<(), String> {
     let ss = &*SYNTAXES;
     let mut state = ParseState::new(syntax);
     let mut stack = ScopeStack::new();
-    let mut open: Vec<Scope> = Vec::new(); // scope spans currently open in `html`
     let mut fed = String::new();
     for (i, (body, ending)) in split_lines(code).enumerate() {
         // syntect's "newlines" grammars want every line to end in exactly "\n"; the real
@@ -288,21 +301,22 @@ fn highlight_lines(
         let ops = state.parse_line(&fed, ss).map_err(|e| e.to_string())?;
 
         start_line(html, i + 1, hl_lines);
+        let mut open: Option<Rc<TokenClass>> = None;
         let mut pos = 0;
         for (at, op) in &ops {
             let at = (*at).min(body.len());
             if at > pos {
-                sync_spans(html, &mut open, stack.as_slice(), classes);
-                escape_into(html, &body[pos..at]);
+                let class = palette::class_for(themes, classes, stack.as_slice());
+                write_token(html, &mut open, class, &body[pos..at]);
                 pos = at;
             }
             stack.apply(op).map_err(|e| format!("{e:?}"))?;
         }
         if pos < body.len() {
-            sync_spans(html, &mut open, stack.as_slice(), classes);
-            escape_into(html, &body[pos..]);
+            let class = palette::class_for(themes, classes, stack.as_slice());
+            write_token(html, &mut open, class, &body[pos..]);
         }
-        for _ in open.drain(..) {
+        if open.is_some() {
             html.push_str("</span>");
         }
         html.push_str("</span>");
@@ -311,34 +325,34 @@ fn highlight_lines(
     Ok(())
 }
 
-/// Makes the open spans equal the scope stack: closes what differs, opens what is missing.
-fn sync_spans(
+/// Writes `text` of style `class`, in the open span when it has the same class (or when the
+/// text is blanks that look the same in both), else in a new span (none for the default).
+fn write_token(
     html: &mut String,
-    open: &mut Vec<Scope>,
-    stack: &[Scope],
-    classes: &mut HashMap<Scope, Box<str>>,
+    open: &mut Option<Rc<TokenClass>>,
+    class: Rc<TokenClass>,
+    text: &str,
 ) {
-    let common = open.iter().zip(stack).take_while(|(a, b)| a == b).count();
-    for _ in common..open.len() {
-        html.push_str("</span>");
+    let same = open
+        .as_ref()
+        .map_or(class.name.is_empty(), |o| o.name == class.name);
+    let blank = || {
+        class.blank_like_default
+            && open.as_ref().is_none_or(|o| o.blank_like_default)
+            && text.bytes().all(|b| b == b' ' || b == b'\t')
+    };
+    if !same && !blank() {
+        if open.take().is_some() {
+            html.push_str("</span>");
+        }
+        if !class.name.is_empty() {
+            html.push_str("<span class=\"");
+            html.push_str(&class.name);
+            html.push_str("\">");
+            *open = Some(class);
+        }
     }
-    open.truncate(common);
-    for &scope in &stack[common..] {
-        let class = classes.entry(scope).or_insert_with(|| {
-            let atoms = scope.build_string();
-            let mut class = String::new();
-            for atom in atoms.split('.') {
-                let sep = if class.is_empty() { "" } else { " " };
-                let _ = write!(class, "{sep}{CLASS_PREFIX}");
-                escape_into(&mut class, atom);
-            }
-            class.into_boxed_str()
-        });
-        html.push_str("<span class=\"");
-        html.push_str(class);
-        html.push_str("\">");
-        open.push(scope);
-    }
+    escape_into(html, text);
 }
 
 /// Escapes text or an attribute value. Same entities as pulldown-cmark's `escape_html` for
@@ -361,56 +375,6 @@ fn escape_into(out: &mut String, text: &str) {
     out.push_str(&text[last..]);
 }
 
-/// Names accepted by [`stylesheet`] (two-face's themes minus the terminal-only ones).
-pub fn theme_names() -> Vec<String> {
-    let mut names: Vec<String> = EmbeddedLazyThemeSet::theme_names()
-        .iter()
-        .map(|t| t.as_name())
-        .filter(|n| !TERMINAL_THEMES.contains(n))
-        .map(str::to_string)
-        .collect();
-    names.sort_by_key(|n| n.to_lowercase());
-    names
-}
-
-/// Exact name, else the only case-insensitive match.
-/// Whether `name` is a theme `stylesheet` accepts (without loading any theme).
-pub fn check_theme_name(name: &str) -> Result<(), String> {
-    let names = theme_names();
-    let exact = names.iter().any(|n| n == name);
-    let folded = names
-        .iter()
-        .filter(|n| n.eq_ignore_ascii_case(name))
-        .count()
-        == 1;
-    if exact || folded {
-        Ok(())
-    } else {
-        Err(format!(
-            "unknown highlight theme \"{name}\"; valid themes: {}",
-            names.join(", ")
-        ))
-    }
-}
-
-fn find_theme(name: &str) -> Result<(String, &'static Theme), String> {
-    let names = theme_names();
-    let found = names.iter().find(|n| *n == name).or_else(|| {
-        let mut ci = names.iter().filter(|n| n.eq_ignore_ascii_case(name));
-        ci.next().filter(|_| ci.next().is_none())
-    });
-    let valid = || names.join(", ");
-    let err = || {
-        format!(
-            "unknown highlight theme \"{name}\"; valid themes: {}",
-            valid()
-        )
-    };
-    found
-        .and_then(|n| Some((n.clone(), THEMES.get(n)?)))
-        .ok_or_else(err)
-}
-
 /// Layout rules shared by all themes (line numbers, marked lines).
 const BASE_CSS: &str = "\
 pre.code { overflow-x: auto; }
@@ -427,60 +391,19 @@ pre.code.linenos .line::before {
 }
 ";
 
-/// CSS for the code blocks: layout rules, then the `light` theme's colours, then the `dark`
-/// theme's inside `@media (prefers-color-scheme: dark)`. The light colours are scoped to
-/// "not dark" so that a rule only the light theme has never leaks into dark mode. The same
-/// name twice gives one unconditional theme. Unknown name → message listing valid names.
+/// CSS for the code blocks: layout rules, then the themes' colours (see
+/// [`Themes::stylesheet`]). Unknown name → message listing valid names.
 pub fn stylesheet(light: &str, dark: &str) -> Result<String, String> {
-    let light = find_theme(light)?;
-    let dark = find_theme(dark)?;
-    let mut css = String::from(BASE_CSS);
-    if light.0 == dark.0 {
-        let _ = write!(css, "\n/* theme: {} */\n{}", light.0, theme_css(light.1)?);
-        return Ok(css);
-    }
-    for (role, not, (name, theme)) in [("light", "not all and ", light), ("dark", "", dark)] {
-        let rules = theme_css(theme)?;
-        let query = format!("{not}(prefers-color-scheme: dark)");
-        let _ = write!(
-            css,
-            "\n/* {role} theme: {name} */\n@media {query} {{\n{rules}}}\n"
-        );
-    }
-    Ok(css)
+    Ok(Themes::named(light, dark)?.stylesheet(BASE_CSS))
 }
 
-/// A theme by name, as two-face has it (before its colours are made readable).
 #[cfg(test)]
-pub(crate) fn load_theme(name: &str) -> Result<&'static Theme, String> {
-    find_theme(name).map(|(_, theme)| theme)
-}
-
-fn theme_css(theme: &Theme) -> Result<String, String> {
-    // Token colours below WCAG AA on the block's background are moved until they pass.
-    let theme = &contrast::readable(theme);
-    let css = css_for_theme_with_class_style(theme, CLASS_STYLE).map_err(|e| e.to_string())?;
-    // syntect styles the block as `.hl-code`; our block is `pre.code`.
-    let mut css = css.replacen(".hl-code {", "pre.code {", 1);
-    let s = &theme.settings;
-    if let Some(c) = s.line_highlight.or(s.highlight) {
-        let _ = writeln!(css, "pre.code .line.hl {{ background-color: {}; }}", hex(c));
-    }
-    if let Some(c) = s.gutter_foreground.map(hex) {
-        let _ = writeln!(css, "pre.code.linenos .line::before {{ color: {c}; }}");
-    }
-    Ok(css)
-}
-
-fn hex(c: Color) -> String {
-    match c.a {
-        0xff => format!("#{:02x}{:02x}{:02x}", c.r, c.g, c.b),
-        a => format!("#{:02x}{:02x}{:02x}{a:02x}", c.r, c.g, c.b),
-    }
-}
+pub(crate) use palette::load_theme;
 
 #[path = "contrast.rs"]
 mod contrast;
+#[path = "palette.rs"]
+mod palette;
 
 #[cfg(test)]
 #[path = "highlight_tests.rs"]

@@ -426,7 +426,12 @@ fn code_block(
             false,
         );
     }
-    let block = highlight::render_code_block(text, &parsed, config.highlight_code);
+    // A bad theme name fails the build where the stylesheet is made (`engine::files`).
+    let themes = config
+        .highlight_code
+        .then(|| highlight::Themes::named(&config.highlight.light, &config.highlight.dark).ok())
+        .flatten();
+    let block = highlight::render_code_block(text, &parsed, themes.as_ref());
     if let Some(lang) = &block.unknown_language {
         problem(
             format!("unknown code language `{lang}`: rendered as plain text"),
