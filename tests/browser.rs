@@ -1,7 +1,8 @@
 //! What an author sees in the browser with `folio serve --watch`: saves show up in the open
 //! page by themselves (at 127.0.0.1 and at localhost), build errors show as an overlay until
 //! fixed, stylesheet changes apply without a reload, and an open page survives the server
-//! restarting. A page under another name that resolves to 127.0.0.1 gets only a 403.
+//! restarting. A page under another name that resolves to 127.0.0.1 gets only a 403. And
+//! what a reader sees of search (`browser/search.rs`).
 //!
 //! Each test has its own copy of the example site, its own server on a free port and its own
 //! headless Chromium. Without /usr/bin/chromium and /usr/bin/chromedriver the tests skip,
@@ -12,6 +13,8 @@
 #[allow(dead_code)]
 #[path = "browser/harness.rs"]
 mod harness;
+#[path = "browser/search.rs"]
+mod search;
 
 use harness::{Browser, REBOUND_NAME, Server, Site, TIMEOUT, browser_installed};
 
