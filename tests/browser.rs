@@ -15,6 +15,10 @@
 mod harness;
 #[path = "browser/search.rs"]
 mod search;
+// The benchmark corpus generator, for the search download test; its `main` is not used.
+#[allow(dead_code, unused_imports)]
+#[path = "../examples/gen_corpus/main.rs"]
+mod gen_corpus;
 
 use harness::{Browser, REBOUND_NAME, Server, Site, TIMEOUT, browser_installed};
 

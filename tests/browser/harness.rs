@@ -569,8 +569,8 @@ fn wait_ready(agent: &ureq::Agent, base: &str, driver: &mut Child) -> bool {
 pub struct StaticServer {
     /// `http://127.0.0.1:PORT/` and the prefix.
     pub url: String,
-    /// Every path asked for, with its status.
-    requests: Arc<Mutex<Vec<(String, u16)>>>,
+    /// Every request answered, in the order answered.
+    requests: Arc<Mutex<Vec<Request>>>,
     _thread: thread::JoinHandle<()>,
 }
 
@@ -579,7 +579,7 @@ impl StaticServer {
     pub fn build_and_serve(site: &Site) -> StaticServer {
         let public = site.path("public");
         let server = StaticServer::serve(&public, "/");
-        build(site, &public, &[]);
+        build(site.root(), &public, &[]);
         server
     }
 
@@ -593,11 +593,7 @@ impl StaticServer {
         let thread = thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 let (public, seen) = (public.clone(), Arc::clone(&seen));
-                thread::spawn(move || {
-                    if let Some(asked) = serve_one(stream, &public, prefix) {
-                        seen.lock().unwrap().push(asked);
-                    }
-                });
+                thread::spawn(move || serve_one(stream, &public, prefix, &seen));
             }
         });
         StaticServer {
@@ -611,19 +607,30 @@ impl StaticServer {
         format!("{}{}", self.url, path.trim_start_matches('/'))
     }
 
-    /// Every path asked for so far, with the status it got.
-    pub fn requests(&self) -> Vec<(String, u16)> {
+    /// Every request answered so far.
+    pub fn requests(&self) -> Vec<Request> {
         self.requests.lock().unwrap().clone()
     }
 }
 
-/// `folio build` of `site` into `public`, with `args` besides; panics when it fails.
-pub fn build(site: &Site, public: &Path, args: &[&str]) {
+/// One request a `StaticServer` answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// The path asked for, without the query (`/blog/search-index/meta.json`).
+    pub path: String,
+    pub status: u16,
+    /// Bytes of the body sent (the headers not counted).
+    pub bytes: usize,
+}
+
+/// `folio build` of the site at `root` into `public`, with `args` besides; panics when it
+/// fails.
+pub fn build(root: &Path, public: &Path, args: &[&str]) {
     let out = Command::new(env!("CARGO_BIN_EXE_folio"))
         .arg("build")
         .args(args)
         .arg("--root")
-        .arg(site.root())
+        .arg(root)
         .arg("--output")
         .arg(public)
         .output()
@@ -636,14 +643,20 @@ pub fn build(site: &Site, public: &Path, args: &[&str]) {
 }
 
 /// Answers one GET from `public` under `prefix` (the theme's 404.html for what is not
-/// there), then closes. Returns the path asked for and the status it got.
-fn serve_one(mut stream: std::net::TcpStream, public: &Path, prefix: &str) -> Option<(String, u16)> {
+/// there), then closes. What was asked for and sent goes into `seen` before the reply, so
+/// that a page that has its reply finds it there.
+fn serve_one(
+    mut stream: std::net::TcpStream,
+    public: &Path,
+    prefix: &str,
+    seen: &Mutex<Vec<Request>>,
+) {
     let mut head = Vec::new();
     let mut byte = [0; 1];
     while !head.ends_with(b"\r\n\r\n") && head.len() < 16 * 1024 {
         match stream.read(&mut byte) {
             Ok(1) => head.push(byte[0]),
-            _ => return None,
+            _ => return,
         }
     }
     let head = String::from_utf8_lossy(&head);
@@ -677,7 +690,11 @@ fn serve_one(mut stream: std::net::TcpStream, public: &Path, prefix: &str) -> Op
         "HTTP/1.1 {status} {reason}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     );
+    seen.lock().unwrap().push(Request {
+        path,
+        status,
+        bytes: body.len(),
+    });
     let _ = stream.write_all(reply.as_bytes());
     let _ = stream.write_all(&body);
-    Some((path, status))
 }

@@ -6,7 +6,10 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::harness::{Browser, Server, Site, StaticServer, TIMEOUT, browser_installed, build};
+use crate::gen_corpus;
+use crate::harness::{
+    Browser, Request, Server, Site, StaticServer, TIMEOUT, browser_installed, build,
+};
 
 const ARTICLE: &str = "content/articles/retry-budgets.md";
 /// In no article of the example site until a test appends it to `ARTICLE`.
@@ -202,7 +205,7 @@ fn search_works_on_a_site_served_under_a_sub_path() {
     add_rare_word(&site);
     let out = tempfile::tempdir().unwrap();
     let host = StaticServer::serve(out.path(), "/blog/");
-    build(&site, out.path(), &["--base-url", &host.url]);
+    build(site.root(), out.path(), &["--base-url", &host.url]);
     let browser = Browser::new();
     browser.goto(&host.page("articles/retry-budgets/"));
     assert_eq!(
@@ -218,17 +221,81 @@ fn search_works_on_a_site_served_under_a_sub_path() {
         browser.eval("location.pathname + location.search"),
         "/blog/search/?q=marmalade"
     );
-    let outside: Vec<(String, u16)> = host
+    let outside: Vec<Request> = host
         .requests()
         .into_iter()
-        .filter(|(path, status)| {
-            (*status != 200 || !path.starts_with("/blog/")) && path != "/favicon.ico"
-        })
+        .filter(|r| (r.status != 200 || !r.path.starts_with("/blog/")) && r.path != "/favicon.ico")
         .collect();
     assert!(
         outside.is_empty(),
         "asked outside /blog/ or missing: {outside:?}"
     );
+}
+
+/// Articles of the generated site the download test searches: enough that the index is
+/// cut into many shards and record files, few enough to build in a debug test.
+const CORPUS_ARTICLES: usize = 1_000;
+/// What a one-word query may download in all (issue #18): page, stylesheet, script and index.
+const QUERY_BYTES: usize = 300_000;
+
+#[test]
+fn a_one_word_query_downloads_at_most_300_kb_in_all_on_a_generated_site() {
+    if !browser_installed() {
+        return;
+    }
+    let site = tempfile::tempdir().unwrap();
+    let theme = std::path::Path::new(gen_corpus::DEFAULT_THEME_DIR);
+    gen_corpus::write_site(site.path(), CORPUS_ARTICLES, 1, theme, false)
+        .expect("the corpus is written");
+    let out = tempfile::tempdir().unwrap();
+    let host = StaticServer::serve(out.path(), "/");
+    build(site.path(), out.path(), &["--base-url", &host.url]);
+    let shards = std::fs::read_dir(out.path().join("search-index/shard"))
+        .expect("the index has shards")
+        .count();
+    assert!(
+        shards >= 4,
+        "{shards} shards: too few to test fetching only some"
+    );
+
+    // A word in every article, and a word of one topic, each typed in a fresh browser.
+    for query in ["the", "postgres"] {
+        let browser = Browser::new();
+        let before = host.requests().len();
+        browser.goto(&host.page("search/"));
+        browser.type_into("#search-input", query);
+        wait_for_status(&browser, &format!("“{query}”"));
+        assert!(count(&browser) > 0, "no results for {query}");
+        let asked: Vec<Request> = host.requests().split_off(before);
+        let missing: Vec<&Request> = asked
+            .iter()
+            .filter(|r| r.status != 200 && r.path != "/favicon.ico")
+            .collect();
+        assert!(missing.is_empty(), "{missing:?}");
+        let shards_fetched = asked
+            .iter()
+            .filter(|r| r.path.starts_with("/search-index/shard/"))
+            .count();
+        assert!(
+            (1..shards).contains(&shards_fetched),
+            "{shards_fetched} of {shards} shards fetched for `{query}`"
+        );
+        let total: usize = asked.iter().map(|r| r.bytes).sum();
+        let index: usize = asked
+            .iter()
+            .filter(|r| r.path.starts_with("/search-index/"))
+            .map(|r| r.bytes)
+            .sum();
+        eprintln!(
+            "`{query}` on {CORPUS_ARTICLES} articles: {} requests, {total} bytes in all, \
+             {index} of the index ({shards_fetched} of {shards} shards)",
+            asked.len()
+        );
+        assert!(
+            total <= QUERY_BYTES,
+            "`{query}` downloaded {total} bytes: {asked:#?}"
+        );
+    }
 }
 
 /// What one query cost in the browser, from the Resource Timing entries of a cold load.
