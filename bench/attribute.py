@@ -30,7 +30,8 @@ STEPS = [
     ("loading: front matter", r"front_matter::"),
     ("loading: walking and reading files", r"folio::content::"),
     ("model (build_site, Model::new)", r"folio::site::|folio::render::Model::new"),
-    ("feeds, sitemap, search index", r"folio::render::feeds|folio::render::search|sitemap"),
+    ("search index (words, stems, shards, records)", r"folio::search::|rust_stemmers"),
+    ("feeds, sitemap", r"folio::render::feeds|sitemap"),
 ]
 
 

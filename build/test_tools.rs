@@ -38,6 +38,8 @@ pub fn detect(manifest: &Path) {
     for flag in FLAGS {
         println!("cargo::rustc-check-cfg=cfg({flag})");
     }
+    // Set by hand (`RUSTFLAGS="--cfg folio_search_figures"`) for the search measurement.
+    println!("cargo::rustc-check-cfg=cfg(folio_search_figures)");
     let mut missing = false;
     let chromium = [CHROMIUM, CHROMEDRIVER].map(|(name, default)| {
         println!("cargo::rerun-if-env-changed={name}");

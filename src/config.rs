@@ -55,6 +55,8 @@ pub struct Config {
     /// cards), from the site folder; default `.folio-cache`.
     #[serde(default)]
     pub cache_dir: Option<String>,
+    #[serde(default)]
+    pub search: SearchConfig,
     /// Free-form values for templates.
     #[serde(default)]
     pub extra: BTreeMap<String, toml::Value>,
@@ -273,6 +275,25 @@ impl Default for CardsConfig {
     }
 }
 
+/// `[search]`: the full-text search index and the `/search/` page.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SearchConfig {
+    /// Build the index (and the search page, when the theme has `search.html`).
+    pub enabled: bool,
+    /// How many words of an article a result's excerpt shows.
+    pub excerpt_words: usize,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig {
+            enabled: true,
+            excerpt_words: 30,
+        }
+    }
+}
+
 /// `[markdown]`: how article bodies are rendered.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
@@ -368,6 +389,12 @@ impl Config {
                     "`page_render_seconds` must be between 0.1 and 3600, found {seconds}"
                 )),
                 "page_render_seconds",
+            ));
+        }
+        if config.search.excerpt_words == 0 {
+            return Err(config.point_at(
+                Diagnostic::error("`excerpt_words` must be at least 1"),
+                "excerpt_words",
             ));
         }
         let theme = config.theme.as_str();
@@ -527,6 +554,8 @@ mod tests {
         assert_eq!(c.base_url, "https://example.com/blog/");
         assert_eq!(c.base_path(), "/blog/");
         assert!(c.markdown.smart_punctuation);
+        assert!(c.search.enabled);
+        assert_eq!(c.search.excerpt_words, 30);
     }
 
     #[test]

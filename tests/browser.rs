@@ -4,7 +4,8 @@
 //! restarting. A page under another name that resolves to 127.0.0.1 gets only a 403. As a
 //! writer works (serve started inside the site, no `--root`): deleting an article another
 //! links to shows the broken link's file and line, and a template that loops without writing
-//! is stopped by the deadline; fixing either recovers.
+//! is stopped by the deadline; fixing either recovers. And what a reader sees of search
+//! (`browser/search.rs`).
 //!
 //! Each test has its own copy of the example site, its own server on a free port and its own
 //! headless Chromium. Where the build script found no /usr/bin/chromium and
@@ -19,6 +20,12 @@
 mod harness;
 #[path = "support/process.rs"]
 mod process;
+#[path = "browser/search.rs"]
+mod search;
+// The benchmark corpus generator, for the search download test; its `main` is not used.
+#[allow(dead_code, unused_imports)]
+#[path = "../examples/gen_corpus/main.rs"]
+mod gen_corpus;
 
 use std::fs;
 use std::sync::Arc;

@@ -178,7 +178,7 @@ fn title_edit_updates_every_list_and_more_articles_block_that_shows_it() {
             .changed
             .contains(&"articles/retry-budgets/index.html".into())
     );
-    assert!(delta.changed.contains(&"search.json".into()));
+    assert!(delta.changed.contains(&"search-index/meta.json".into()));
     assert_matches_scratch(&served, site.path());
 }
 

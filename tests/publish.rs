@@ -8,6 +8,7 @@ mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
+use std::io::Read;
 use std::path::Path;
 
 use roxmltree::{Document, Node as XmlNode};
@@ -230,7 +231,7 @@ fn feed_and_search_index_keep_markup_in_titles_as_text() {
     let found = index
         .iter()
         .find(|e| str_field(e, "url") == "/articles/tricky/")
-        .expect("the tricky article is in search.json");
+        .expect("the tricky article is in the search index");
     assert_eq!(str_field(found, "title"), title);
     assert_eq!(str_field(found, "summary"), summary);
 }
@@ -273,7 +274,8 @@ fn sitemap_lists_every_page_by_its_absolute_url() {
     let expected: BTreeSet<String> = out
         .html_files()
         .into_iter()
-        .filter(|rel| rel != "404.html")
+        // Not pages to find from a search engine: not found, and search results.
+        .filter(|rel| rel != "404.html" && rel != "search/index.html")
         .map(|rel| url_of_file(BASE, &rel))
         .collect();
     assert_eq!(unique, expected.iter().collect());
@@ -426,10 +428,10 @@ fn json_ld_survives_a_title_with_a_script_end_tag_and_quotes() {
         title,
         "the page after the script is intact"
     );
-    assert!(
-        page.first_attr("script[src]", "src")
-            .is_some_and(|s| s.contains("js/search.js")),
-        "the search script after the JSON-LD is still an element"
+    assert_eq!(
+        page.count("form.site-search input[name=q]"),
+        1,
+        "the search form after the JSON-LD is still an element"
     );
 }
 
@@ -446,10 +448,10 @@ fn json_ld_survives_a_title_with_a_comment_opener() {
     );
     let data = json_ld(&page);
     assert_eq!(data["headline"], title);
-    assert!(
-        page.first_attr("script[src]", "src")
-            .is_some_and(|s| s.contains("js/search.js")),
-        "the search script after the JSON-LD is still an element"
+    assert_eq!(
+        page.count("form.site-search input[name=q]"),
+        1,
+        "the search form after the JSON-LD is still an element"
     );
 }
 
@@ -544,6 +546,11 @@ fn search_index_has_one_entry_per_published_article() {
             str_field(entry, "date"),
             page.attr(".post-meta time", "datetime")
         );
+        assert_eq!(
+            entry["authors"],
+            serde_json::json!([page.text(".post-meta .byline a")]),
+            "{title}: author"
+        );
         let tags: Vec<&str> = entry["tags"]
             .as_array()
             .unwrap_or_else(|| panic!("{title}: tags is a list"))
@@ -555,32 +562,111 @@ fn search_index_has_one_entry_per_published_article() {
 }
 
 #[test]
-fn default_theme_has_a_search_box_that_is_hidden_without_javascript() {
+fn every_page_has_a_search_form_that_opens_the_search_page_without_javascript() {
     let site = Site::fixture("publish");
     let out = site.build();
     out.success();
 
     for rel in out.html_files() {
         let page = out.page(&rel);
-        assert_eq!(page.count(".site-search[hidden]"), 1, "{rel}: hidden box");
-        assert_eq!(page.count(".site-search input"), 1, "{rel}: an input");
-        let index = page.attr(".site-search", "data-index");
-        assert_eq!(
-            support::resolve(&rel, &index, "/").as_deref(),
-            Some("search.json"),
-            "{rel}: the box reads the index"
-        );
         let scripts: Vec<String> = page
             .attrs("script[src]", "src")
             .iter()
             .filter_map(|src| support::resolve(&rel, src, "/"))
             .collect();
-        assert!(
-            scripts.contains(&"js/search.js".into()),
-            "{rel}: {scripts:?}"
+        if rel == "search/index.html" {
+            assert_eq!(page.count(".site-search"), 0, "one search form is enough");
+            assert_eq!(scripts, ["js/search.js"], "{rel}");
+            continue;
+        }
+        assert!(scripts.is_empty(), "{rel} loads {scripts:?}");
+        assert_eq!(page.attr("form.site-search", "method"), "get", "{rel}");
+        let action = page.attr("form.site-search", "action");
+        assert_eq!(
+            support::resolve(&rel, &action, "/").as_deref(),
+            Some("search/index.html"),
+            "{rel}: the form opens the search page"
+        );
+        let input = page.attr("form.site-search input[type=search]", "id");
+        assert_eq!(
+            page.attr("form.site-search input[type=search]", "name"),
+            "q"
+        );
+        assert_eq!(
+            page.count(&format!("label[for={input}]")),
+            1,
+            "{rel}: a label"
         );
     }
     assert!(out.exists("js/search.js"));
+}
+
+#[test]
+fn the_search_page_is_a_labelled_form_with_a_live_status_and_a_note_without_javascript() {
+    let site = Site::fixture("publish");
+    let out = site.build();
+    out.success();
+    let page = out.page("search/index.html");
+    assert_eq!(page.text("h1"), "Search");
+    assert_eq!(
+        page.attr("head meta[name=robots]", "content"),
+        "noindex",
+        "search results are not for crawlers"
+    );
+    let form = "form.search-form";
+    assert_eq!(page.attr(form, "action"), "/search/");
+    assert_eq!(
+        page.attr(&format!("{form} input[type=search]"), "name"),
+        "q"
+    );
+    for id in ["search-input", "search-tag", "search-author"] {
+        assert_eq!(
+            page.count(&format!("label[for={id}]")),
+            1,
+            "a label for #{id}"
+        );
+    }
+    assert_eq!(page.count(".search-status[role=status]"), 1);
+    assert!(
+        page.text("noscript").contains("needs JavaScript"),
+        "{}",
+        page.text("noscript")
+    );
+    assert_eq!(page.attr(".search-page", "data-index"), "/search-index/");
+    assert!(out.exists("search-index/meta.json"));
+    let sitemap = file_text(&out, "sitemap.xml");
+    assert!(
+        !sitemap_entries(&parse_xml(&sitemap, "sitemap.xml"))
+            .contains_key(&format!("{BASE}search/")),
+        "the search page is not in the sitemap"
+    );
+}
+
+#[test]
+fn search_turned_off_writes_no_index_page_or_form() {
+    let site = Site::fixture("publish");
+    site.edit("config.toml", |c| {
+        format!("{c}\n[search]\nenabled = false\n")
+    });
+    let out = site.build();
+    out.success();
+    assert!(!out.exists("search-index/meta.json"));
+    assert!(!out.exists("search/index.html"));
+    assert_eq!(out.page("index.html").count("form.site-search"), 0);
+}
+
+#[test]
+fn a_theme_without_a_search_template_builds_without_the_search_page() {
+    let site = Site::fixture("publish");
+    site.remove("themes/default/templates/search.html");
+    let out = site.build();
+    out.success();
+    assert!(!out.exists("search/index.html"));
+    assert_eq!(out.page("index.html").count("form.site-search"), 0);
+    assert!(
+        out.exists("search-index/meta.json"),
+        "the index is there for the theme"
+    );
 }
 
 // --- Drafts and future articles ---------------------------------------------------------
@@ -603,7 +689,10 @@ fn drafts_and_future_articles_appear_nowhere() {
         );
         assert!(!published.feed_ids.contains(&url), "atom has {slug}");
         assert!(!published.sitemap.contains(&url), "sitemap has {slug}");
-        assert!(!published.search.contains(&url), "search.json has {slug}");
+        assert!(
+            !published.search.contains(&url),
+            "the search index has {slug}"
+        );
         assert!(!published.tags.contains(tag), "tags index has {tag}");
     }
 }
@@ -625,7 +714,10 @@ fn drafts_and_future_articles_appear_everywhere_with_drafts_and_future() {
         assert!(published.page_urls.contains(&url), "no page links {url}");
         assert!(published.feed_ids.contains(&url), "atom lacks {slug}");
         assert!(published.sitemap.contains(&url), "sitemap lacks {slug}");
-        assert!(published.search.contains(&url), "search.json lacks {slug}");
+        assert!(
+            published.search.contains(&url),
+            "the search index lacks {slug}"
+        );
         assert!(published.tags.contains(tag), "tags index lacks {tag}");
     }
     let (titles, _) = out.titles_across_pages("index.html", ".card-title");
@@ -910,11 +1002,44 @@ fn robots_sitemaps(out: &Output) -> Vec<String> {
         .collect()
 }
 
+/// Every article's record in the search index, in order: `search-index/doc/N.bin` holds
+/// `docs_per_file` of them, each `varint length` + its JSON, raw-deflated.
 fn search_index(out: &Output) -> Vec<Value> {
-    let text = file_text(out, "search.json");
-    let value: Value =
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("search.json: {e}\n{text}"));
-    value.as_array().expect("search.json is a list").clone()
+    let text = file_text(out, "search-index/meta.json");
+    let meta: Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("meta.json: {e}\n{text}"));
+    let docs = meta["docs"]
+        .as_u64()
+        .expect("meta.json counts the articles") as usize;
+    let per_file = meta["docs_per_file"].as_u64().expect("docs_per_file") as usize;
+    let mut records = Vec::new();
+    for n in 0..docs.div_ceil(per_file) {
+        let path = format!("search-index/doc/{n}.bin");
+        let file = out.file(&path);
+        let mut at = 0;
+        while at < file.len() {
+            let (mut len, mut shift) = (0usize, 0);
+            loop {
+                let b = file[at];
+                at += 1;
+                len |= usize::from(b & 0x7f) << shift;
+                if b < 0x80 {
+                    break;
+                }
+                shift += 7;
+            }
+            let mut json = String::new();
+            flate2::read::DeflateDecoder::new(&file[at..at + len])
+                .read_to_string(&mut json)
+                .unwrap_or_else(|e| panic!("{path}: a record that does not inflate: {e}"));
+            at += len;
+            records.push(
+                serde_json::from_str(&json).unwrap_or_else(|e| panic!("{path}: {e}\n{json}")),
+            );
+        }
+    }
+    assert_eq!(records.len(), docs, "one record per article");
+    records
 }
 
 fn str_field<'v>(entry: &'v Value, name: &str) -> &'v str {
@@ -1056,7 +1181,13 @@ fn assert_links_stay_inside(out: &Output, base: &str) {
         let page_url = url_of_file(base, &rel);
         let mut urls = page.attrs("a[href], link[href]", "href");
         urls.extend(page.attrs("img[src], script[src], source[src]", "src"));
-        urls.extend(page.attrs("[data-index]", "data-index"));
+        urls.extend(page.attrs("form[action]", "action"));
+        let indexes = page.attrs("[data-index]", "data-index");
+        urls.extend(
+            indexes
+                .into_iter()
+                .map(|folder| format!("{folder}meta.json")),
+        );
         urls.extend(page.attrs("meta[property='og:url']", "content"));
         for url in urls {
             if url.starts_with('#') || (has_scheme(&url) && !is_http(&url)) {
@@ -1115,7 +1246,7 @@ fn assert_links_stay_inside(out: &Output, base: &str) {
     for entry in search_index(out) {
         let url = resolve_url(base, str_field(&entry, "url"));
         if !url.starts_with(base) || !leads_to_output(out, &url, base) {
-            problems.push(format!("search.json: {} leads to no file", entry["url"]));
+            problems.push(format!("search index: {} leads to no file", entry["url"]));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));

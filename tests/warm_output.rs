@@ -46,8 +46,9 @@ fn from_scratch(site: &Site) -> Tree {
     tree
 }
 
+/// With cards: they are linked from the cache into the output, and must be reused too.
 fn site() -> Site {
-    corpus::site_with_articles(60, 3)
+    corpus::site_with_articles_and_cards(60, 3)
 }
 
 #[test]

@@ -37,15 +37,15 @@ fn entries<'a>(model: &Model<'a>, articles: impl Iterator<Item = usize>) -> Entr
 fn atom<'a>(model: &Model<'a>, info: FeedInfo, articles: impl Iterator<Item = usize>) -> Extra<'a> {
     let globals = model.globals;
     let (newest, keys) = entries(model, articles);
-    Extra {
-        paths: vec![info.path.clone()],
-        key: Key::of("atom feed", &(globals, &info, &keys)),
-        make: Box::new(move || {
+    Extra::new(
+        vec![info.path.clone()],
+        Key::of("atom feed", &(globals, &info, &keys)),
+        move || {
             let bytes = feeds::atom(globals, &info, &newest)
                 .map_err(|e| Diagnostic::error(format!("cannot write XML: {e}")))?;
             Ok(vec![(info.path, bytes)])
-        }),
-    }
+        },
+    )
 }
 
 /// `/atom.xml`, `/feed.json`, and an Atom feed beside every tag's and author's page.
@@ -54,15 +54,15 @@ pub(super) fn feeds<'a>(model: &Model<'a>) -> Vec<Extra<'a>> {
     let c = &globals.config;
     let mut extras = vec![atom(model, FeedInfo::site(c), 0..site.articles.len())];
     let (newest, keys) = entries(model, 0..site.articles.len());
-    extras.push(Extra {
-        paths: vec!["feed.json".into()],
-        key: Key::of("feed.json", &(globals, &keys)),
-        make: Box::new(move || {
+    extras.push(Extra::new(
+        vec!["feed.json".into()],
+        Key::of("feed.json", &(globals, &keys)),
+        move || {
             let bytes = json_feed::json_feed(globals, &newest)
                 .map_err(|e| Diagnostic::error(format!("cannot write feed.json: {e}")))?;
             Ok(vec![("feed.json".into(), bytes)])
-        }),
-    });
+        },
+    ));
     for tag in site.tags.values() {
         let path = format!("tags/{}/", tag.slug);
         let info = FeedInfo {
@@ -97,20 +97,20 @@ pub(super) fn redirects<'a>(model: &Model<'a>) -> Vec<Extra<'a>> {
         let s = &model.cards[i].summary;
         let file = file_of(path);
         let bytes = redirects::page(&globals.config.language, &s.title, &s.permalink);
-        extras.push(Extra {
-            paths: vec![file.clone()],
-            key: Key::of_bytes(&bytes),
-            make: Box::new(move || Ok(vec![(file, bytes)])),
-        });
+        extras.push(Extra::new(
+            vec![file.clone()],
+            Key::of_bytes(&bytes),
+            move || Ok(vec![(file, bytes)]),
+        ));
         lines.push((path.clone(), format!("articles/{}/", s.slug)));
     }
     if globals.config.redirects.netlify {
         let bytes = redirects::netlify_file(&globals.base_path, &lines);
-        extras.push(Extra {
-            paths: vec!["_redirects".into()],
-            key: Key::of_bytes(&bytes),
-            make: Box::new(move || Ok(vec![("_redirects".into(), bytes)])),
-        });
+        extras.push(Extra::new(
+            vec!["_redirects".into()],
+            Key::of_bytes(&bytes),
+            move || Ok(vec![("_redirects".into(), bytes)]),
+        ));
     }
     extras
 }
@@ -128,8 +128,8 @@ pub(super) fn alias_clashes(model: &Model, pages: &[Page], extras: &[Extra]) -> 
     taken.extend(
         extras
             .iter()
-            .flat_map(|e| &e.paths)
-            .map(|p| (p.as_str(), None)),
+            .flat_map(|e| &e.files)
+            .map(|(p, _)| (p.as_str(), None)),
     );
     let describe = |path: &str, page: Option<&Page>| {
         let Some(page) = page else {

@@ -23,12 +23,23 @@ impl<V: Clone + Send + Sync> Memo<V> {
     /// The value for each of `keys`, in order: kept ones reused, the others made by
     /// `make(i)` for the `i`-th key, in parallel. Returns the values and how many were made.
     pub fn take_all(&mut self, keys: &[Key], make: impl Fn(usize) -> V + Sync) -> (Vec<V>, usize) {
+        self.take_all_with(keys, || (), |_, i| make(i))
+    }
+
+    /// `take_all`, with working memory for `make`: `scratch()` makes one per thread, reused
+    /// from one value to the next (what it holds must never reach a value).
+    pub fn take_all_with<S>(
+        &mut self,
+        keys: &[Key],
+        scratch: impl Fn() -> S + Sync + Send,
+        make: impl Fn(&mut S, usize) -> V + Sync,
+    ) -> (Vec<V>, usize) {
         let found: Vec<Option<V>> = keys.iter().map(|k| self.values.get(k).cloned()).collect();
         let missing = found.iter().filter(|v| v.is_none()).count();
         let values: Vec<V> = found
             .into_par_iter()
             .enumerate()
-            .map(|(i, v)| v.unwrap_or_else(|| make(i)))
+            .map_init(scratch, |s, (i, v)| v.unwrap_or_else(|| make(s, i)))
             .collect();
         self.values = keys.iter().copied().zip(values.iter().cloned()).collect();
         (values, missing)

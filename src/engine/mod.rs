@@ -16,6 +16,7 @@ mod memo;
 pub mod model;
 pub mod pages;
 pub mod rank;
+pub mod search;
 pub mod series;
 
 use std::collections::BTreeMap;
@@ -82,6 +83,8 @@ pub struct Prepared {
     pub copied: BTreeMap<String, Copied>,
     /// Generated files (the highlighting stylesheet), by output path.
     pub generated: BTreeMap<String, Generated>,
+    /// The full-text search index, unless `[search]` is off.
+    pub search: Option<search::SearchIndex>,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -133,6 +136,7 @@ struct Memos {
     rank: RankMemo,
     cards: pages::CardMemo,
     media: MediaMemo,
+    search: search::SearchMemo,
 }
 
 impl Engine {
@@ -269,6 +273,7 @@ impl Engine {
             pages::Others {
                 copied: &prepared.copied,
                 generated: &prepared.generated,
+                search: prepared.search.as_ref(),
                 root: self.inputs.root(),
             },
             sink,
@@ -401,7 +406,14 @@ impl Engine {
             self.settings.options.cache_bust,
         );
         let authors = pages::authors(&site, &base_path, &assets);
-        let globals = Arc::new(Globals::new(config.clone(), config_key, authors, &assets));
+        let search_page = theme.has(crate::render::SEARCH_TEMPLATE);
+        let globals = Arc::new(Globals::new(
+            config.clone(),
+            config_key,
+            authors,
+            &assets,
+            search_page,
+        ));
         let cards_kit =
             media::card_kit(&site, &self.inputs, &theme, theme_key, &mut self.memo.media)
                 .map_err(sorted)?;
@@ -417,6 +429,7 @@ impl Engine {
             &mut self.memo.cards,
         );
         phase("cards");
+        let search = search::index(&site, &cards, &mut self.memo.search);
         diagnostics::sort(&mut warnings);
         Ok(Prepared {
             site: Arc::new(site),
@@ -431,6 +444,7 @@ impl Engine {
             picks,
             copied,
             generated,
+            search,
             warnings,
         })
     }

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use super::files::{Copied, Generated};
 use super::memo::Memo;
 use super::model::Site;
+use super::search::SearchIndex;
 use crate::diagnostics::{self, Diagnostic};
 use crate::key::{Key, Keyed};
 use crate::markdown::Rendered;
@@ -173,6 +174,7 @@ pub struct Written {
 pub struct Others<'a> {
     pub copied: &'a BTreeMap<String, Copied>,
     pub generated: &'a BTreeMap<String, Generated>,
+    pub search: Option<&'a SearchIndex>,
     pub root: &'a Path,
 }
 
@@ -188,7 +190,7 @@ pub fn write(
     let shadowed = |path: &str| others.copied.contains_key(path);
     let mut pages = model.pages();
     pages.retain(|p| !shadowed(&p.path));
-    let mut extras = extra_files(model, &pages);
+    let mut extras = extra_files(model, &pages, others.search);
     let clashes = super::extras::alias_clashes(model, &pages, &extras);
     if !clashes.is_empty() {
         return Err(unique(clashes));
@@ -224,23 +226,19 @@ pub fn write(
     }
     let mut files: BTreeMap<String, Key> = keyed.iter().map(|(p, k)| (p.to_string(), *k)).collect();
     for extra in extras {
-        let paths: Vec<&String> = extra.paths.iter().filter(|p| !shadowed(p)).collect();
-        let keys: Vec<Key> = paths
-            .iter()
-            .map(|p| Key::of("extra", &(extra.key, p)))
+        let wanted = extra.files.iter().filter(|(p, _)| !shadowed(p));
+        files.extend(wanted.clone().cloned());
+        // Made only when the sink lacks one of them; then only those it lacks are sent.
+        let missing: HashMap<&str, Key> = wanted
+            .filter(|(p, k)| !sink.keep(p, *k))
+            .map(|(p, k)| (p.as_str(), *k))
             .collect();
-        files.extend(
-            paths
-                .iter()
-                .map(|p| p.to_string())
-                .zip(keys.iter().copied()),
-        );
-        if paths.iter().zip(&keys).all(|(p, k)| sink.keep(p, *k)) {
+        if missing.is_empty() {
             continue;
         }
         for (path, bytes) in (extra.make)().map_err(|d| vec![d])? {
-            if let Some(i) = paths.iter().position(|p| **p == path) {
-                errors.extend(sink.put(&path, keys[i], Contents::Bytes(bytes)).err());
+            if let Some(&key) = missing.get(path.as_str()) {
+                errors.extend(sink.put(&path, key, Contents::Bytes(bytes)).err());
             }
         }
     }
@@ -277,46 +275,60 @@ pub fn write(
 /// Output files: path and bytes.
 pub(super) type Files = Vec<(String, Vec<u8>)>;
 
-/// Files made from the whole site (a feed, the sitemap), keyed by what they are made from
-/// and made only when the sink does not keep them already.
+/// Files made from the whole site (a feed, the sitemap, the search index), keyed by what
+/// they are made from and made only when the sink does not keep them already.
 pub(super) struct Extra<'a> {
-    /// Every file `make` makes (known before it runs).
-    pub paths: Vec<String>,
-    pub key: Key,
+    /// Every file `make` makes (known before it runs), with its key.
+    pub files: Vec<(String, Key)>,
     pub make: Box<dyn FnOnce() -> Result<Files, Diagnostic> + 'a>,
+}
+
+impl<'a> Extra<'a> {
+    /// Files made together from what `key` covers: each is keyed by `key` and its path.
+    pub fn new(
+        paths: Vec<String>,
+        key: Key,
+        make: impl FnOnce() -> Result<Files, Diagnostic> + 'a,
+    ) -> Extra<'a> {
+        Extra {
+            files: paths
+                .into_iter()
+                .map(|p| {
+                    let file_key = Key::of("extra", &(key, &p));
+                    (p, file_key)
+                })
+                .collect(),
+            make: Box::new(make),
+        }
+    }
 }
 
 /// The feeds, sitemap(s), robots.txt and search index. Each key covers exactly the
 /// arguments its function is given.
-fn extra_files<'a>(model: &'a Model, pages: &'a [Page]) -> Vec<Extra<'a>> {
+fn extra_files<'a>(
+    model: &'a Model,
+    pages: &'a [Page],
+    search: Option<&'a SearchIndex>,
+) -> Vec<Extra<'a>> {
     let globals = model.globals;
     let xml = |e: std::io::Error| Diagnostic::error(format!("cannot write XML: {e}"));
-    let one = |path: &str, bytes: Vec<u8>| vec![(path.to_string(), bytes)];
     let card_keys: Vec<Key> = model.cards.iter().map(|c| c.key()).collect();
     let paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
     let urls = pages.iter().filter(|p| p.path != "404.html").count();
     let mut extras = super::extras::feeds(model);
     extras.extend([
-        Extra {
-            paths: feeds::sitemap_paths(urls),
-            key: Key::of("sitemap", &(globals, &card_keys, &paths)),
-            make: Box::new(move || feeds::sitemaps(globals, pages, model.cards).map_err(xml)),
-        },
-        Extra {
-            paths: vec!["robots.txt".into()],
-            key: Key::of("robots.txt", globals),
-            make: Box::new(move || Ok(one("robots.txt", feeds::robots(globals)))),
-        },
-        Extra {
-            paths: vec!["search.json".into()],
-            key: Key::of("search.json", &card_keys),
-            make: Box::new(move || {
-                let bytes = feeds::search_index(model.cards)
-                    .map_err(|e| Diagnostic::error(format!("cannot write search.json: {e}")))?;
-                Ok(one("search.json", bytes))
-            }),
-        },
+        Extra::new(
+            feeds::sitemap_paths(urls),
+            Key::of("sitemap", &(globals, &card_keys, &paths)),
+            move || feeds::sitemaps(globals, pages, model.cards).map_err(xml),
+        ),
+        Extra::new(
+            vec!["robots.txt".into()],
+            Key::of("robots.txt", globals),
+            move || Ok(vec![("robots.txt".into(), feeds::robots(globals))]),
+        ),
     ]);
+    extras.extend(search.map(super::search::extra));
     extras
 }
 

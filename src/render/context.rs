@@ -26,6 +26,8 @@ pub struct SiteContext<'a> {
     pub cta: Option<&'a Cta>,
     /// `[brand]`: logo and favicon URLs, font, the accent's shades.
     pub brand: &'a BrandContext,
+    /// URL of the `/search/` page, when the site has one.
+    pub search_url: Option<&'a str>,
     pub extra: &'a BTreeMap<String, toml::Value>,
 }
 
@@ -131,6 +133,13 @@ pub struct MoreEntry {
     pub url: String,
     pub summary: String,
     pub external: bool,
+}
+
+/// `search` on the search page.
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct SearchContext {
+    /// URL of the folder of the search index files, e.g. `/blog/search-index/`.
+    pub index_url: String,
 }
 
 /// `paginator` on index and tag pages.
@@ -303,6 +312,10 @@ mod tests {
             serde_json::to_value(&page).unwrap(),
             serde_json::to_value(&tag).unwrap(),
             serde_json::to_value(Paginator::new("/", 1, 1)).unwrap(),
+            serde_json::to_value(SearchContext {
+                index_url: String::new(),
+            })
+            .unwrap(),
         ];
         for value in values {
             for key in value.as_object().unwrap().keys() {

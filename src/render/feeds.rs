@@ -1,12 +1,11 @@
-//! The machine-readable outputs: Atom feed, sitemap, robots.txt, the search index and each
-//! article's JSON-LD. Built from the same model as the pages; XML is written by quick-xml,
+//! The machine-readable outputs: Atom feed, sitemap, robots.txt and each article's
+//! JSON-LD. Built from the same model as the pages; XML is written by quick-xml,
 //! JSON by serde_json, so escaping is never done by hand.
 
-use std::io::{self, Write};
+use std::io;
 
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
-use serde::Serialize;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -195,7 +194,7 @@ pub fn sitemaps(
     }
     let mut urls: Vec<SitemapUrl> = Vec::new();
     for page in pages {
-        if page.path == "404.html" {
+        if matches!(page.data, PageData::NotFound | PageData::Search { .. }) {
             continue;
         }
         let loc = format!("{base}{}", page.path.trim_end_matches("index.html"));
@@ -276,35 +275,6 @@ pub fn robots(globals: &Globals) -> Vec<u8> {
         globals.config.base_url
     )
     .into_bytes()
-}
-
-#[derive(Serialize)]
-struct SearchEntry<'a> {
-    title: &'a str,
-    url: &'a str,
-    summary: &'a str,
-    tags: Vec<&'a str>,
-    date: &'a str,
-}
-
-/// `search.json`: what the search box filters, one entry per article.
-pub fn search_index(cards: &[Arc<Keyed<Card>>]) -> serde_json::Result<Vec<u8>> {
-    let entries: Vec<SearchEntry> = cards
-        .iter()
-        .map(|card| {
-            let s = &card.summary;
-            SearchEntry {
-                title: &s.title,
-                url: &s.url,
-                summary: &s.summary,
-                tags: s.tags.iter().map(|t| t.name.as_str()).collect(),
-                date: &s.date,
-            }
-        })
-        .collect();
-    let mut out = serde_json::to_vec(&entries)?;
-    out.write_all(b"\n").ok();
-    Ok(out)
 }
 
 /// JSON-LD `BlogPosting` for an article page, safe to put inside a `<script>` element.

@@ -33,6 +33,9 @@ use listing::{Listing, page_count, page_slice, paged_file};
 pub use series::series_ref;
 pub use theme::Theme;
 
+/// The template of the search page: a theme without it builds without that page.
+pub const SEARCH_TEMPLATE: &str = "search.html";
+
 /// What every page shares: the config and the `site` and `assets` variables, serialized once.
 pub struct Globals {
     pub config: Arc<Config>,
@@ -40,21 +43,27 @@ pub struct Globals {
     pub base_path: String,
     /// Every author, by id.
     pub authors: BTreeMap<String, AuthorContext>,
+    /// URL of the search page, when the site has one (`site.search_url`).
+    pub search_url: Option<String>,
     site_value: tera::Value,
     assets_value: tera::Value,
 }
 
 impl Globals {
     /// The globals, keyed by what they are made from: the config (by `config_key`), the
-    /// authors and the static files' URLs.
+    /// authors, the static files' URLs and whether the theme has a search page
+    /// (`search_template`; there is one when `[search]` is on too).
     pub fn new(
         config: Arc<Config>,
         config_key: Key,
         authors: BTreeMap<String, AuthorContext>,
         assets: &BTreeMap<String, String>,
+        search_template: bool,
     ) -> Keyed<Globals> {
-        let key = Key::of("globals", &(config_key, &authors, assets));
         let base_path = config.base_path();
+        let search_url =
+            (search_template && config.search.enabled).then(|| format!("{base_path}search/"));
+        let key = Key::of("globals", &(config_key, &authors, assets, &search_url));
         let c = &config;
         let site = SiteContext {
             title: &c.title,
@@ -67,6 +76,7 @@ impl Globals {
             offices: &c.offices,
             cta: c.cta.as_ref(),
             brand: &crate::brand::context(c, assets),
+            search_url: search_url.as_deref(),
             extra: &c.extra,
         };
         let site_value = tera::Value::from_serializable(&site);
@@ -76,6 +86,7 @@ impl Globals {
             Globals {
                 base_path,
                 authors,
+                search_url,
                 site_value,
                 assets_value,
                 config,
@@ -167,6 +178,9 @@ pub enum PageData<'a> {
         paginator: Paginator,
     },
     NotFound,
+    Search {
+        search: SearchContext,
+    },
 }
 
 /// One page of the site: where it goes, its template, and everything it shows.
@@ -293,6 +307,23 @@ impl<'a> Model<'a> {
             meta: self.meta("404", "Page not found", &c.description, "404.html"),
             data: PageData::NotFound,
         });
+        if self.globals.search_url.is_some() {
+            let description = format!("Search the articles of {}", c.title);
+            pages.push(Page {
+                path: "search/index.html".into(),
+                template: SEARCH_TEMPLATE,
+                meta: self.meta("search", "Search", &description, "search/"),
+                data: PageData::Search {
+                    search: SearchContext {
+                        index_url: format!(
+                            "{}{}",
+                            self.globals.base_path,
+                            crate::search::INDEX_DIR
+                        ),
+                    },
+                },
+            });
+        }
         pages
     }
 
@@ -396,6 +427,7 @@ pub fn render_page(theme: &Theme, globals: &Globals, page: &Page) -> Result<Stri
             ctx.insert("tag", tag);
         }
         PageData::NotFound => {}
+        PageData::Search { search } => ctx.insert("search", search),
     }
     theme.render(page.template, &ctx)
 }

@@ -425,25 +425,44 @@ impl Browser {
     /// Clicks the first element matching the CSS `selector` as a user would (WebDriver's
     /// element click: scrolled into view, a real pointer event).
     pub fn click(&self, selector: &str) {
+        let id = self.find(selector);
         let session = &self.session;
-        let found = self
-            .command(
-                "POST",
-                &format!("{session}/element"),
-                Some(json!({"using": "css selector", "value": selector})),
-            )
-            .unwrap_or_else(|e| panic!("no element {selector}: {e}"));
-        let id = found
-            .as_object()
-            .and_then(|o| o.values().next())
-            .and_then(Value::as_str)
-            .unwrap_or_else(|| panic!("no element id in {found}"));
         self.command(
             "POST",
             &format!("{session}/element/{id}/click"),
             Some(json!({})),
         )
         .unwrap_or_else(|e| panic!("cannot click {selector}: {e}"));
+    }
+
+    /// Types `text` into the element `css` selects, key by key, as a person would.
+    pub fn type_into(&self, css: &str, text: &str) {
+        let element = self.find(css);
+        let session = &self.session;
+        self.command(
+            "POST",
+            &format!("{session}/element/{element}/value"),
+            Some(json!({"text": text})),
+        )
+        .unwrap_or_else(|e| panic!("cannot type into `{css}`: {e}"));
+    }
+
+    /// The WebDriver id of the first element `css` selects.
+    fn find(&self, css: &str) -> String {
+        let session = &self.session;
+        let found = self
+            .command(
+                "POST",
+                &format!("{session}/element"),
+                Some(json!({"using": "css selector", "value": css})),
+            )
+            .unwrap_or_else(|e| panic!("no element `{css}`: {e}"));
+        found
+            .as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("no element id in {found}"))
+            .to_string()
     }
 
     /// Like `eval`, but an error (say, the page is mid-navigation) is returned.
@@ -562,11 +581,14 @@ fn wait_ready(agent: &ureq::Agent, base: &str, driver: &mut Child) -> bool {
 
 // --- A plain static server ---------------------------------------------------------------
 
-/// `folio build` output served as a static host would (one connection per request, no
-/// live-reload script), for checks of the theme rather than of `folio serve`.
+/// A built site served as a static host serves it: files from a folder under a path prefix
+/// (`/`, or `/blog/` as for `https://example.com/blog/`), the theme's 404.html for what is
+/// not there, and a list of every path asked for.
 pub struct StaticServer {
-    /// `http://127.0.0.1:PORT/`
+    /// `http://127.0.0.1:PORT/` and the prefix.
     pub url: String,
+    /// Every request answered, in the order answered.
+    requests: Arc<Mutex<Vec<Request>>>,
     _thread: thread::JoinHandle<()>,
 }
 
@@ -574,28 +596,27 @@ impl StaticServer {
     /// Build `site` with the real binary into a folder of its own and serve that folder.
     pub fn build_and_serve(site: &Site) -> StaticServer {
         let public = site.path("public");
-        let out = Command::new(env!("CARGO_BIN_EXE_folio"))
-            .args(["build", "--root"])
-            .arg(site.root())
-            .arg("--output")
-            .arg(&public)
-            .output()
-            .expect("run folio build");
-        assert!(
-            out.status.success(),
-            "folio build failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let server = StaticServer::serve(&public, "/");
+        build(site.root(), &public, &[]);
+        server
+    }
+
+    /// Listen on a free port now (so a site can be built for its address) and serve
+    /// `public` under `prefix`; `public` may be filled after this returns.
+    pub fn serve(public: &Path, prefix: &'static str) -> StaticServer {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}/", listener.local_addr().unwrap());
+        let url = format!("http://{}{prefix}", listener.local_addr().unwrap());
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let (public, seen) = (public.to_path_buf(), Arc::clone(&requests));
         let thread = thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let public = public.clone();
-                thread::spawn(move || serve_one(stream, &public));
+                let (public, seen) = (public.clone(), Arc::clone(&seen));
+                thread::spawn(move || serve_one(stream, &public, prefix, &seen));
             }
         });
         StaticServer {
             url,
+            requests,
             _thread: thread,
         }
     }
@@ -603,10 +624,51 @@ impl StaticServer {
     pub fn page(&self, path: &str) -> String {
         format!("{}{}", self.url, path.trim_start_matches('/'))
     }
+
+    /// Every request answered so far.
+    pub fn requests(&self) -> Vec<Request> {
+        self.requests.lock().unwrap().clone()
+    }
 }
 
-/// Answers one GET from `public` (the theme's 404.html for what is not there), then closes.
-fn serve_one(mut stream: std::net::TcpStream, public: &Path) {
+/// One request a `StaticServer` answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// The path asked for, without the query (`/blog/search-index/meta.json`).
+    pub path: String,
+    pub status: u16,
+    /// Bytes of the body sent (the headers not counted).
+    pub bytes: usize,
+}
+
+/// `folio build` of the site at `root` into `public`, with `args` besides; panics when it
+/// fails.
+pub fn build(root: &Path, public: &Path, args: &[&str]) {
+    let out = Command::new(env!("CARGO_BIN_EXE_folio"))
+        .arg("build")
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .arg("--output")
+        .arg(public)
+        .output()
+        .expect("run folio build");
+    assert!(
+        out.status.success(),
+        "folio build failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Answers one GET from `public` under `prefix` (the theme's 404.html for what is not
+/// there), then closes. What was asked for and sent goes into `seen` before the reply, so
+/// that a page that has its reply finds it there.
+fn serve_one(
+    mut stream: std::net::TcpStream,
+    public: &Path,
+    prefix: &str,
+    seen: &Mutex<Vec<Request>>,
+) {
     let mut head = Vec::new();
     let mut byte = [0; 1];
     while !head.ends_with(b"\r\n\r\n") && head.len() < 16 * 1024 {
@@ -617,15 +679,18 @@ fn serve_one(mut stream: std::net::TcpStream, public: &Path) {
     }
     let head = String::from_utf8_lossy(&head);
     let target = head.split_whitespace().nth(1).unwrap_or("/");
-    let path = target.split(['?', '#']).next().unwrap_or("/");
-    let mut file = public.join(path.trim_start_matches('/'));
-    if path.ends_with('/') {
-        file = file.join("index.html");
-    }
+    let path = target.split(['?', '#']).next().unwrap_or("/").to_string();
     let inside = !path.split('/').any(|part| part == "..");
-    let (status, file) = match (inside, file.is_file()) {
-        (true, true) => ("200 OK", file),
-        _ => ("404 Not Found", public.join("404.html")),
+    let file = path.strip_prefix(prefix).map(|rest| {
+        let file = public.join(rest);
+        match rest.is_empty() || rest.ends_with('/') {
+            true => file.join("index.html"),
+            false => file,
+        }
+    });
+    let (status, file) = match file {
+        Some(file) if inside && file.is_file() => (200, file),
+        _ => (404, public.join("404.html")),
     };
     let body = fs::read(&file).unwrap_or_default();
     let kind = match file.extension().and_then(|e| e.to_str()).unwrap_or("") {
@@ -638,10 +703,16 @@ fn serve_one(mut stream: std::net::TcpStream, public: &Path) {
         "xml" => "application/xml",
         _ => "application/octet-stream",
     };
+    let reason = if status == 200 { "OK" } else { "Not Found" };
     let reply = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     );
+    seen.lock().unwrap().push(Request {
+        path,
+        status,
+        bytes: body.len(),
+    });
     let _ = stream.write_all(reply.as_bytes());
     let _ = stream.write_all(&body);
 }

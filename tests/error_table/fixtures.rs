@@ -390,6 +390,10 @@ const BUILD: &[(&str, &[Edit])] = &[
     ("cfg-image-width", &[Append(C, "\n[images]\nwidths = [480, 0]\n")]),
     ("cfg-image-quality", &[Append(C, "\n[images]\nquality = 0\n")]),
     ("cfg-image-format", &[Append(C, "\n[images]\nformats = [\"avif\"]\n")]),
+    (
+        "cfg-search-excerpt-zero",
+        &[Append(C, "\n[search]\nexcerpt_words = 0\n")],
+    ),
     // Themes and templates
     ("tpl-missing-theme", &[Setting("theme = \"nope\"")]),
     ("tpl-no-themes-folder", &[Remove("themes"), Setting("theme = \"nope\"")]),

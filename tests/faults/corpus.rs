@@ -29,8 +29,23 @@ pub fn date_of(n: usize) -> String {
 }
 
 /// The `basic` fixture with `n` extra articles `content/articles/gen-NNNN.md`, each with
-/// `paragraphs` paragraphs.
+/// `paragraphs` paragraphs, and no social cards: drawing hundreds of them takes a minute in
+/// a debug build, and these sites test faults and load, not pictures.
 pub fn site_with_articles(n: usize, paragraphs: usize) -> Site {
+    let site = site_with_articles_and_cards(n, paragraphs);
+    without_cards(&site);
+    site
+}
+
+/// Turn the site's social cards off (see `site_with_articles`).
+pub fn without_cards(site: &Site) {
+    site.edit("config.toml", |text| {
+        format!("{text}\n[cards]\nenabled = false\n")
+    });
+}
+
+/// `site_with_articles` with the social cards of the `basic` fixture.
+pub fn site_with_articles_and_cards(n: usize, paragraphs: usize) -> Site {
     let site = Site::fixture("basic");
     write_articles(&site.path("content/articles"), "gen", n, paragraphs);
     site
