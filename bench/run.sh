@@ -17,7 +17,8 @@
 #   warm, nothing   the cache and the output of the run before, no change;
 #   warm, one body  the same, after a line is appended to one article;
 #   warm, title     the same, after config.toml's title changed (every page renders again).
-# The example site (the repository root) is built cold. The result is a Markdown table: wall
+# Social cards are turned off in the corpora (bench/images.sh measures them). The example
+# site (the repository root) is built cold. The result is a Markdown table: wall
 # time (median, min, max), CPU time, peak RSS and pages per second, and the load average
 # before each case. docs/performance.md has the figures and how to read them.
 set -euo pipefail
@@ -82,6 +83,9 @@ for n in ${sizes//,/ }; do
     dir=$work/corpus-$n
     "$gen" -n "$n" --seed "$seed" --out "$dir" | sed 's/^/  /'
     rm -rf "$dir/public" "$dir/.folio-cache"
+    # Social cards off: drawing 10,000 of them (≈10 ms of CPU each) would be most of a cold
+    # build. bench/images.sh measures cards and images.
+    grep -q '^\[cards\]' "$dir/config.toml" || printf '\n[cards]\nenabled = false\n' >> "$dir/config.toml"
     build=("$folio" build --root "$dir" --output "$dir/public")
     python3 bench/measure.py build --label "$n articles" --runs "$runs" --results "$results" \
         --clean "$dir/public" -- "${build[@]}" --no-cache
