@@ -11,8 +11,12 @@
 use std::path::{Path, PathBuf};
 use std::{env, fs, io};
 
+#[path = "src/content/ignored.rs"]
+mod ignored;
 #[path = "build/test_tools.rs"]
 mod test_tools;
+
+use ignored::is_ignored_name;
 
 const THEME: &str = "themes/default";
 
@@ -82,7 +86,7 @@ fn fingerprint_sources() -> io::Result<()> {
 }
 
 /// Every file under `dir` as a `/`-separated path relative to `base`, skipping the files
-/// editors leave behind (the same names `content::is_ignored_name` skips).
+/// editors leave behind (`content::is_ignored_name`, the same function).
 fn list_files(base: &Path, dir: &Path, out: &mut Vec<String>) -> io::Result<()> {
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
@@ -103,15 +107,4 @@ fn list_files(base: &Path, dir: &Path, out: &mut Vec<String>) -> io::Result<()> 
         }
     }
     Ok(())
-}
-
-fn is_ignored_name(name: &str) -> bool {
-    name.starts_with('.')
-        || name.starts_with('#')
-        || name.starts_with("~$")
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name == "4913"
 }

@@ -43,6 +43,18 @@ pub fn front_matter(data: &[u8]) {
     }
 }
 
+/// `body` rendered as the article `ARTICLE`, alone in its site, with `config`.
+fn render(body: &str, config: &MarkdownConfig) -> markdown::Rendered {
+    markdown::render(
+        body,
+        Path::new(ARTICLE),
+        &[],
+        config,
+        &Default::default(),
+        components(),
+    )
+}
+
 /// A markdown body rendered with the default `[markdown]` settings and no other articles:
 /// no panic, and every problem points at whole characters of the body.
 pub fn markdown(data: &[u8]) {
@@ -50,14 +62,7 @@ pub fn markdown(data: &[u8]) {
         return;
     };
     let config = MarkdownConfig::default();
-    let rendered = markdown::render(
-        body,
-        Path::new(ARTICLE),
-        &[],
-        &config,
-        &Default::default(),
-        components(),
-    );
+    let rendered = render(body, &config);
     for problem in &rendered.problems {
         assert_inside(&problem.span, body, &problem.message);
         assert!(
@@ -127,14 +132,7 @@ pub fn sanitized_markdown(data: &[u8]) {
         external_links_new_tab: data.first().is_some_and(|b| b & 1 == 1),
         ..MarkdownConfig::default()
     };
-    let rendered = markdown::render(
-        body,
-        Path::new(ARTICLE),
-        &[],
-        &config,
-        &Default::default(),
-        components(),
-    );
+    let rendered = render(body, &config);
     // Links to other articles' files keep their destination, as when no article matches.
     let targets: Vec<LinkTarget> = rendered
         .links

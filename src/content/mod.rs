@@ -4,7 +4,10 @@
 
 pub mod date;
 pub mod front_matter;
+mod ignored;
 pub mod slug;
+
+pub use ignored::is_ignored_name;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -35,18 +38,6 @@ impl SourceFile {
     pub fn body(&self) -> &str {
         &self.text[self.body.clone()]
     }
-}
-
-/// Files editors and operating systems leave behind: never content.
-pub fn is_ignored_name(name: &str) -> bool {
-    name.starts_with('.')
-        || name.starts_with('#')
-        || name.starts_with("~$")
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name == "4913"
 }
 
 /// `path` relative to `root` when it lies inside it, so messages and output never carry the
