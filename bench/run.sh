@@ -91,7 +91,9 @@ for n in ${sizes//,/ }; do
         --clean "$dir/public" -- "${build[@]}" --no-cache
     python3 bench/measure.py build --label "$n, warm: nothing changed" --runs "$runs" \
         --results "$results" -- "${build[@]}"
-    edited=$(find "$dir/content/articles" -name '*.md' | sort | head -n 1)
+    # `sed -n 1p` reads to the end: `head` would close the pipe early and, under pipefail,
+    # `sort`'s SIGPIPE would fail the script (exit 141) on a large enough list.
+    edited=$(find "$dir/content/articles" -name '*.md' | LC_ALL=C sort | sed -n 1p)
     python3 bench/measure.py build --label "$n, warm: one body edited" --runs "$runs" \
         --results "$results" --before "echo 'Edited at '\$(date +%s%N). >> '$edited'" \
         -- "${build[@]}"
