@@ -60,6 +60,16 @@ pub static ENCODER_VERSIONS: LazyLock<String> = LazyLock::new(|| {
 pub static RENDERER_VERSIONS: LazyLock<String> =
     LazyLock::new(|| crate_versions(&["pulldown-cmark", "syntect", "two-face", "ammonia"]));
 
+/// Versions of the crates that make the search index from an article (the markdown parser
+/// that reads its text, the stemmer, the compressor): part of the keys of the words and of
+/// the index kept in the cache.
+pub static SEARCH_VERSIONS: LazyLock<String> =
+    LazyLock::new(|| crate_versions(&["pulldown-cmark", "rust-stemmers", "flate2", "zlib-rs"]));
+
+/// folio's version and the digest of its sources, alone: part of the key of anything kept
+/// that folio's own code makes (the "More articles" ranking).
+pub static FOLIO_VERSION: LazyLock<String> = LazyLock::new(|| crate_versions(&[]));
+
 /// `folio <version> (<digest of its sources>); <crate> <version>; ...` for `names`, read
 /// from Cargo.lock as it was when folio was compiled.
 fn crate_versions(names: &[&str]) -> String {
@@ -181,6 +191,30 @@ impl DiskCache {
     }
 }
 
+/// An entry of its kind's `magic` header, metadata (JSON, its length first) and bytes kept
+/// as they are (escaping megabytes of HTML or packed words into JSON would cost more than
+/// it saves).
+pub fn frame(magic: &[u8], meta: &[u8], tail: &[&[u8]]) -> Vec<u8> {
+    let tail_len: usize = tail.iter().map(|t| t.len()).sum();
+    let mut bytes = Vec::with_capacity(magic.len() + 8 + meta.len() + tail_len);
+    bytes.extend_from_slice(magic);
+    bytes.extend_from_slice(&(meta.len() as u64).to_le_bytes());
+    bytes.extend_from_slice(meta);
+    for t in tail {
+        bytes.extend_from_slice(t);
+    }
+    bytes
+}
+
+/// The metadata and the bytes after it of an entry made by [`frame`] with `magic`; none
+/// for anything else (a half-written or foreign file is no entry).
+pub fn unframe<'a>(bytes: &'a [u8], magic: &[u8]) -> Option<(&'a [u8], &'a [u8])> {
+    let rest = bytes.strip_prefix(magic)?;
+    let len = usize::try_from(u64::from_le_bytes(rest.get(..8)?.try_into().ok()?)).ok()?;
+    let meta = rest.get(8..8usize.checked_add(len)?)?;
+    Some((meta, &rest[8 + len..]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,6 +231,22 @@ mod tests {
             "{}",
             *ENCODER_VERSIONS
         );
+    }
+
+    #[test]
+    fn a_framed_entry_reads_back_and_anything_else_is_none() {
+        let bytes = frame(b"kind 1\n", b"{}", &[b"ab", b"c"]);
+        assert_eq!(
+            unframe(&bytes, b"kind 1\n"),
+            Some((&b"{}"[..], &b"abc"[..]))
+        );
+        assert_eq!(unframe(&bytes, b"kind 2\n"), None);
+        for cut in 0..bytes.len() - 3 {
+            assert_eq!(unframe(&bytes[..cut], b"kind 1\n"), None, "cut at {cut}");
+        }
+        let mut huge = b"kind 1\n".to_vec();
+        huge.extend_from_slice(&u64::MAX.to_le_bytes());
+        assert_eq!(unframe(&huge, b"kind 1\n"), None);
     }
 
     #[test]

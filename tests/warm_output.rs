@@ -151,6 +151,11 @@ fn an_output_file_changed_by_hand_is_made_again() {
         .find(|p| p.ends_with(".css"))
         .expect("a stylesheet");
     fs::remove_file(site.public().join(&css)).unwrap();
+    // The search index's files are kept in the cache by key, and the words they are merged
+    // from are then never read: a file gone from the output has them read and merged again.
+    let meta = site.public().join("search-index/meta.json");
+    assert!(meta.is_file(), "the site has a search index");
+    fs::remove_file(meta).unwrap();
     site.build().success();
     assert_trees_equal(&from_scratch(&site), &read_tree(&site.public()).unwrap());
 }
@@ -159,12 +164,13 @@ fn an_output_file_changed_by_hand_is_made_again() {
 fn cache_entries_holding_garbage_change_nothing() {
     let site = site();
     site.build().success();
-    // The rendered bodies and the output manifest replaced by garbage (renamed over, as
+    // The rendered bodies, the ranking, the search words and index files, and the output
+    // manifest replaced by garbage (renamed over, as
     // folio itself writes entries), as a broken disk or a foreign tool might leave them.
     // (Image and card entries are linked into the output as they are; they are trusted to
     // be whole because folio only ever renames complete files into place.)
     let mut replaced = 0;
-    for folder in ["bodies", "outputs"] {
+    for folder in ["bodies", "ranking", "search", "outputs"] {
         for entry in walkdir::WalkDir::new(site.path(".folio-cache").join(folder)) {
             let entry = entry.unwrap();
             if entry.file_type().is_file() {
@@ -177,8 +183,8 @@ fn cache_entries_holding_garbage_change_nothing() {
         }
     }
     assert!(
-        replaced > 60,
-        "bodies and a manifest were cached: {replaced}"
+        replaced > 120,
+        "bodies, search words and a manifest were cached: {replaced}"
     );
     site.edit("content/articles/gen-0003.md", |text| {
         text.replacen("Paragraph 0 of", "Paragraph zero of", 1)

@@ -92,9 +92,9 @@ pub fn entry_name(key: Key) -> String {
     key.hex()
 }
 
-/// Keep `body` in the disk cache: a header, the length of its metadata as JSON, the JSON,
-/// then the HTML as it is (escaping 300 MB of HTML into JSON would cost more than it saves).
-/// A body whose templates failed is not kept; a failed write only costs the next run time.
+/// Keep `body` in the disk cache (`disk_cache::frame`: its metadata as JSON, then the HTML
+/// as it is). A body whose templates failed is not kept; a failed write only costs the next
+/// run time.
 fn store(cache: &DiskCache, key: Key, body: &Rendered) {
     if !body.template_errors.is_empty() {
         return;
@@ -102,21 +102,14 @@ fn store(cache: &DiskCache, key: Key, body: &Rendered) {
     let Ok(meta) = serde_json::to_vec(body) else {
         return;
     };
-    let mut bytes = Vec::with_capacity(MAGIC.len() + 8 + meta.len() + body.html.len());
-    bytes.extend_from_slice(MAGIC);
-    bytes.extend_from_slice(&(meta.len() as u64).to_le_bytes());
-    bytes.extend_from_slice(&meta);
-    bytes.extend_from_slice(body.html.as_bytes());
+    let bytes = crate::disk_cache::frame(MAGIC, &meta, &[body.html.as_bytes()]);
     let _ = cache.put(&entry_name(key), &bytes);
 }
 
 /// The body with `key` from the disk cache, when an entry is there and whole.
 fn load(cache: &DiskCache, key: Key) -> Option<Rendered> {
     let bytes = cache.get(&entry_name(key))?;
-    let rest = bytes.strip_prefix(MAGIC)?;
-    let len = u64::from_le_bytes(rest.get(..8)?.try_into().ok()?) as usize;
-    let meta = rest.get(8..8 + len)?;
-    let html = rest.get(8 + len..)?;
+    let (meta, html) = crate::disk_cache::unframe(&bytes, MAGIC)?;
     let mut body: Rendered = serde_json::from_slice(meta).ok()?;
     body.html = String::from_utf8(html.to_vec()).ok()?;
     Some(body)

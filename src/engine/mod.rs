@@ -221,6 +221,8 @@ impl Engine {
                 .prune(&ranking.into_iter().collect(), week)
             + crate::disk_cache::DiskCache::new(&dir, "images").prune(&made.used_images, week)
             + crate::disk_cache::DiskCache::new(&dir, "cards").prune(&made.used_cards, week)
+            + crate::disk_cache::DiskCache::new(&dir, "search")
+                .prune(&self.memo.search.used_entries().collect(), week)
     }
 
     /// Take note of `paths` that changed on disk; whether any source changed.
@@ -429,7 +431,8 @@ impl Engine {
             &mut self.memo.cards,
         );
         phase("cards");
-        let search = search::index(&site, &cards, &mut self.memo.search);
+        let search_cache = self.disk_cache("search");
+        let search = search::index(&site, &cards, &mut self.memo.search, search_cache);
         diagnostics::sort(&mut warnings);
         Ok(Prepared {
             site: Arc::new(site),

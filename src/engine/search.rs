@@ -1,23 +1,39 @@
 //! The full-text search index as the engine makes it (the index itself is `crate::search`,
 //! pure). Each article's words (`DocTerms`) are kept by the key of everything they are read
-//! from; the site-wide merge (`build_index`) runs only when the key over all of them and the
-//! search config changed, and remembers its files' paths and keys. Each file goes to the
-//! sink under the key of its own bytes, so one that came out the same is not sent again.
+//! from, in memory and in the disk cache; the site-wide merge (`build_index`) runs only when
+//! the key over all of them and the search config changed, and the paths and keys of its
+//! files are kept under that key too. A run whose merge is kept reads no article's words at
+//! all unless a sink lacks one of the files. Each file goes to the sink under the key of its
+//! own bytes, so one that came out the same is not sent again.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use super::memo::Memo;
 use super::model::Site;
 use super::pages::{Extra, Files};
+use crate::content::SourceFile;
+use crate::disk_cache::DiskCache;
 use crate::key::{Key, Keyed};
 use crate::render::Card;
 use crate::search::{self, DocTerms, Label, Scratch, SearchDoc, SiteSearchConfig};
 
-/// Kept between builds: each article's words, and what the last merge wrote.
+/// What an index's file list starts with in the disk cache; anything else is none.
+const FILES_MAGIC: &str = "folio search files 1";
+
+/// Kept between builds: each article's words, what the last merge wrote, and the names of
+/// the disk cache entries the last build used (kept when the cache is pruned).
 #[derive(Default)]
 pub struct SearchMemo {
     terms: Memo<Arc<Keyed<DocTerms>>>,
     files: Memo<Arc<Vec<(String, Key)>>>,
+    used: Vec<Key>,
+}
+
+impl SearchMemo {
+    /// The disk cache entries (`search/`) the last build used.
+    pub fn used_entries(&self) -> impl Iterator<Item = String> + '_ {
+        self.used.iter().map(Key::hex)
+    }
 }
 
 /// A build's search index: its files (path, key of the bytes), in path order.
@@ -25,29 +41,69 @@ pub struct SearchIndex {
     pub files: Arc<Vec<(String, Key)>>,
     /// The bytes, when this build merged them (taken by the sink's writer, once).
     made: Mutex<Option<Files>>,
-    docs: Vec<Arc<Keyed<DocTerms>>>,
+    /// Every article's words: made when the merge ran, else only if a sink asks for bytes.
+    docs: OnceLock<Vec<Arc<Keyed<DocTerms>>>>,
+    sources: DocSources,
     config: SiteSearchConfig,
 }
 
 impl SearchIndex {
     /// The files' bytes: as this build merged them, or merged again when the merge was
-    /// skipped (the last build's files had the same key) and yet a sink lacks one.
+    /// skipped (its files were kept under the same key) and yet a sink lacks one.
     fn bytes(&self) -> Files {
         let made = self
             .made
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .take();
-        made.unwrap_or_else(|| search::build_index(&terms_of(&self.docs), &self.config))
+        made.unwrap_or_else(|| {
+            let docs = self
+                .docs
+                .get_or_init(|| self.sources.terms(&mut Memo::default()));
+            search::build_index(&terms_of(docs), &self.config)
+        })
     }
 }
 
-/// The index of `site` (whose cards are `cards`), reusing `memo`; none when `[search]` is
-/// off.
+/// What each article's words are read from, and where they are kept on disk.
+struct DocSources {
+    keys: Vec<Key>,
+    cards: Vec<Arc<Keyed<Card>>>,
+    sources: Vec<Arc<SourceFile>>,
+    options: pulldown_cmark::Options,
+    cache: Option<DiskCache>,
+}
+
+impl DocSources {
+    /// Every article's words: from `memo`, else from the disk cache, else counted (and kept
+    /// there), in parallel.
+    fn terms(&self, memo: &mut Memo<Arc<Keyed<DocTerms>>>) -> Vec<Arc<Keyed<DocTerms>>> {
+        let (docs, _) = memo.take_all_with(&self.keys, Scratch::default, |scratch, i| {
+            let key = self.keys[i];
+            let kept = self.cache.as_ref().and_then(|c| c.get(&key.hex()));
+            if let Some(terms) = kept.and_then(|b| DocTerms::from_stored(&b)) {
+                return Arc::new(Keyed::new(key, terms));
+            }
+            let text = search::plain_text(self.sources[i].body(), self.options);
+            let doc = search_doc(&self.cards[i], text);
+            let terms = search::doc_terms(&doc, scratch);
+            if let Some(cache) = &self.cache {
+                // A failed write only costs the next run time.
+                let _ = cache.put(&key.hex(), &terms.to_stored());
+            }
+            Arc::new(Keyed::new(key, terms))
+        });
+        docs
+    }
+}
+
+/// The index of `site` (whose cards are `cards`), reusing `memo` and the disk cache `cache`
+/// (`search/`); none when `[search]` is off.
 pub fn index(
     site: &Site,
     cards: &[Arc<Keyed<Card>>],
     memo: &mut SearchMemo,
+    cache: Option<DiskCache>,
 ) -> Option<SearchIndex> {
     let c = &site.config;
     if !c.search.enabled {
@@ -55,8 +111,8 @@ pub fn index(
         return None;
     }
     let mut phase = super::phase_timer();
-    // A card holds every field of the article that `doc_terms` reads but the body; the body
-    // is read from the source, by its key, with the markdown options.
+    // The fields of the card that `doc_terms` reads, and the body by its key with the
+    // markdown options: not the card's key, which changes with the site's title.
     let options = crate::markdown::parser_options(&c.markdown);
     let keys: Vec<Key> = site
         .articles
@@ -65,30 +121,46 @@ pub fn index(
         .map(|(a, card)| {
             Key::of(
                 "search terms",
-                &(card.key(), a.source.body_key, options.bits()),
+                &(
+                    search_doc(card, String::new()),
+                    a.source.body_key,
+                    options.bits(),
+                    &*crate::disk_cache::SEARCH_VERSIONS,
+                ),
             )
         })
         .collect();
-    let (docs, _) = memo
-        .terms
-        .take_all_with(&keys, Scratch::default, |scratch, i| {
-            let doc = search_doc(&cards[i], site.articles[i].body(), options);
-            Arc::new(Keyed::new(keys[i], search::doc_terms(&doc, scratch)))
-        });
-    phase("search: words");
     let config = SiteSearchConfig {
         language: c.language.clone(),
         excerpt_words: c.search.excerpt_words,
     };
     let key = Key::of("search index", &(&keys, &config));
+    memo.used = keys.iter().copied().chain([key]).collect();
+    let sources = DocSources {
+        keys,
+        cards: cards.to_vec(),
+        sources: site.articles.iter().map(|a| a.source.clone()).collect(),
+        options,
+        cache,
+    };
+    let docs = OnceLock::new();
     let mut made = None;
-    let files = memo.files.take_one(key, || {
-        let files = search::build_index(&terms_of(&docs), &config);
-        let keyed = files
+    let SearchMemo { terms, files, .. } = memo;
+    let files = files.take_one(key, || {
+        if let Some(kept) = sources.cache.as_ref().and_then(|c| load_files(c, key)) {
+            return Arc::new(kept);
+        }
+        let all = docs.get_or_init(|| sources.terms(terms));
+        phase("search: words");
+        let bytes = search::build_index(&terms_of(all), &config);
+        let keyed: Vec<(String, Key)> = bytes
             .iter()
             .map(|(path, bytes)| (path.clone(), Key::of_bytes(bytes)))
             .collect();
-        made = Some(files);
+        if let Some(cache) = &sources.cache {
+            store_files(cache, key, &keyed);
+        }
+        made = Some(bytes);
         Arc::new(keyed)
     });
     phase("search: index");
@@ -96,8 +168,30 @@ pub fn index(
         files,
         made: Mutex::new(made),
         docs,
+        sources,
         config,
     })
+}
+
+/// The index files' paths and keys kept under `key`, if the entry is there and whole.
+fn load_files(cache: &DiskCache, key: Key) -> Option<Vec<(String, Key)>> {
+    let bytes = cache.get(&key.hex())?;
+    let (magic, files): (String, Vec<(String, String)>) = serde_json::from_slice(&bytes).ok()?;
+    if magic != FILES_MAGIC {
+        return None;
+    }
+    files
+        .into_iter()
+        .map(|(path, key)| Some((path, Key::from_hex(&key)?)))
+        .collect()
+}
+
+/// Keep the index files' paths and keys under `key`; a failed write only costs time.
+fn store_files(cache: &DiskCache, key: Key, files: &[(String, Key)]) {
+    let files: Vec<(&str, String)> = files.iter().map(|(p, k)| (p.as_str(), k.hex())).collect();
+    if let Ok(bytes) = serde_json::to_vec(&(FILES_MAGIC, files)) {
+        let _ = cache.put(&key.hex(), &bytes);
+    }
 }
 
 /// The index files as one of the build's extras.
@@ -113,7 +207,7 @@ fn terms_of(kept: &[Arc<Keyed<DocTerms>>]) -> Vec<&DocTerms> {
 }
 
 /// An article as search sees it: what its card shows, and its body as plain text.
-fn search_doc(card: &Card, body: &str, options: pulldown_cmark::Options) -> SearchDoc {
+fn search_doc(card: &Card, body_text: String) -> SearchDoc {
     let s = &card.summary;
     SearchDoc {
         url: s.url.clone(),
@@ -137,6 +231,6 @@ fn search_doc(card: &Card, body: &str, options: pulldown_cmark::Options) -> Sear
             .collect(),
         date: s.date.clone(),
         date_display: s.date_display.clone(),
-        body_text: search::plain_text(body, options),
+        body_text,
     }
 }

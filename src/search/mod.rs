@@ -12,9 +12,12 @@
 //! shows, a few articles to a gzipped file), `tag/N.bin` and `author/N.bin` (the articles
 //! of each, for filters).
 
+use serde::{Deserialize, Serialize};
+
 mod index;
 mod records;
 mod shards;
+mod stored;
 mod text;
 mod tokens;
 
@@ -30,7 +33,7 @@ pub use tokens::{DocTerms, doc_terms};
 pub const INDEX_DIR: &str = "search-index/";
 
 /// A tag or an author: what a filter shows and the key its file is named by.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Label {
     /// The tag's slug or the author's id: safe in a file name.
     pub key: String,

@@ -89,9 +89,9 @@ pub struct DocTerms {
     /// The distinct words in byte order, packed (a site of 10,000 articles holds about four
     /// million): per word its byte length, its UTF-8, a byte with one bit per field it is
     /// in, then its count (at most 255) in each of those fields.
-    words: Box<[u8]>,
+    pub(super) words: Box<[u8]>,
     /// How many distinct words.
-    len: usize,
+    pub(super) len: usize,
     /// How many words each field has.
     pub(super) lengths: [u32; FIELDS],
     pub(super) tags: Vec<Label>,

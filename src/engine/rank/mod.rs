@@ -159,7 +159,14 @@ pub fn rank_all_stored(
     let Some(cache) = cache.filter(|_| memo.last.is_none()) else {
         return rank_all_cached(site, memo);
     };
-    let key = Key::of("ranking", &(frame_key(site), term_keys(site)));
+    let key = Key::of(
+        "ranking",
+        &(
+            frame_key(site),
+            term_keys(site),
+            &*crate::disk_cache::FOLIO_VERSION,
+        ),
+    );
     let name = key.hex();
     memo.stored = Some(name.clone());
     if let Some(picks) = stored::load(cache, &name, site.articles.len()) {
