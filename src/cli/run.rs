@@ -168,13 +168,16 @@ fn build(args: &BuildArgs) -> Result<(), Vec<Diagnostic>> {
         cache_dir: args.site.cache_dir.clone(),
         cache: cache_use(&args.site),
     };
+    let mut phase = crate::engine::phase_timer();
     let mut engine = guarded(KEPT, || {
         Engine::new(&args.site.root, settings).map_err(|d| vec![d])
     })?;
+    phase("read sources");
     let mut staging = Staging::create(&args.output).map_err(|d| vec![d])?;
     if let Some(cache) = engine.output_cache() {
         staging = staging.remember(&cache);
     }
+    phase("staging");
     let built = match guarded(KEPT, || engine.build(&staging)) {
         Ok(built) => built,
         Err(errors) => {
@@ -183,13 +186,14 @@ fn build(args: &BuildArgs) -> Result<(), Vec<Diagnostic>> {
         }
     };
     let mut phase = crate::engine::phase_timer();
-    let previous = staging
-        .commit()
-        .map_err(|d| vec![d])?
-        .remove_in_background();
-    phase("swap in");
-    engine.prune_cache(&built.made);
-    phase("prune cache");
+    // Pruning the cache (folders of their own) goes on while the output is swapped in: both
+    // are mostly waiting on the disk.
+    let committed = std::thread::scope(|s| {
+        s.spawn(|| engine.prune_cache(&built.made));
+        staging.commit()
+    });
+    let previous = committed.map_err(|d| vec![d])?.remove_in_background();
+    phase("swap in and prune cache");
     print_all(&built.warnings);
     let made = built.made;
     if made.encoded_images + made.drawn_cards > 0 {

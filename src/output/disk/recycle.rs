@@ -11,7 +11,8 @@
 //! Links and special files in it are removed before anything is written, a file is never
 //! written through (it is unlinked first), and only a tree carrying folio's mark is taken.
 
-use std::collections::HashSet;
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -23,6 +24,9 @@ use super::ownership::MARK;
 pub struct Recycled {
     /// Every file it held, `/`-separated relative paths.
     existing: HashSet<String>,
+    /// Folders (relative) that held no file or folder once its links were removed: gone
+    /// unless the build puts something in them.
+    loose: Vec<PathBuf>,
     /// Every path the build put or kept.
     touched: Mutex<HashSet<String>>,
 }
@@ -48,25 +52,34 @@ pub fn take(generation: &Path, staging: &Path) -> Option<Recycled> {
         return None;
     }
     let mut existing = HashSet::new();
+    let (mut dirs, mut filled, mut emptied) = (HashSet::new(), HashSet::new(), Vec::new());
     for entry in walkdir::WalkDir::new(staging).min_depth(1) {
         let Ok(entry) = entry else { continue };
-        let kind = entry.file_type();
-        if kind.is_dir() {
+        let Ok(rel) = entry.path().strip_prefix(staging) else {
             continue;
-        }
-        if kind.is_file()
-            && let Ok(rel) = entry.path().strip_prefix(staging)
-            && let Some(rel) = rel.to_str()
+        };
+        let kind = entry.file_type();
+        let parent = rel.parent().map(Path::to_path_buf);
+        if kind.is_dir() {
+            dirs.insert(rel.to_path_buf());
+        } else if kind.is_file()
+            && let Some(name) = rel.to_str()
         {
-            existing.insert(rel.replace('\\', "/"));
+            existing.insert(name.replace('\\', "/"));
         } else {
             // A link (never followed: the walk does not), a socket, a name that is not
             // UTF-8: folio made none of these.
             let _ = fs::remove_file(entry.path());
+            emptied.extend(parent);
+            continue;
         }
+        filled.extend(parent);
     }
+    let mut loose: Vec<PathBuf> = dirs.difference(&filled).cloned().collect();
+    loose.extend(emptied);
     Some(Recycled {
         existing,
+        loose,
         touched: Mutex::new(HashSet::new()),
     })
 }
@@ -80,24 +93,32 @@ impl Recycled {
             .insert(rel.to_string());
     }
 
-    /// Remove every file the build did not touch, then every folder left empty.
+    /// Remove every file the build did not touch, then every folder left empty: only those
+    /// that held such a file or nothing, and their parents (walking the whole tree again
+    /// would cost as much as the rest of a build with nothing changed).
     pub fn prune(&self, staging: &Path) -> io::Result<()> {
         let touched = self.touched.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut dirs: BTreeSet<(Reverse<usize>, PathBuf)> = BTreeSet::new();
+        let note = |dirs: &mut BTreeSet<_>, dir: Option<&Path>| {
+            if let Some(dir) = dir.filter(|d| !d.as_os_str().is_empty()) {
+                dirs.insert((Reverse(dir.components().count()), dir.to_path_buf()));
+            }
+        };
         for rel in self.existing.difference(&touched) {
             match fs::remove_file(staging.join(rel)) {
                 Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-                _ => {}
+                _ => note(&mut dirs, Path::new(rel).parent()),
             }
         }
-        let dirs = walkdir::WalkDir::new(staging)
-            .min_depth(1)
-            .contents_first(true)
-            .into_iter()
-            .flatten()
-            .filter(|e| e.file_type().is_dir());
-        for dir in dirs {
+        for dir in &self.loose {
+            note(&mut dirs, Some(dir));
+        }
+        // Deepest first, so a folder is tried after every folder in it.
+        while let Some((_, dir)) = dirs.pop_first() {
             // Fails when not empty, as it should.
-            let _ = fs::remove_dir(dir.path());
+            if fs::remove_dir(staging.join(&dir)).is_ok() {
+                note(&mut dirs, dir.parent());
+            }
         }
         Ok(())
     }
@@ -172,6 +193,13 @@ mod tests {
         fs::write(generation.join("a/b/index.html"), "old").unwrap();
         fs::write(generation.join("a/gone.html"), "old").unwrap();
         std::os::unix::fs::symlink(&outside, generation.join("a/link")).unwrap();
+        // Folders the build puts nothing in go, however deep: empty, emptied of untouched
+        // files, or holding only a link.
+        fs::create_dir_all(generation.join("e/f")).unwrap();
+        fs::create_dir_all(generation.join("g/h")).unwrap();
+        fs::write(generation.join("g/h/x.html"), "old").unwrap();
+        fs::create_dir_all(generation.join("l")).unwrap();
+        std::os::unix::fs::symlink(&outside, generation.join("l/link")).unwrap();
 
         let recycled = take(&generation, &staging).expect("taken");
         assert!(!generation.exists());
@@ -182,7 +210,13 @@ mod tests {
                 "a/",
                 "a/b/",
                 "a/b/index.html",
-                "a/gone.html"
+                "a/gone.html",
+                "e/",
+                "e/f/",
+                "g/",
+                "g/h/",
+                "g/h/x.html",
+                "l/",
             ]
         );
         recycled.touch(MARK);
