@@ -9,9 +9,11 @@
 # `corpus-N-images` (`gen_corpus --images`: every fourth article a folder article with a
 # 1600x900 screenshot PNG, every eighth also a photo JPEG). For each, times
 # `folio build` with an empty cache (`.folio-cache/` and the output removed before each
-# run: every variant encoded, every card drawn) and with a warm cache (the rebuild a writer
-# does after changing a word). Prints each run, the medians, the load average before each
-# set, and the ratio of the warm medians (images / no images).
+# run: every variant encoded, every card drawn; `--cold 0` skips these), with a warm cache
+# and nothing changed (after one untimed warm-up build), and with a warm cache after a word
+# of one article changed (the rebuild a writer does after a save). Prints each run, the
+# medians, the load average before each set, and the ratios of the warm medians (images /
+# no images).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -50,19 +52,25 @@ run() {
 
 median() { python3 -c 'import statistics,sys; print(f"{statistics.median(map(float, sys.argv[1:])):.3f}")' "$@"; }
 
-declare -A warm_median
+declare -A warm_median edit_median
+# The article whose word changes: the first plain one of the corpus with images (the same
+# file, with the same text, is a plain article in the corpus without).
+edited_name=$(ls "$work/corpus-$n-images/content/articles" | grep '\.md$' | LC_ALL=C sort | sed -n 1p)
 for site in "corpus-$n" "corpus-$n-images"; do
     dir=$work/$site
-    echo "== $site: cold cache (load average $(cut -d' ' -f1-3 /proc/loadavg))"
-    times=()
-    for _ in $(seq "$cold"); do
-        rm -rf "$dir/.folio-cache" "$dir/public"
-        t=$(run "$dir")
-        times+=("$t")
-        echo "  $t s  $(grep -h Encoded "$work/last-stderr.txt" || true)"
-    done
-    echo "  median cold: $(median "${times[@]}") s"
-    echo "== $site: warm cache (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+    if [ "$cold" -gt 0 ]; then
+        echo "== $site: cold cache (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+        times=()
+        for _ in $(seq "$cold"); do
+            rm -rf "$dir/.folio-cache" "$dir/public"
+            t=$(run "$dir")
+            times+=("$t")
+            echo "  $t s  $(grep -h Encoded "$work/last-stderr.txt" || true)"
+        done
+        echo "  median cold: $(median "${times[@]}") s"
+    fi
+    run "$dir" > /dev/null
+    echo "== $site: warm cache, nothing changed (load average $(cut -d' ' -f1-3 /proc/loadavg))"
     times=()
     for _ in $(seq "$warm"); do
         t=$(run "$dir")
@@ -71,5 +79,17 @@ for site in "corpus-$n" "corpus-$n-images"; do
     done
     warm_median[$site]=$(median "${times[@]}")
     echo "  median warm: ${warm_median[$site]} s"
+    edited=$dir/content/articles/$edited_name
+    echo "== $site: warm cache, one word of $(basename "$edited") changed (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+    times=()
+    for i in $(seq "$warm"); do
+        sed -i "0,/^## /s/^## \(.*\)/## \1 $i/" "$edited"
+        t=$(run "$dir")
+        times+=("$t")
+        echo "  $t s  $(grep -h Encoded "$work/last-stderr.txt" || echo 'nothing encoded')"
+    done
+    edit_median[$site]=$(median "${times[@]}")
+    echo "  median warm, one word changed: ${edit_median[$site]} s"
 done
-python3 -c "print(f'warm rebuild, images / no images: {${warm_median[corpus-$n-images]} / ${warm_median[corpus-$n]}:.2f}x')"
+python3 -c "print(f'warm rebuild, nothing changed, images / no images: {${warm_median[corpus-$n-images]} / ${warm_median[corpus-$n]}:.2f}x')"
+python3 -c "print(f'warm rebuild, one word changed, images / no images: {${edit_median[corpus-$n-images]} / ${edit_median[corpus-$n]}:.2f}x')"

@@ -169,9 +169,25 @@ fn a_rebuild_encodes_no_image_and_writes_the_same_bytes() {
         "content/articles/charts/small.png",
         &picture(320, 200, ImageFormat::Png),
     );
-    site.build()
+    let third = site.build();
+    third
         .success()
         .stderr_contains("Encoded 1 image variant and drew 0 social cards");
+    // Its size is probed again, not taken from the sizes kept for the old bytes.
+    let page = third.page(PAGE);
+    let small = page.nodes("main picture > img")[2];
+    assert_eq!(
+        (attr(&small, "width"), attr(&small, "height")),
+        ("320".to_string(), "200".to_string())
+    );
+    // The sizes kept in the cache, damaged: probed again, the same site.
+    let before = third.tree();
+    let sizes = site.path(".folio-cache/probes/si/sizes.json");
+    assert!(sizes.is_file(), "the sizes are kept");
+    std::fs::write(&sizes, "{\"versions\": 1").unwrap();
+    let fourth = site.build();
+    fourth.success().stderr_lacks("Encoded");
+    support::assert_trees_equal(&before, &fourth.tree());
 }
 
 #[test]

@@ -34,42 +34,86 @@ pub struct MediaMemo {
     pictures: Memo<Arc<Result<String, String>>>,
 }
 
+/// One image beside an article, to plan.
+struct ImageJob {
+    article: usize,
+    asset: PathBuf,
+    /// Its path inside the article folder.
+    url: String,
+    /// The key of its plan: its content, path, URL and the `[images]` config.
+    key: Key,
+    kind: Kind,
+    /// The key of its bytes.
+    content: Key,
+}
+
 /// Every folder article's images, planned (by article index), keyed by what they are
 /// planned from; and the files that could not be read as the images they claim to be.
 pub fn plan_images(
     site: &Site,
     inputs: &Inputs,
     memo: &mut MediaMemo,
+    cache: Option<&DiskCache>,
 ) -> (Vec<Arc<Keyed<ArticleImages>>>, Vec<Diagnostic>) {
     let config = &site.config.images;
-    let mut jobs: Vec<(usize, PathBuf, String, Key)> = Vec::new();
+    let mut jobs: Vec<ImageJob> = Vec::new();
     for (i, article) in site.articles.iter().enumerate() {
         let dir = article.source.path.parent().unwrap_or(Path::new(""));
         for asset in article.assets.iter() {
             let Some(Ok(file)) = inputs.file(asset) else {
                 continue;
             };
-            if Kind::from_path(asset).is_none() {
+            let Some(kind) = Kind::from_path(asset) else {
                 continue;
-            }
+            };
             let url = display_path(asset.strip_prefix(dir).unwrap_or(asset));
             let key = Key::of("image plan", &(file.key, asset, &url, config));
-            jobs.push((i, asset.clone(), url, key));
+            jobs.push(ImageJob {
+                article: i,
+                asset: asset.clone(),
+                url,
+                key,
+                kind,
+                content: file.key,
+            });
         }
     }
-    let keys: Vec<Key> = jobs.iter().map(|j| j.3).collect();
-    let (plans, _) = memo.plans.take_all(&keys, |n| {
-        let (_, asset, url, _) = &jobs[n];
-        let planned = inputs
-            .bytes(asset)
-            .map_err(|e| e.to_string())
-            .and_then(|bytes| images::plan(asset, url, &bytes, config));
-        Arc::new(planned)
+    // The sizes the last run probed, so that no image unchanged since is read again.
+    let kept = cache.map(images::Sizes::load).unwrap_or_default();
+    let keys: Vec<Key> = jobs.iter().map(|j| j.key).collect();
+    let (plans, probed) = memo.plans.take_all(&keys, |n| {
+        let job = &jobs[n];
+        let size = match kept.get(job.content, job.kind) {
+            Some(size) => Ok(size),
+            None => inputs
+                .bytes(&job.asset)
+                .map_err(|e| e.to_string())
+                .and_then(|bytes| images::probe(job.kind, &bytes)),
+        };
+        let at = images::Located {
+            source: &job.asset,
+            url: &job.url,
+            kind: job.kind,
+        };
+        Arc::new(size.map(|size| Some(images::plan_sized(at, size, job.content, config))))
     });
+    if probed > 0
+        && let Some(cache) = cache
+    {
+        let sizes = jobs.iter().zip(&plans).filter_map(|(job, planned)| {
+            let plan = planned.as_ref().as_ref().ok()?.as_ref()?;
+            Some((job.content, job.kind, (plan.width, plan.height)))
+        });
+        let sizes = images::Sizes::new(sizes);
+        if sizes != kept {
+            sizes.store(cache);
+        }
+    }
     let mut per_article: Vec<(ArticleImages, Vec<Key>)> =
         vec![(ArticleImages::new(), Vec::new()); site.articles.len()];
     let mut problems = Vec::new();
-    for ((i, asset, _, key), planned) in jobs.iter().zip(plans) {
+    for (job, planned) in jobs.iter().zip(plans) {
+        let (i, asset, key) = (&job.article, &job.asset, &job.key);
         match &*planned {
             Ok(Some(plan)) => {
                 per_article[*i].0.insert(asset.clone(), plan.clone());

@@ -352,7 +352,9 @@ impl Engine {
             ]);
         }
         phase("model");
-        let (images, problems) = media::plan_images(&site, &self.inputs, &mut self.memo.media);
+        let probes = self.disk_cache("probes");
+        let (images, problems) =
+            media::plan_images(&site, &self.inputs, &mut self.memo.media, probes.as_ref());
         if !problems.is_empty() {
             return Err(sorted(problems));
         }

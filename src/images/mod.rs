@@ -7,6 +7,7 @@ mod encode;
 pub mod lint;
 mod markup;
 mod probe;
+mod sizes;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ use crate::disk_cache::{self, KeyHasher};
 pub use encode::{encode_missing, encoded_sizes};
 pub use markup::markup;
 pub use probe::{Kind, probe};
+pub use sizes::Sizes;
 
 /// The file format of a variant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,7 +108,33 @@ pub fn plan(
     let Some(kind) = Kind::from_path(source) else {
         return Ok(None);
     };
-    let (width, height) = probe(kind, bytes)?;
+    let size = probe(kind, bytes)?;
+    let at = Located { source, url, kind };
+    Ok(Some(plan_sized(
+        at,
+        size,
+        crate::key::Key::of_bytes(bytes),
+        config,
+    )))
+}
+
+/// An image file: where it is and what its name says it is.
+#[derive(Clone, Copy)]
+pub struct Located<'a> {
+    pub source: &'a Path,
+    pub url: &'a str,
+    pub kind: Kind,
+}
+
+/// Plan an image of `size` (as [`probe`] gives it) whose bytes have the key `content`,
+/// without its bytes (`Sizes` keeps the sizes of the images a build probed).
+pub fn plan_sized(
+    at: Located<'_>,
+    (width, height): (u32, u32),
+    content: crate::key::Key,
+    config: &ImagesConfig,
+) -> ImagePlan {
+    let Located { source, url, kind } = at;
     let original = Variant {
         width,
         height,
@@ -129,9 +157,9 @@ pub fn plan(
         sizes: config.sizes.clone(),
     };
     if !config.process || !kind.resizable() {
-        return Ok(Some(plan));
+        return plan;
     }
-    let source_hash = disk_cache::hash_bytes(bytes);
+    let source_hash = content.hex();
     let mut widths: Vec<u32> = config
         .widths
         .iter()
@@ -184,7 +212,7 @@ pub fn plan(
             plan.modern.push(variant(width, webp));
         }
     }
-    Ok(Some(plan))
+    plan
 }
 
 /// The plan for an image reference `dest` in the article at `path`, if it is one of `plans`.
