@@ -52,6 +52,24 @@ run() {
 
 median() { python3 -c 'import statistics,sys; print(f"{statistics.median(map(float, sys.argv[1:])):.3f}")' "$@"; }
 
+# A set of timed builds of site $1 ($3 runs), titled $2; before each run, `$4 RUN` is run
+# (`none` for nothing). Prints each run and leaves the median in $set_median.
+timed_set() {
+    local dir=$1 title=$2 count=$3 before=$4 times=() t i
+    echo "== $title (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+    for i in $(seq "$count"); do
+        [ "$before" = none ] || "$before" "$i"
+        t=$(run "$dir")
+        times+=("$t")
+        echo "  $t s  $(grep -h Encoded "$work/last-stderr.txt" || echo 'nothing encoded')"
+    done
+    set_median=$(median "${times[@]}")
+    echo "  median: $set_median s"
+}
+empty_cache() { rm -rf "$dir/.folio-cache" "$dir/public"; }
+# Change a word in the first heading of the edited article ($1: the run number).
+edit_word() { sed -i "0,/^## /s/^## \(.*\)/## \1 $1/" "$dir/content/articles/$edited_name"; }
+
 declare -A warm_median edit_median
 # The article whose word changes: the first plain one of the corpus with images (the same
 # file, with the same text, is a plain article in the corpus without).
@@ -59,37 +77,13 @@ edited_name=$(ls "$work/corpus-$n-images/content/articles" | grep '\.md$' | LC_A
 for site in "corpus-$n" "corpus-$n-images"; do
     dir=$work/$site
     if [ "$cold" -gt 0 ]; then
-        echo "== $site: cold cache (load average $(cut -d' ' -f1-3 /proc/loadavg))"
-        times=()
-        for _ in $(seq "$cold"); do
-            rm -rf "$dir/.folio-cache" "$dir/public"
-            t=$(run "$dir")
-            times+=("$t")
-            echo "  $t s  $(grep -h Encoded "$work/last-stderr.txt" || true)"
-        done
-        echo "  median cold: $(median "${times[@]}") s"
+        timed_set "$dir" "$site: cold cache" "$cold" empty_cache
     fi
     run "$dir" > /dev/null
-    echo "== $site: warm cache, nothing changed (load average $(cut -d' ' -f1-3 /proc/loadavg))"
-    times=()
-    for _ in $(seq "$warm"); do
-        t=$(run "$dir")
-        times+=("$t")
-        echo "  $t s  $(grep -h Encoded "$work/last-stderr.txt" || echo 'nothing encoded')"
-    done
-    warm_median[$site]=$(median "${times[@]}")
-    echo "  median warm: ${warm_median[$site]} s"
-    edited=$dir/content/articles/$edited_name
-    echo "== $site: warm cache, one word of $(basename "$edited") changed (load average $(cut -d' ' -f1-3 /proc/loadavg))"
-    times=()
-    for i in $(seq "$warm"); do
-        sed -i "0,/^## /s/^## \(.*\)/## \1 $i/" "$edited"
-        t=$(run "$dir")
-        times+=("$t")
-        echo "  $t s  $(grep -h Encoded "$work/last-stderr.txt" || echo 'nothing encoded')"
-    done
-    edit_median[$site]=$(median "${times[@]}")
-    echo "  median warm, one word changed: ${edit_median[$site]} s"
+    timed_set "$dir" "$site: warm cache, nothing changed" "$warm" none
+    warm_median[$site]=$set_median
+    timed_set "$dir" "$site: warm cache, one word of $edited_name changed" "$warm" edit_word
+    edit_median[$site]=$set_median
 done
 python3 -c "print(f'warm rebuild, nothing changed, images / no images: {${warm_median[corpus-$n-images]} / ${warm_median[corpus-$n]}:.2f}x')"
 python3 -c "print(f'warm rebuild, one word changed, images / no images: {${edit_median[corpus-$n-images]} / ${edit_median[corpus-$n]}:.2f}x')"
