@@ -191,6 +191,45 @@ fn a_rebuild_encodes_no_image_and_writes_the_same_bytes() {
 }
 
 #[test]
+#[cfg_attr(
+    not(folio_has_strace),
+    ignore = "needs strace (apt-get install strace), allowed to trace"
+)]
+fn an_unchanged_image_is_not_read_again_and_a_rewritten_file_is() {
+    let site = site_with_images();
+    site.write("static/notes.txt", "aaaa");
+    // folio keeps the status of a file only once it has not changed for 2 s (a write in
+    // the same clock tick as its read could go unnoticed): let these settle.
+    std::thread::sleep(std::time::Duration::from_millis(2200));
+    site.build().success();
+    let trace = site.path("openat.log");
+    let status = std::process::Command::new("strace")
+        .args(["-f", "-qq", "-e", "trace=open,openat", "-o"])
+        .arg(&trace)
+        .arg(env!("CARGO_BIN_EXE_folio"))
+        .arg("build")
+        .current_dir(site.root())
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("run strace");
+    assert!(status.success(), "the traced build failed");
+    let log = std::fs::read_to_string(&trace).unwrap();
+    assert!(
+        log.contains("content/articles/charts/index.md"),
+        "the trace saw the build read its sources:\n{log}"
+    );
+    for image in ["latency.png", "room.jpg", "small.png"] {
+        let source = format!("content/articles/charts/{image}");
+        assert!(!log.contains(&source), "{source} was read again");
+    }
+    // Rewritten with other bytes of the same length: read again, published as it is now.
+    site.write("static/notes.txt", "bbbb");
+    site.build().success();
+    let published = std::fs::read_to_string(site.public().join("notes.txt")).unwrap();
+    assert_eq!(published, "bbbb");
+}
+
+#[test]
 fn every_article_has_a_card_with_an_absolute_url_under_a_sub_path() {
     let site = site_with_images();
     let out = site.build_with(&["--base-url", "https://example.com/blog/"]);

@@ -189,7 +189,10 @@ fn build(args: &BuildArgs) -> Result<(), Vec<Diagnostic>> {
     // Pruning the cache (folders of their own) goes on while the output is swapped in: both
     // are mostly waiting on the disk.
     let committed = std::thread::scope(|s| {
-        s.spawn(|| engine.prune_cache(&built.made));
+        s.spawn(|| {
+            engine.prune_cache(&built.made);
+            engine.keep_stat_keys();
+        });
         staging.commit()
     });
     let previous = committed.map_err(|d| vec![d])?.remove_in_background();

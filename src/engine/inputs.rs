@@ -15,6 +15,8 @@ use crate::diagnostics::{Diagnostic, display_path};
 use crate::fence::Fence;
 use crate::key::{Key, KeyHasher, Keyed};
 
+use super::stat_keys::{Stamp, StatKeys};
+
 /// The folders under the site root that hold sources.
 pub const SOURCE_DIRS: &[&str] = &["content", "templates", "static", "themes"];
 
@@ -25,6 +27,8 @@ pub struct FileInput {
     pub len: u64,
     /// The text, for templates (files under a `templates/` folder).
     pub text: Option<Arc<str>>,
+    /// Its status when read, if it had not changed for a while (see `stat_keys`).
+    stamp: Option<Stamp>,
 }
 
 /// What one read of a path gave.
@@ -52,6 +56,12 @@ pub struct Inputs {
 impl Inputs {
     /// Read every source of the site at `root`.
     pub fn read(root: &Path) -> Result<Inputs, Diagnostic> {
+        Inputs::read_with(root, &StatKeys::default())
+    }
+
+    /// Read every source of the site at `root`, taking the key of a file copied as it is
+    /// from `kept` when its status there is its status now.
+    pub fn read_with(root: &Path, kept: &StatKeys) -> Result<Inputs, Diagnostic> {
         let root = std::fs::canonicalize(root).map_err(|e| {
             Diagnostic::error(format!(
                 "cannot open the site folder `{}`: {e}",
@@ -73,8 +83,21 @@ impl Inputs {
             .iter()
             .flat_map(|dir| inputs.walk(Path::new(dir)))
             .collect();
-        inputs.read_files(found);
+        inputs.read_files(found, kept);
         Ok(inputs)
+    }
+
+    /// The keys of the files copied as they are, with their status when read, to keep for
+    /// the next run (`StatKeys::load`).
+    pub fn stat_keys(&self) -> StatKeys {
+        StatKeys::new(self.entries.iter().filter_map(|(path, entry)| match entry {
+            Entry::File(Ok(FileInput {
+                key,
+                stamp: Some(stamp),
+                ..
+            })) => Some((path.as_path(), *stamp, *key)),
+            _ => None,
+        }))
     }
 
     /// The site folder (absolute, links resolved).
@@ -210,11 +233,11 @@ impl Inputs {
         match std::fs::symlink_metadata(&abs) {
             Ok(meta) if meta.is_dir() || (meta.is_symlink() && abs.is_dir()) => {
                 let found = self.walk(rel);
-                self.read_files(found);
+                self.read_files(found, &StatKeys::default());
             }
             Ok(_) => {
                 if let Some(found) = self.admit(rel) {
-                    self.read_files(vec![found]);
+                    self.read_files(vec![found], &StatKeys::default());
                 }
             }
             // Gone: what was under it stays forgotten.
@@ -304,12 +327,12 @@ impl Inputs {
     }
 
     /// Read and parse `files` (in parallel) into the entries.
-    fn read_files(&mut self, files: Vec<PathBuf>) {
+    fn read_files(&mut self, files: Vec<PathBuf>, kept: &StatKeys) {
         let root = &self.root;
         let read: Vec<(PathBuf, Entry)> = files
             .into_par_iter()
             .map(|rel| {
-                let entry = read_entry(root, &rel);
+                let entry = read_entry(root, &rel, kept);
                 (rel, entry)
             })
             .collect();
@@ -364,13 +387,30 @@ fn read_config(root: &Path) -> Result<Keyed<Arc<str>>, Diagnostic> {
     Ok(Keyed::new(key, Arc::from(text)))
 }
 
-fn read_entry(root: &Path, rel: &Path) -> Entry {
-    let bytes = std::fs::read(root.join(rel)).map_err(|e| Diagnostic::io(rel, "read", &e));
+fn read_entry(root: &Path, rel: &Path, kept: &StatKeys) -> Entry {
     let is_article = rel.starts_with("content") && rel.extension().is_some_and(|e| e == "md");
+    let is_template = rel.components().any(|c| c.as_os_str() == "templates");
+    // A file copied as it is: its status first, to skip reading it when it is as it was.
+    let stamp = match is_article || is_template {
+        true => None,
+        false => std::fs::metadata(root.join(rel))
+            .ok()
+            .and_then(|m| Stamp::of(&m)),
+    };
+    if let Some(stamp) = stamp
+        && let Some(key) = kept.get(rel, stamp)
+    {
+        return Entry::File(Ok(FileInput {
+            key,
+            len: stamp.len(),
+            text: None,
+            stamp: Some(stamp),
+        }));
+    }
+    let bytes = std::fs::read(root.join(rel)).map_err(|e| Diagnostic::io(rel, "read", &e));
     if is_article {
         return Entry::Article(bytes.and_then(|b| content::parse_article(rel, b).map(Arc::new)));
     }
-    let is_template = rel.components().any(|c| c.as_os_str() == "templates");
     Entry::File(bytes.and_then(|bytes| {
         let key = Key::of_bytes(&bytes);
         let len = bytes.len() as u64;
@@ -382,7 +422,15 @@ fn read_entry(root: &Path, rel: &Path) -> Entry {
             })?)),
             false => None,
         };
-        Ok(FileInput { key, len, text })
+        // Recorded only when the status taken before the read still describes what was
+        // read: same length, and no change in the last moments.
+        let stamp = stamp.filter(|s| s.len() == len && s.settled());
+        Ok(FileInput {
+            key,
+            len,
+            text,
+            stamp,
+        })
     }))
 }
 

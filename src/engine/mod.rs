@@ -18,6 +18,7 @@ pub mod pages;
 pub mod rank;
 pub mod search;
 pub mod series;
+mod stat_keys;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -36,6 +37,7 @@ use inputs::Inputs;
 use media::{CardKit, Made, MediaMemo};
 use model::{BuildOptions, Site, Sources};
 use rank::{Pick, RankMemo};
+use stat_keys::StatKeys;
 
 /// How to build, besides the sources: a `base_url` override and which articles go in.
 #[derive(Debug, Clone)]
@@ -123,6 +125,20 @@ pub struct Engine {
     memo: Memos,
     /// With `--no-cache`: where pictures are made, removed with the engine.
     scratch: Option<tempfile::TempDir>,
+    /// The keys of files copied as they are, by status, as the last run kept them.
+    stat_keys: StatKeys,
+}
+
+/// `cache_dir` as config.toml names it (from the site folder), read on its own; none when
+/// the config cannot be read or parsed (the build then reports why).
+fn cache_dir_in_config(root: &Path) -> Option<PathBuf> {
+    #[derive(serde::Deserialize)]
+    struct CacheDirOnly {
+        cache_dir: Option<PathBuf>,
+    }
+    let text = std::fs::read_to_string(root.join("config.toml")).ok()?;
+    let only: CacheDirOnly = toml::from_str(&text).ok()?;
+    only.cache_dir.map(|d| root.join(d))
 }
 
 /// Values kept between builds, each by the key of its inputs.
@@ -149,12 +165,41 @@ impl Engine {
                 })?),
                 false => None,
             };
+        // The keys of unchanged static files and images, from the cache the build will use
+        // (config.toml may name it: read for that one key before the sources are).
+        let stat_keys = match settings.cache {
+            CacheUse::Off => StatKeys::default(),
+            _ => {
+                let dir = settings
+                    .cache_dir
+                    .clone()
+                    .or_else(|| cache_dir_in_config(root))
+                    .unwrap_or_else(|| crate::disk_cache::default_dir(root));
+                StatKeys::load(&crate::disk_cache::DiskCache::new(&dir, "inputs"))
+            }
+        };
         Ok(Engine {
-            inputs: Inputs::read(root)?,
+            inputs: Inputs::read_with(root, &stat_keys)?,
             settings,
             memo: Memos::default(),
             scratch,
+            stat_keys,
         })
+    }
+
+    /// Keep the keys of the files copied as they are, by their status, for the next run
+    /// (when the build writes the cache and they changed).
+    pub fn keep_stat_keys(&self) {
+        if self.settings.cache != CacheUse::ReadWrite {
+            return;
+        }
+        let now = self.inputs.stat_keys();
+        if now != self.stat_keys {
+            now.store(&crate::disk_cache::DiskCache::new(
+                &self.cache_dir(),
+                "inputs",
+            ));
+        }
     }
 
     /// The sources as last read.
