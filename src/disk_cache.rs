@@ -162,6 +162,18 @@ impl DiskCache {
         removed
     }
 
+    /// The entry `name` read as JSON of a `T`; none when it is missing or is not one.
+    pub fn get_json<T: serde::de::DeserializeOwned>(&self, name: &str) -> Option<T> {
+        serde_json::from_slice(&self.get(name)?).ok()
+    }
+
+    /// Keep `value` as the JSON entry `name`; a failed write only costs the next run time.
+    pub fn put_json<T: serde::Serialize>(&self, name: &str, value: &T) {
+        if let Ok(bytes) = serde_json::to_vec(value) {
+            let _ = self.put(name, &bytes);
+        }
+    }
+
     /// Whether the entry exists (complete: entries only ever appear whole).
     pub fn has(&self, name: &str) -> bool {
         self.path(name).is_file()

@@ -175,8 +175,7 @@ pub fn index(
 
 /// The index files' paths and keys kept under `key`, if the entry is there and whole.
 fn load_files(cache: &DiskCache, key: Key) -> Option<Vec<(String, Key)>> {
-    let bytes = cache.get(&key.hex())?;
-    let (magic, files): (String, Vec<(String, String)>) = serde_json::from_slice(&bytes).ok()?;
+    let (magic, files): (String, Vec<(String, String)>) = cache.get_json(&key.hex())?;
     if magic != FILES_MAGIC {
         return None;
     }
@@ -189,9 +188,7 @@ fn load_files(cache: &DiskCache, key: Key) -> Option<Vec<(String, Key)>> {
 /// Keep the index files' paths and keys under `key`; a failed write only costs time.
 fn store_files(cache: &DiskCache, key: Key, files: &[(String, Key)]) {
     let files: Vec<(&str, String)> = files.iter().map(|(p, k)| (p.as_str(), k.hex())).collect();
-    if let Ok(bytes) = serde_json::to_vec(&(FILES_MAGIC, files)) {
-        let _ = cache.put(&key.hex(), &bytes);
-    }
+    cache.put_json(&key.hex(), &(FILES_MAGIC, files));
 }
 
 /// The index files as one of the build's extras.

@@ -77,8 +77,7 @@ impl StatKeys {
     /// wrote it.
     pub fn load(cache: &DiskCache) -> StatKeys {
         cache
-            .get(ENTRY)
-            .and_then(|bytes| serde_json::from_slice::<StatKeys>(&bytes).ok())
+            .get_json::<StatKeys>(ENTRY)
             .filter(|t| t.version == *FOLIO_VERSION)
             .unwrap_or_default()
     }
@@ -102,9 +101,7 @@ impl StatKeys {
 
     /// Keep this table in `cache` (a failed write only costs the next run time).
     pub fn store(&self, cache: &DiskCache) {
-        if let Ok(bytes) = serde_json::to_vec(self) {
-            let _ = cache.put(ENTRY, &bytes);
-        }
+        cache.put_json(ENTRY, self);
     }
 }
 

@@ -26,8 +26,7 @@ impl Sizes {
     /// other versions.
     pub fn load(cache: &DiskCache) -> Sizes {
         cache
-            .get(ENTRY)
-            .and_then(|bytes| serde_json::from_slice::<Sizes>(&bytes).ok())
+            .get_json::<Sizes>(ENTRY)
             .filter(|s| s.versions == *ENCODER_VERSIONS)
             .unwrap_or_default()
     }
@@ -50,9 +49,7 @@ impl Sizes {
 
     /// Keep this table in `cache`, replacing the last (a failed write only costs time).
     pub fn store(&self, cache: &DiskCache) {
-        if let Ok(bytes) = serde_json::to_vec(self) {
-            let _ = cache.put(ENTRY, &bytes);
-        }
+        cache.put_json(ENTRY, self);
     }
 }
 

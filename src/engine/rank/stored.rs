@@ -21,8 +21,7 @@ struct Stored {
 
 /// The ranking of `articles` articles kept as `name`, if it is there and whole.
 pub fn load(cache: &DiskCache, name: &str, articles: usize) -> Option<Vec<Vec<Pick>>> {
-    let bytes = cache.get(name)?;
-    let (magic, stored): (String, Vec<Vec<Stored>>) = serde_json::from_slice(&bytes).ok()?;
+    let (magic, stored): (String, Vec<Vec<Stored>>) = cache.get_json(name)?;
     if magic != MAGIC || stored.len() != articles {
         return None;
     }
@@ -63,9 +62,7 @@ pub fn store(cache: &DiskCache, name: &str, picks: &[Vec<Pick>]) {
                 .collect()
         })
         .collect();
-    if let Ok(bytes) = serde_json::to_vec(&(MAGIC, stored)) {
-        let _ = cache.put(name, &bytes);
-    }
+    cache.put_json(name, &(MAGIC, stored));
 }
 
 #[cfg(test)]
