@@ -260,10 +260,10 @@ impl Engine {
             .keys()
             .map(|k| bodies::entry_name(*k))
             .collect();
-        let ranking = rank::stored_entry(&self.memo.rank).map(str::to_string);
+        let ranking: std::collections::HashSet<String> =
+            rank::stored_entries(&self.memo.rank).collect();
         crate::disk_cache::DiskCache::new(&dir, "bodies").prune(&bodies, week)
-            + crate::disk_cache::DiskCache::new(&dir, "ranking")
-                .prune(&ranking.into_iter().collect(), week)
+            + crate::disk_cache::DiskCache::new(&dir, "ranking").prune(&ranking, week)
             + crate::disk_cache::DiskCache::new(&dir, "images").prune(&made.used_images, week)
             + crate::disk_cache::DiskCache::new(&dir, "cards").prune(&made.used_cards, week)
             + crate::disk_cache::DiskCache::new(&dir, "search")

@@ -15,6 +15,7 @@ use rustc_hash::FxHashMap;
 
 use super::memo::Memo;
 use super::model::{RelatedRef, Site};
+use crate::disk_cache::DiskCache;
 use crate::key::Key;
 use index::Index;
 use words::{stop_words, term_counts};
@@ -45,6 +46,8 @@ pub struct RankMemo {
     last: Option<Ranked>,
     /// The disk cache entry the last ranking was read from or written to.
     stored: Option<String>,
+    /// The disk cache entries of the last build's articles' words.
+    used_terms: Vec<String>,
 }
 
 /// A finished ranking, and what it was made from.
@@ -81,17 +84,37 @@ fn frame_key(site: &Site) -> Key {
     Key::of("ranking frame", &(site.config.more_articles.count, layout))
 }
 
-fn all_terms(site: &Site, memo: &mut Memo<Arc<Terms>>) -> (Vec<Arc<Terms>>, Vec<Key>) {
+/// Every article's words, reusing `memo`, else reading them from `cache` (kept there when
+/// counted); and their keys.
+fn all_terms(
+    site: &Site,
+    memo: &mut Memo<Arc<Terms>>,
+    cache: Option<&DiskCache>,
+) -> (Vec<Arc<Terms>>, Vec<Key>) {
     let keys = term_keys(site);
     let stop = stop_words();
     let (terms, _) = memo.take_all(&keys, |i| {
+        let name = terms_entry(keys[i]);
+        let kept = cache.and_then(|c| c.get(&name));
+        if let Some(terms) = kept.and_then(|b| stored::terms_from_bytes(&b)) {
+            return Arc::new(terms);
+        }
         let a = &site.articles[i];
         let counts = term_counts(a.title(), &a.source.front_matter.summary, a.body(), &stop);
         let mut terms: Terms = counts.into_iter().map(|(k, (w, _))| (k, w)).collect();
         terms.sort_unstable_by_key(|t| t.0);
+        if let Some(cache) = cache {
+            // A failed write only costs the next run time.
+            let _ = cache.put(&name, &stored::terms_to_bytes(&terms));
+        }
         Arc::new(terms)
     });
     (terms, keys)
+}
+
+/// The disk cache entry of the words with `key` (counted by this folio).
+fn terms_entry(key: Key) -> String {
+    Key::of("ranking terms", &(key, &*crate::disk_cache::FOLIO_VERSION)).hex()
 }
 
 /// "More articles" for every article of the site, in `site.articles` order.
@@ -103,8 +126,17 @@ pub fn rank_all(site: &Site) -> Vec<Vec<Pick>> {
 /// were when nothing changed; and when only words changed, the index, updated, with only
 /// the articles whose picks can differ ranked again.
 pub fn rank_all_cached(site: &Site, memo: &mut RankMemo) -> Arc<Vec<Vec<Pick>>> {
+    rank_all_kept(site, memo, None)
+}
+
+/// `rank_all_cached`, the words of articles `memo` lacks read from (and kept in) `cache`.
+fn rank_all_kept(
+    site: &Site,
+    memo: &mut RankMemo,
+    cache: Option<&DiskCache>,
+) -> Arc<Vec<Vec<Pick>>> {
     let count = site.config.more_articles.count;
-    let (terms, term_keys) = all_terms(site, &mut memo.terms);
+    let (terms, term_keys) = all_terms(site, &mut memo.terms, cache);
     let frame = frame_key(site);
     if let Some(last) = memo.last.as_mut().filter(|l| l.frame == frame) {
         let changed: Vec<usize> = (0..term_keys.len())
@@ -154,10 +186,14 @@ pub fn rank_all_cached(site: &Site, memo: &mut RankMemo) -> Arc<Vec<Vec<Pick>>> 
 pub fn rank_all_stored(
     site: &Site,
     memo: &mut RankMemo,
-    cache: Option<&crate::disk_cache::DiskCache>,
+    cache: Option<&DiskCache>,
 ) -> Arc<Vec<Vec<Pick>>> {
+    memo.used_terms = match cache {
+        Some(_) => term_keys(site).into_iter().map(terms_entry).collect(),
+        None => Vec::new(),
+    };
     let Some(cache) = cache.filter(|_| memo.last.is_none()) else {
-        return rank_all_cached(site, memo);
+        return rank_all_kept(site, memo, cache);
     };
     let key = Key::of(
         "ranking",
@@ -172,20 +208,24 @@ pub fn rank_all_stored(
     if let Some(picks) = stored::load(cache, &name, site.articles.len()) {
         return Arc::new(picks);
     }
-    let picks = rank_all_cached(site, memo);
+    let picks = rank_all_kept(site, memo, Some(cache));
     stored::store(cache, &name, &picks);
     picks
 }
 
-/// The disk cache entry of the last ranking, if any (kept when the cache is pruned).
-pub fn stored_entry(memo: &RankMemo) -> Option<&str> {
-    memo.stored.as_deref()
+/// The disk cache entries the last build used: its ranking, if any, and every article's
+/// words (kept when the cache is pruned).
+pub fn stored_entries(memo: &RankMemo) -> impl Iterator<Item = String> + '_ {
+    memo.stored
+        .iter()
+        .cloned()
+        .chain(memo.used_terms.iter().cloned())
 }
 
 /// "More articles" for one article, with the tags and words it shares with each pick (for
 /// `folio related`).
 pub fn rank_one(site: &Site, article: usize) -> Vec<Pick> {
-    let (terms, _) = all_terms(site, &mut Memo::default());
+    let (terms, _) = all_terms(site, &mut Memo::default(), None);
     let index = Index::new(site, &terms);
     let mut scores = vec![0.0; site.articles.len()];
     let mut picks = index.picks(site, article, site.config.more_articles.count, &mut scores);

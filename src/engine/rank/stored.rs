@@ -1,11 +1,12 @@
 //! A site's "More articles" picks kept in the disk cache between runs, under a key of every
-//! input of the ranking (`rank_all_stored`). Scores are kept as their bits, so a ranking
-//! read back is exactly the one that was made.
+//! input of the ranking (`rank_all_stored`), and each article's weighted words under the key
+//! of its title, summary and body. Scores and weights are kept as their bits, so what is
+//! read back is exactly what was made.
 
 use serde::{Deserialize, Serialize};
 
-use super::Pick;
-use crate::disk_cache::DiskCache;
+use super::{Pick, Terms};
+use crate::disk_cache::{DiskCache, frame, unframe};
 use crate::engine::model::RelatedRef;
 
 /// What the entry starts with; anything else is no ranking (and is made again).
@@ -65,6 +66,45 @@ pub fn store(cache: &DiskCache, name: &str, picks: &[Vec<Pick>]) {
     cache.put_json(name, &(MAGIC, stored));
 }
 
+/// What an article's words entry starts with.
+const TERMS_MAGIC: &[u8] = b"folio ranking terms 1\n";
+
+/// An article's words as an entry: their count (the metadata), then per word its key and
+/// its weight's bits, little-endian.
+pub fn terms_to_bytes(terms: &Terms) -> Vec<u8> {
+    let packed: Vec<u8> = terms
+        .iter()
+        .flat_map(|(key, weight)| {
+            let mut both = [0u8; 16];
+            both[..8].copy_from_slice(&key.to_le_bytes());
+            both[8..].copy_from_slice(&weight.to_bits().to_le_bytes());
+            both
+        })
+        .collect();
+    frame(TERMS_MAGIC, terms.len().to_string().as_bytes(), &[&packed])
+}
+
+/// An article's words from an entry made by [`terms_to_bytes`], if it is whole: as many
+/// as it says, keys in strictly increasing order, weights finite and positive.
+pub fn terms_from_bytes(bytes: &[u8]) -> Option<Terms> {
+    let (meta, packed) = unframe(bytes, TERMS_MAGIC)?;
+    let count: usize = std::str::from_utf8(meta).ok()?.parse().ok()?;
+    if Some(packed.len()) != count.checked_mul(16) {
+        return None;
+    }
+    let terms: Terms = packed
+        .chunks_exact(16)
+        .map(|c| {
+            let key = u64::from_le_bytes(c[..8].try_into().unwrap_or_default());
+            let weight = f64::from_bits(u64::from_le_bytes(c[8..].try_into().unwrap_or_default()));
+            (key, weight)
+        })
+        .collect();
+    let sorted = terms.windows(2).all(|w| w[0].0 < w[1].0);
+    let weighed = terms.iter().all(|(_, w)| w.is_finite() && *w > 0.0);
+    (sorted && weighed).then_some(terms)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,5 +141,27 @@ mod tests {
         assert_eq!(load(&cache, "k", 1), None);
         cache.put("bad", b"{not json").unwrap();
         assert_eq!(load(&cache, "bad", 2), None);
+    }
+
+    #[test]
+    fn words_read_back_exactly_and_damaged_ones_are_none() {
+        let terms: Terms = vec![(3, 1.0), (17, 0.1 + 0.2), (u64::MAX, 6.0)];
+        let bytes = terms_to_bytes(&terms);
+        assert_eq!(terms_from_bytes(&bytes), Some(terms.clone()));
+        assert_eq!(
+            terms_from_bytes(&terms_to_bytes(&Vec::new())),
+            Some(Vec::new())
+        );
+        for cut in 0..bytes.len() {
+            assert_eq!(terms_from_bytes(&bytes[..cut]), None, "cut at {cut}");
+        }
+        let unsorted: Terms = vec![(17, 1.0), (3, 1.0)];
+        assert_eq!(terms_from_bytes(&terms_to_bytes(&unsorted)), None);
+        let repeated: Terms = vec![(3, 1.0), (3, 2.0)];
+        assert_eq!(terms_from_bytes(&terms_to_bytes(&repeated)), None);
+        for weight in [f64::NAN, f64::INFINITY, 0.0, -1.0] {
+            assert_eq!(terms_from_bytes(&terms_to_bytes(&vec![(1, weight)])), None);
+        }
+        assert_eq!(terms_from_bytes(b"folio body 1\n"), None);
     }
 }
