@@ -326,26 +326,38 @@ pub fn write(
     let image_cache = DiskCache::new(cache, "images");
     let card_cache = DiskCache::new(cache, "cards");
     let mut files = BTreeMap::new();
-    let mut wanted: Vec<&ImagePlan> = Vec::new();
     let mut used_images = std::collections::HashSet::new();
+    // Every variant (its plan, output path and key), then which the sink keeps, in parallel
+    // (each is a look at the disk), then the plans with a variant it lacks.
+    let mut all_plans: Vec<&ImagePlan> = Vec::new();
+    let mut variants: Vec<(usize, String, Key)> = Vec::new();
     for (article, plans) in site.articles.iter().zip(images) {
         for plan in plans.values() {
-            let mut missing = false;
             for variant in plan.encoded() {
                 let (Some(name), path) = (&variant.cache_name, variant_path(article, &variant.url))
                 else {
                     continue;
                 };
                 used_images.insert(name.clone());
-                let key = Key::of("image variant", name);
-                missing |= !sink.keep(&path, key);
-                files.insert(path, key);
+                variants.push((all_plans.len(), path, Key::of("image variant", name)));
             }
-            if missing {
-                wanted.push(plan);
-            }
+            all_plans.push(plan);
         }
     }
+    let kept: Vec<bool> = variants
+        .par_iter()
+        .map(|(_, path, key)| sink.keep(path, *key))
+        .collect();
+    let mut missing = vec![false; all_plans.len()];
+    for ((plan, path, key), kept) in variants.into_iter().zip(kept) {
+        missing[plan] |= !kept;
+        files.insert(path, key);
+    }
+    let wanted: Vec<&ImagePlan> = all_plans
+        .into_iter()
+        .zip(missing)
+        .filter_map(|(plan, missing)| missing.then_some(plan))
+        .collect();
     let (encoded, mut errors) =
         images::encode_missing(root, &wanted, &image_cache, site.config.images.quality);
     if !errors.is_empty() {

@@ -292,6 +292,7 @@ impl Engine {
     /// Render and hand to `sink` every page and file of `prepared`.
     pub fn write(&self, prepared: &Prepared, sink: &dyn Sink) -> Result<Built, Vec<Diagnostic>> {
         let mut built = self.write_pages(prepared, sink)?;
+        let mut phase = phase_timer();
         let (pictures, made) = media::write(
             &prepared.site,
             &prepared.images,
@@ -300,6 +301,7 @@ impl Engine {
             (self.inputs.root(), &self.cache_dir()),
             sink,
         )?;
+        phase("pictures");
         built.files.extend(pictures);
         built.made = made;
         Ok(built)
