@@ -6,6 +6,7 @@
 
 pub mod aliases;
 pub mod bodies;
+mod cache;
 mod components;
 mod extras;
 pub mod files;
@@ -129,18 +130,6 @@ pub struct Engine {
     stat_keys: StatKeys,
 }
 
-/// `cache_dir` as config.toml names it (from the site folder), read on its own; none when
-/// the config cannot be read or parsed (the build then reports why).
-fn cache_dir_in_config(root: &Path) -> Option<PathBuf> {
-    #[derive(serde::Deserialize)]
-    struct CacheDirOnly {
-        cache_dir: Option<PathBuf>,
-    }
-    let text = std::fs::read_to_string(root.join("config.toml")).ok()?;
-    let only: CacheDirOnly = toml::from_str(&text).ok()?;
-    only.cache_dir.map(|d| root.join(d))
-}
-
 /// Values kept between builds, each by the key of its inputs.
 #[derive(Default)]
 struct Memos {
@@ -170,11 +159,8 @@ impl Engine {
         let stat_keys = match settings.cache {
             CacheUse::Off => StatKeys::default(),
             _ => {
-                let dir = settings
-                    .cache_dir
-                    .clone()
-                    .or_else(|| cache_dir_in_config(root))
-                    .unwrap_or_else(|| crate::disk_cache::default_dir(root));
+                let named = cache::named_in_config(root);
+                let dir = cache::pick_dir(&settings, named.as_deref(), root);
                 StatKeys::load(&crate::disk_cache::DiskCache::new(&dir, "inputs"))
             }
         };
@@ -187,87 +173,9 @@ impl Engine {
         })
     }
 
-    /// Keep the keys of the files copied as they are, by their status, for the next run
-    /// (when the build writes the cache and they changed).
-    pub fn keep_stat_keys(&self) {
-        if self.settings.cache != CacheUse::ReadWrite {
-            return;
-        }
-        let now = self.inputs.stat_keys();
-        if now != self.stat_keys {
-            now.store(&crate::disk_cache::DiskCache::new(
-                &self.cache_dir(),
-                "inputs",
-            ));
-        }
-    }
-
     /// The sources as last read.
     pub fn inputs(&self) -> &Inputs {
         &self.inputs
-    }
-
-    /// Where made files are kept between builds: `--cache-dir`, else `cache_dir` from
-    /// config.toml (from the site folder), else `<site>/.folio-cache`; with `--no-cache`, a
-    /// temporary folder.
-    pub fn cache_dir(&self) -> PathBuf {
-        if let Some(scratch) = &self.scratch {
-            return scratch.path().to_path_buf();
-        }
-        let from_config = self
-            .memo
-            .config
-            .as_ref()
-            .and_then(|(_, c)| c.cache_dir.as_ref())
-            .map(|d| self.inputs.root().join(d));
-        self.settings
-            .cache_dir
-            .clone()
-            .or(from_config)
-            .unwrap_or_else(|| crate::disk_cache::default_dir(self.inputs.root()))
-    }
-
-    /// Where a build's output manifest is kept (`output::disk::Staging::remember`): the
-    /// cache folder, unless the build reads or writes no cache. Reads config.toml for its
-    /// `cache_dir` (a config with errors fails the build that follows anyway).
-    pub fn output_cache(&mut self) -> Option<PathBuf> {
-        let _ = self.config();
-        (self.settings.cache == CacheUse::ReadWrite).then(|| self.cache_dir())
-    }
-
-    /// The cache folder `folder` (`bodies`, `ranking`), unless building without a cache.
-    fn disk_cache(&self, folder: &str) -> Option<crate::disk_cache::DiskCache> {
-        let cache = crate::disk_cache::DiskCache::new(&self.cache_dir(), folder);
-        match self.settings.cache {
-            CacheUse::ReadWrite => Some(cache),
-            CacheUse::ReadOnly => Some(cache.read_only()),
-            CacheUse::Off => None,
-        }
-    }
-
-    /// Remove from the cache folder what the last build did not use and nobody wrote for a
-    /// week (another branch's builds may still want it), and what killed builds left half
-    /// written. Returns how many files were removed.
-    pub fn prune_cache(&self, made: &Made) -> usize {
-        if self.settings.cache != CacheUse::ReadWrite {
-            return 0;
-        }
-        let week = Duration::from_secs(7 * 24 * 3600);
-        let dir = self.cache_dir();
-        let bodies: std::collections::HashSet<String> = self
-            .memo
-            .rendered
-            .keys()
-            .map(|k| bodies::entry_name(*k))
-            .collect();
-        let ranking: std::collections::HashSet<String> =
-            rank::stored_entries(&self.memo.rank).collect();
-        crate::disk_cache::DiskCache::new(&dir, "bodies").prune(&bodies, week)
-            + crate::disk_cache::DiskCache::new(&dir, "ranking").prune(&ranking, week)
-            + crate::disk_cache::DiskCache::new(&dir, "images").prune(&made.used_images, week)
-            + crate::disk_cache::DiskCache::new(&dir, "cards").prune(&made.used_cards, week)
-            + crate::disk_cache::DiskCache::new(&dir, "search")
-                .prune(&self.memo.search.used_entries().collect(), week)
     }
 
     /// Take note of `paths` that changed on disk; whether any source changed.

@@ -89,9 +89,9 @@ fn frame_key(site: &Site) -> Key {
 fn all_terms(
     site: &Site,
     memo: &mut Memo<Arc<Terms>>,
+    keys: Vec<Key>,
     cache: Option<&DiskCache>,
 ) -> (Vec<Arc<Terms>>, Vec<Key>) {
-    let keys = term_keys(site);
     let stop = stop_words();
     let (terms, _) = memo.take_all(&keys, |i| {
         let name = terms_entry(keys[i]);
@@ -126,17 +126,19 @@ pub fn rank_all(site: &Site) -> Vec<Vec<Pick>> {
 /// were when nothing changed; and when only words changed, the index, updated, with only
 /// the articles whose picks can differ ranked again.
 pub fn rank_all_cached(site: &Site, memo: &mut RankMemo) -> Arc<Vec<Vec<Pick>>> {
-    rank_all_kept(site, memo, None)
+    rank_all_kept(site, memo, term_keys(site), None)
 }
 
-/// `rank_all_cached`, the words of articles `memo` lacks read from (and kept in) `cache`.
+/// `rank_all_cached` for words with `keys` (`term_keys`), the words of articles `memo`
+/// lacks read from (and kept in) `cache`.
 fn rank_all_kept(
     site: &Site,
     memo: &mut RankMemo,
+    keys: Vec<Key>,
     cache: Option<&DiskCache>,
 ) -> Arc<Vec<Vec<Pick>>> {
     let count = site.config.more_articles.count;
-    let (terms, term_keys) = all_terms(site, &mut memo.terms, cache);
+    let (terms, term_keys) = all_terms(site, &mut memo.terms, keys, cache);
     let frame = frame_key(site);
     if let Some(last) = memo.last.as_mut().filter(|l| l.frame == frame) {
         let changed: Vec<usize> = (0..term_keys.len())
@@ -188,27 +190,24 @@ pub fn rank_all_stored(
     memo: &mut RankMemo,
     cache: Option<&DiskCache>,
 ) -> Arc<Vec<Vec<Pick>>> {
+    let keys = term_keys(site);
     memo.used_terms = match cache {
-        Some(_) => term_keys(site).into_iter().map(terms_entry).collect(),
+        Some(_) => keys.iter().copied().map(terms_entry).collect(),
         None => Vec::new(),
     };
     let Some(cache) = cache.filter(|_| memo.last.is_none()) else {
-        return rank_all_kept(site, memo, cache);
+        return rank_all_kept(site, memo, keys, cache);
     };
     let key = Key::of(
         "ranking",
-        &(
-            frame_key(site),
-            term_keys(site),
-            &*crate::disk_cache::FOLIO_VERSION,
-        ),
+        &(frame_key(site), &keys, &*crate::disk_cache::FOLIO_VERSION),
     );
     let name = key.hex();
     memo.stored = Some(name.clone());
     if let Some(picks) = stored::load(cache, &name, site.articles.len()) {
         return Arc::new(picks);
     }
-    let picks = rank_all_kept(site, memo, Some(cache));
+    let picks = rank_all_kept(site, memo, keys, Some(cache));
     stored::store(cache, &name, &picks);
     picks
 }
@@ -225,7 +224,7 @@ pub fn stored_entries(memo: &RankMemo) -> impl Iterator<Item = String> + '_ {
 /// "More articles" for one article, with the tags and words it shares with each pick (for
 /// `folio related`).
 pub fn rank_one(site: &Site, article: usize) -> Vec<Pick> {
-    let (terms, _) = all_terms(site, &mut Memo::default(), None);
+    let (terms, _) = all_terms(site, &mut Memo::default(), term_keys(site), None);
     let index = Index::new(site, &terms);
     let mut scores = vec![0.0; site.articles.len()];
     let mut picks = index.picks(site, article, site.config.more_articles.count, &mut scores);

@@ -1,0 +1,107 @@
+//! Where the engine keeps what it made between runs (the cache folder), and keeping it
+//! tidy: one rule for picking the folder, the stores the build steps read and write, the
+//! input keys kept by file status, and pruning what no recent build used.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::{CacheUse, Engine, Made, Settings, bodies, rank};
+use crate::disk_cache::{DiskCache, default_dir};
+
+/// The cache folder: `--cache-dir`, else `cache_dir` from config.toml (`named`, from the
+/// site folder `root`), else `<root>/.folio-cache`.
+pub(super) fn pick_dir(settings: &Settings, named: Option<&Path>, root: &Path) -> PathBuf {
+    settings
+        .cache_dir
+        .clone()
+        .or_else(|| named.map(|d| root.join(d)))
+        .unwrap_or_else(|| default_dir(root))
+}
+
+/// `cache_dir` as config.toml names it, read on its own before the sources are; none when
+/// the config cannot be read or parsed (the build then reports why).
+pub(super) fn named_in_config(root: &Path) -> Option<PathBuf> {
+    #[derive(serde::Deserialize)]
+    struct CacheDirOnly {
+        cache_dir: Option<PathBuf>,
+    }
+    let text = std::fs::read_to_string(root.join("config.toml")).ok()?;
+    let only: CacheDirOnly = toml::from_str(&text).ok()?;
+    only.cache_dir
+}
+
+impl Engine {
+    /// Where made files are kept between builds (`pick_dir`, with config.toml as parsed);
+    /// with `--no-cache`, a temporary folder.
+    pub fn cache_dir(&self) -> PathBuf {
+        if let Some(scratch) = &self.scratch {
+            return scratch.path().to_path_buf();
+        }
+        let named = self
+            .memo
+            .config
+            .as_ref()
+            .and_then(|(_, c)| c.cache_dir.as_deref())
+            .map(Path::new);
+        pick_dir(&self.settings, named, self.inputs.root())
+    }
+
+    /// Where a build's output manifest is kept (`output::disk::Staging::remember`): the
+    /// cache folder, unless the build reads or writes no cache. Reads config.toml for its
+    /// `cache_dir` (a config with errors fails the build that follows anyway).
+    pub fn output_cache(&mut self) -> Option<PathBuf> {
+        let _ = self.config();
+        (self.settings.cache == CacheUse::ReadWrite).then(|| self.cache_dir())
+    }
+
+    /// The cache folder `folder` (`bodies`, `ranking`), unless building without a cache.
+    pub(super) fn disk_cache(&self, folder: &str) -> Option<DiskCache> {
+        let cache = DiskCache::new(&self.cache_dir(), folder);
+        match self.settings.cache {
+            CacheUse::ReadWrite => Some(cache),
+            CacheUse::ReadOnly => Some(cache.read_only()),
+            CacheUse::Off => None,
+        }
+    }
+
+    /// Keep the keys of the files copied as they are, by their status, for the next run
+    /// (when they changed; a build that writes no cache keeps nothing).
+    pub fn keep_stat_keys(&self) {
+        let now = self.inputs.stat_keys();
+        if let Some(cache) = self.disk_cache("inputs")
+            && now != self.stat_keys
+        {
+            now.store(&cache);
+        }
+    }
+
+    /// Remove from the cache folder what the last build did not use and nobody wrote for a
+    /// week (another branch's builds may still want it), and what killed builds left half
+    /// written. Returns how many files were removed.
+    pub fn prune_cache(&self, made: &Made) -> usize {
+        if self.settings.cache != CacheUse::ReadWrite {
+            return 0;
+        }
+        let week = Duration::from_secs(7 * 24 * 3600);
+        let dir = self.cache_dir();
+        let bodies: HashSet<String> = self
+            .memo
+            .rendered
+            .keys()
+            .map(|k| bodies::entry_name(*k))
+            .collect();
+        let ranking: HashSet<String> = rank::stored_entries(&self.memo.rank).collect();
+        let search: HashSet<String> = self.memo.search.used_entries().collect();
+        [
+            ("bodies", &bodies),
+            ("ranking", &ranking),
+            ("images", &made.used_images),
+            ("cards", &made.used_cards),
+            ("search", &search),
+        ]
+        .into_iter()
+        .map(|(folder, used)| DiskCache::new(&dir, folder).prune(used, week))
+        .sum()
+    }
+}
