@@ -1,8 +1,9 @@
 //! A bound on what a front matter expands to. A YAML alias (`*name`) repeats the node its
 //! anchor (`&name`) names: a 1 MiB string used 3,000 times is 3 GB once deserialized, and
 //! serde_yaml bounds only the number of aliases followed, not their size. So before the real
-//! parse, one pass of the same parser over the same text visits every node, aliases
-//! expanded, copying nothing, and stops as soon as the total passes the budget.
+//! parse of a document with any `*`, one pass of the same parser over the same text visits
+//! every node, aliases expanded, copying nothing, and stops as soon as the total passes the
+//! budget.
 
 use std::cell::Cell;
 use std::fmt;
@@ -21,6 +22,11 @@ pub const TOO_LARGE: &str = "front matter too large once its aliases are expande
 /// Walk the YAML document in `text`, aliases expanded, within the budget: `ALLOWANCE` plus
 /// `NODE_COST` per byte of `text`, which any document without aliases stays under.
 pub fn check(text: &str) -> Result<(), serde_yaml::Error> {
+    // Every alias starts with `*`: without one, nothing expands beyond the text itself, and
+    // the second pass over most front matter (a third of its parse time) is saved.
+    if !text.contains('*') {
+        return Ok(());
+    }
     let used = Cell::new(0);
     let counter = Counter {
         used: &used,
