@@ -267,3 +267,68 @@ fn the_output_before_last_is_recycled_and_a_link_planted_in_it_is_never_followed
         "not folio's"
     );
 }
+
+/// Sets the modification time of `path` to `ago` before now.
+fn age(path: &Path, ago: std::time::Duration) {
+    let file = fs::File::options().write(true).open(path).unwrap();
+    file.set_modified(std::time::SystemTime::now() - ago)
+        .unwrap();
+}
+
+#[test]
+fn the_cache_is_pruned_once_a_day_of_entries_unused_and_a_week_old() {
+    const DAY: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+    let site = corpus::site_with_articles(12, 2);
+    site.build().success();
+    let cache = site.path(".folio-cache");
+    let stamp = cache.join("pruned");
+    assert!(
+        stamp.is_file(),
+        "the first build prunes and leaves its stamp"
+    );
+    let bodies: Vec<_> = walkdir::WalkDir::new(cache.join("bodies"))
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
+    assert!(bodies.len() >= 12, "a body per article: {bodies:?}");
+    // A body this build uses, though written long ago; an entry of an edit long gone; one
+    // no build used but written yesterday (another branch's build may want it).
+    age(&bodies[0], 30 * DAY);
+    let gone = cache.join("bodies/ab/ab00000000000000000000000000000000");
+    let recent = cache.join("search/cd/cd00000000000000000000000000000000");
+    for path in [&gone, &recent] {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, b"old").unwrap();
+    }
+    age(&gone, 8 * DAY);
+    age(&recent, DAY);
+
+    // Pruned an hour ago: this build walks nothing.
+    age(&stamp, std::time::Duration::from_secs(3600));
+    site.build().success();
+    assert!(gone.exists(), "not pruned twice in a day");
+
+    // Pruned a day ago: due again.
+    age(&stamp, DAY + std::time::Duration::from_secs(60));
+    site.build().success();
+    assert!(!gone.exists(), "an unused entry over a week old is removed");
+    assert!(recent.exists(), "an unused entry of yesterday is kept");
+    assert!(bodies.iter().all(|b| b.exists()), "used entries are kept");
+    let since = fs::metadata(&stamp).unwrap().modified().unwrap().elapsed();
+    assert!(
+        since.unwrap() < std::time::Duration::from_secs(600),
+        "stamp renewed"
+    );
+
+    // A stamp dated in the future (a clock set back) does not stop pruning forever.
+    fs::write(&gone, b"old").unwrap();
+    age(&gone, 8 * DAY);
+    let file = fs::File::options().write(true).open(&stamp).unwrap();
+    file.set_modified(std::time::SystemTime::now() + 30 * DAY)
+        .unwrap();
+    drop(file);
+    site.build().success();
+    assert!(!gone.exists(), "a stamp from the future counts as due");
+}

@@ -156,13 +156,9 @@ impl Engine {
             };
         // The keys of unchanged static files and images, from the cache the build will use
         // (config.toml may name it: read for that one key before the sources are).
-        let stat_keys = match settings.cache {
-            CacheUse::Off => StatKeys::default(),
-            _ => {
-                let named = cache::named_in_config(root);
-                let dir = cache::pick_dir(&settings, named.as_deref(), root);
-                StatKeys::load(&crate::disk_cache::DiskCache::new(&dir, "inputs"))
-            }
+        let stat_keys = match cache::early_dir(root, &settings) {
+            None => StatKeys::default(),
+            Some(dir) => StatKeys::load(&crate::disk_cache::DiskCache::new(&dir, "inputs")),
         };
         Ok(Engine {
             inputs: Inputs::read_with(root, &stat_keys)?,
