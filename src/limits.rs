@@ -7,11 +7,16 @@ use std::ops::Range;
 
 use crate::config::Limits;
 use crate::content::SourceFile;
-use crate::content::slug::{MAX_SLUG_BYTES, Slug, too_long};
+use crate::content::slug::{MAX_SLUG_BYTES, TagSlugs, too_long};
 use crate::diagnostics::Diagnostic;
 
-/// The article's tags within the limits, or an error at its `tags:` line.
-pub fn check_tags(file: &SourceFile, limits: &Limits) -> Result<(), Diagnostic> {
+/// The article's tags within the limits, or an error at its `tags:` line. `slugs` gives each
+/// tag's slug (as its page's folder is named).
+pub fn check_tags(
+    file: &SourceFile,
+    limits: &Limits,
+    slugs: &mut TagSlugs,
+) -> Result<(), Diagnostic> {
     let tags = &file.front_matter.tags;
     let front = &file.text[..file.body.start];
     let here = |d: Diagnostic, span: Range<usize>| d.in_file(&file.path).at(&file.text, span);
@@ -28,7 +33,7 @@ pub fn check_tags(file: &SourceFile, limits: &Limits) -> Result<(), Diagnostic> 
         .help("keep the few tags a reader would browse by: each tag is a page listing its articles, and each listed article shows its tags"));
     }
     for tag in tags {
-        let slug = Slug::from_text(tag, "tag");
+        let slug = slugs.of(tag);
         if slug.as_str().len() > MAX_SLUG_BYTES {
             let at = key_line(front, "tags").start;
             let span = front[at..]
@@ -73,21 +78,44 @@ mod tests {
     fn more_tags_than_the_limit_is_an_error_at_the_tags_line() {
         let limits = Limits::default();
         let tags: Vec<String> = (0..21).map(|i| format!("t{i}")).collect();
-        let err = check_tags(&file(&format!("[{}]", tags.join(", "))), &limits).unwrap_err();
+        let err = check_tags(
+            &file(&format!("[{}]", tags.join(", "))),
+            &limits,
+            &mut TagSlugs::default(),
+        )
+        .unwrap_err();
         assert_eq!(err.message, "too many tags: 21, at most 20");
         assert_eq!(err.line_col(), Some((6, 1)));
-        assert!(check_tags(&file("[a, b]"), &limits).is_ok());
+        assert!(check_tags(&file("[a, b]"), &limits, &mut TagSlugs::default()).is_ok());
     }
 
     #[test]
     fn a_tag_too_long_for_a_file_name_is_an_error_at_the_tag() {
         let long = "x".repeat(300);
-        let err = check_tags(&file(&format!("[a, {long}]")), &Limits::default()).unwrap_err();
+        let err = check_tags(
+            &file(&format!("[a, {long}]")),
+            &Limits::default(),
+            &mut TagSlugs::default(),
+        )
+        .unwrap_err();
         assert!(
             err.message.contains("300 bytes, at most 200"),
             "{}",
             err.message
         );
         assert_eq!(err.line_col(), Some((6, 11)));
+    }
+
+    #[test]
+    fn a_tag_is_measured_by_its_page_name_with_symbols_spelled_out() {
+        // 60 bytes as written, `c-plus-plus-…` (over 200) as its page's folder.
+        let name = format!("c{}", "+".repeat(59));
+        let err = check_tags(
+            &file(&format!("[\"{name}\"]")),
+            &Limits::default(),
+            &mut TagSlugs::default(),
+        )
+        .unwrap_err();
+        assert!(err.message.contains("at most 200"), "{}", err.message);
     }
 }

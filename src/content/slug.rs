@@ -74,6 +74,23 @@ impl Slug {
     }
 }
 
+/// Tag slugs by tag name, each worked out once (`Slug::for_tag`): a site's articles name the
+/// same few dozen tags over and over.
+#[derive(Debug, Default)]
+pub struct TagSlugs(std::collections::HashMap<String, Slug>);
+
+impl TagSlugs {
+    /// The slug of the tag `name`.
+    pub fn of(&mut self, name: &str) -> Slug {
+        if let Some(slug) = self.0.get(name) {
+            return slug.clone();
+        }
+        let slug = Slug::for_tag(name);
+        self.0.insert(name.to_string(), slug.clone());
+        slug
+    }
+}
+
 /// Why a slug of more than `MAX_SLUG_BYTES` cannot be used.
 pub fn too_long(slug: &str) -> String {
     let start: String = slug.chars().take(20).collect();

@@ -10,7 +10,7 @@ use jiff::Timestamp;
 pub use super::series::Series;
 use crate::config::{AuthorConfig, Config};
 use crate::content::front_matter::Related;
-use crate::content::slug::Slug;
+use crate::content::slug::{Slug, TagSlugs};
 use crate::content::{SourceFile, nfc_path};
 use crate::diagnostics::{Diagnostic, nearest};
 
@@ -150,8 +150,9 @@ pub fn build_site(
             left_out.insert(slug, "");
         }
     }
+    let mut tag_slugs = TagSlugs::default();
     for file in files {
-        diags.extend(crate::limits::check_tags(&file, &config.limits).err());
+        diags.extend(crate::limits::check_tags(&file, &config.limits, &mut tag_slugs).err());
         let slug = match article_slug(&file) {
             Ok(s) => s,
             Err(d) => {
@@ -159,7 +160,8 @@ pub fn build_site(
                 continue;
             }
         };
-        if let Some(&i) = first_seen.get(&slug.collision_key()) {
+        let collision_key = slug.collision_key();
+        if let Some(&i) = first_seen.get(&collision_key) {
             diags.push(duplicate_slug(&slug, &file, &kept[i].1));
             continue;
         }
@@ -176,7 +178,7 @@ pub fn build_site(
             left_out_files.insert(nfc_path(&file.path), LeftOut { slug, why });
             continue;
         }
-        first_seen.insert(slug.collision_key(), kept.len());
+        first_seen.insert(collision_key, kept.len());
         kept.push((slug, file));
     }
     kept.sort_by(|(sa, a), (sb, b)| {
@@ -211,7 +213,7 @@ pub fn build_site(
         let related = resolve_related(&file, &slug, &by_slug, &left_out, &mut diags);
         let mut article_tags = Vec::new();
         for name in &fm.tags {
-            let tag_slug = Slug::for_tag(name);
+            let tag_slug = tag_slugs.of(name);
             let tag = tags.entry(tag_slug.clone()).or_insert_with(|| Tag {
                 name: name.clone(),
                 slug: tag_slug.clone(),

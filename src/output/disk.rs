@@ -113,15 +113,11 @@ impl Staging {
         let Ok(new) = self.path_of(rel) else {
             return false;
         };
-        if !entry.matches(&old) {
-            return false;
-        }
         if let Some(recycled) = &self.recycled {
             recycled.touch(rel);
-            // Already the very file of the current output.
-            let same = fs::symlink_metadata(&new)
-                .is_ok_and(|m| m.is_file() && manifest::inode(&m) == entry.inode);
-            if same {
+            // Already the very file the entry describes (same inode: a link to the current
+            // output's file), unchanged since: one look, not two.
+            if fs::symlink_metadata(&new).is_ok_and(|m| entry.describes(&m)) {
                 self.record(
                     rel,
                     manifest::Entry {
@@ -131,6 +127,11 @@ impl Staging {
                 );
                 return true;
             }
+        }
+        if !entry.matches(&old) {
+            return false;
+        }
+        if self.recycled.is_some() {
             let _ = fs::remove_file(&new);
         }
         let linked = self.make_way(&new).is_ok() && fs::hard_link(&old, &new).is_ok();

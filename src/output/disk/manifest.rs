@@ -48,12 +48,15 @@ impl Entry {
 
     /// Whether the file at `path` is still the one this entry describes.
     pub fn matches(&self, path: &Path) -> bool {
-        fs::symlink_metadata(path).is_ok_and(|meta| {
-            meta.is_file()
-                && meta.len() == self.size
-                && modified(&meta) == self.modified
-                && inode(&meta) == self.inode
-        })
+        fs::symlink_metadata(path).is_ok_and(|meta| self.describes(&meta))
+    }
+
+    /// Whether `meta` (not followed through a link) is the file this entry describes.
+    pub fn describes(&self, meta: &fs::Metadata) -> bool {
+        meta.is_file()
+            && meta.len() == self.size
+            && modified(meta) == self.modified
+            && inode(meta) == self.inode
     }
 }
 
