@@ -208,8 +208,8 @@ impl Sink for CheckSink {
 /// Advice on an article's front matter: warnings, never errors.
 fn lint(file: &SourceFile) -> Vec<Diagnostic> {
     let fm = &file.front_matter;
-    let front = &file.text[..file.body.start];
-    let here = |d: Diagnostic, span: Range<usize>| d.in_file(&file.path).at(&file.text, span);
+    let front = &file.text()[..file.body.start];
+    let here = |d: Diagnostic, span: Range<usize>| d.in_file(&file.path).at(file.text(), span);
     let mut out = Vec::new();
     let length = fm.summary.chars().count();
     if length > SUMMARY_LIMIT {
@@ -262,7 +262,7 @@ fn external_links(site: &Site, found: &[links::BodyLink]) -> BTreeMap<String, Ve
         if url.starts_with("http://") || url.starts_with("https://") {
             urls.entry(url.to_string()).or_default().push(Place {
                 file: file.path.clone(),
-                text: file.text.clone(),
+                text: file.text().clone(),
                 span,
             });
         }
@@ -276,7 +276,7 @@ fn external_links(site: &Site, found: &[links::BodyLink]) -> BTreeMap<String, Ve
     }
     for article in &site.articles {
         let file = &article.source;
-        let front = &file.text[..file.body.start];
+        let front = &file.text()[..file.body.start];
         for entry in &file.front_matter.related {
             if let Related::External { url, .. } = entry {
                 let span = front.find(url.as_str()).map_or(0..3, |i| i..i + url.len());

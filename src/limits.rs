@@ -18,8 +18,9 @@ pub fn check_tags(
     slugs: &mut TagSlugs,
 ) -> Result<(), Diagnostic> {
     let tags = &file.front_matter.tags;
-    let front = &file.text[..file.body.start];
-    let here = |d: Diagnostic, span: Range<usize>| d.in_file(&file.path).at(&file.text, span);
+    // Only where there is something to point at: reading the text may read the file.
+    let front = || &file.text()[..file.body.start];
+    let here = |d: Diagnostic, span: Range<usize>| d.in_file(&file.path).at(file.text(), span);
     if tags.len() > limits.tags_per_article {
         return Err(here(
             Diagnostic::error(format!(
@@ -27,7 +28,7 @@ pub fn check_tags(
                 tags.len(),
                 limits.tags_per_article
             )),
-            key_line(front, "tags"),
+            key_line(front(), "tags"),
         )
         .label("the limit is `tags_per_article` under `[limits]` in config.toml")
         .help("keep the few tags a reader would browse by: each tag is a page listing its articles, and each listed article shows its tags"));
@@ -35,6 +36,7 @@ pub fn check_tags(
     for tag in tags {
         let slug = slugs.of(tag);
         if slug.as_str().len() > MAX_SLUG_BYTES {
+            let front = front();
             let at = key_line(front, "tags").start;
             let span = front[at..]
                 .find(tag.as_str())

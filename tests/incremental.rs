@@ -422,3 +422,68 @@ fn highlight_theme_change_recolours_bodies_as_a_fresh_build_does() {
     assert_same(&served.site, &expected);
     assert_same(&fresh(folio::engine::CacheUse::ReadWrite), &expected);
 }
+
+/// folio keeps a file's status (and an article's parse) only once the file has not changed
+/// for 2 s: a write in the same clock tick as the read could go unnoticed.
+fn let_files_settle() {
+    std::thread::sleep(std::time::Duration::from_millis(2200));
+}
+
+/// What a build without any cache makes of the site at `root`.
+fn without_cache(root: &Path) -> Arc<Snapshot> {
+    let mut served = Served {
+        engine: Engine::new(
+            root,
+            Settings {
+                cache: folio::engine::CacheUse::Off,
+                ..settings()
+            },
+        )
+        .unwrap(),
+        site: Arc::new(Snapshot::new()),
+    };
+    served.build().unwrap();
+    served.site
+}
+
+#[test]
+fn kept_parses_build_the_same_site_and_an_article_changed_meanwhile_fails_the_build() {
+    let site = example_site();
+    let root = site.path();
+    let_files_settle();
+    let (first, _) = Served::start(root);
+    first.engine.keep_stat_keys();
+    drop(first);
+
+    // A new run: every article's parse comes from its status, and no text is read.
+    let (second, _) = Served::start(root);
+    assert_same(&second.site, &without_cache(root));
+    drop(second);
+
+    // The article changes after the run took its status, and its body is no longer in the
+    // cache: the build must read its text, which no longer matches the parse.
+    let mut third = Served {
+        engine: Engine::new(root, settings()).unwrap(),
+        site: Arc::new(Snapshot::new()),
+    };
+    let slug = "connection-pooling";
+    let path = article(root, slug);
+    append(&path, "\nA line written during the build.\n");
+    fs::remove_dir_all(root.join(".folio-cache/bodies")).unwrap();
+    let errors = third.build().unwrap_err();
+    let text = messages(&errors);
+    assert!(
+        text.contains("changed while the build was reading it") && text.contains(slug),
+        "{text}"
+    );
+    assert_eq!(errors.len(), 1, "only the changed article: {text}");
+    // Read afresh, as the watcher reports it: the build works and shows the new line.
+    assert!(third.engine.refresh(&[path]));
+    third.build().unwrap();
+    assert_same(&third.site, &without_cache(root));
+    let page = third
+        .site
+        .get(&format!("articles/{slug}/index.html"))
+        .unwrap();
+    assert!(String::from_utf8_lossy(&page.bytes).contains("A line written during the build."));
+}

@@ -332,3 +332,32 @@ fn the_cache_is_pruned_once_a_day_of_entries_unused_and_a_week_old() {
     site.build().success();
     assert!(!gone.exists(), "a stamp from the future counts as due");
 }
+
+#[test]
+fn articles_kept_by_status_build_the_same_site_and_edits_to_them_still_show() {
+    let site = corpus::site_with_articles(20, 2);
+    // folio keeps an article's parse only once the file has not changed for 2 s.
+    std::thread::sleep(std::time::Duration::from_millis(2200));
+    site.build().success();
+    // Every article's parse from its status; nothing read but the cache.
+    site.build().success();
+    assert_trees_equal(&from_scratch(&site), &read_tree(&site.public()).unwrap());
+    // A front-matter edit, a body edit and a same-length edit, each seen.
+    site.edit("content/articles/gen-0003.md", |text| {
+        text.replacen("title: ", "title: Edited ", 1)
+    });
+    site.edit("content/articles/gen-0005.md", |text| {
+        format!("{text}\nA new closing line.\n")
+    });
+    site.edit("content/articles/gen-0007.md", |text| {
+        text.replacen("Paragraph 0 of", "Paragraph X of", 1)
+    });
+    site.build().success();
+    let built = read_tree(&site.public()).unwrap();
+    assert_trees_equal(&from_scratch(&site), &built);
+    let page = site.read("public/articles/gen-0007/index.html");
+    assert!(
+        page.contains("Paragraph X of"),
+        "the same-length edit shows"
+    );
+}

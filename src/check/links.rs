@@ -162,7 +162,7 @@ pub fn check_local(
     headings: &dyn Fn(&str) -> Option<Vec<String>>,
 ) -> Option<Diagnostic> {
     let source = &site.articles[link.article].source;
-    let here = |d: Diagnostic| d.in_file(&source.path).at(&source.text, link.span.clone());
+    let here = |d: Diagnostic| d.in_file(&source.path).at(source.text(), link.span.clone());
     let what = if link.image { "image" } else { "link" };
     let (files, anchor) = match local {
         Local::Skip => return None,

@@ -6,7 +6,9 @@ use jiff::{Timestamp, tz::TimeZone};
 
 /// A date that parsed: the calendar day as written, and the instant it stands for
 /// (midnight UTC for a plain date), which orders articles published on the same day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct PublishDate {
     pub instant: Timestamp,
     pub day: Date,

@@ -18,7 +18,7 @@ use crate::markdown::sanitize;
 pub use publishing::{Alias, FirstPublished, SeriesRef, alias, is_absolute_http};
 
 /// The parsed front matter, with the spans needed to point at its values later.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Deserialize)]
 pub struct FrontMatter {
     pub title: String,
     /// The first of `authors`.
@@ -45,14 +45,14 @@ pub struct FrontMatter {
 }
 
 /// A value and the byte range in the file it came from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Deserialize)]
 pub struct Spanned<T> {
     pub value: T,
     pub span: Range<usize>,
 }
 
 /// An entry of `related`: another article by slug, or an external link.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Deserialize)]
 pub enum Related {
     Article(Spanned<String>),
     External {

@@ -17,7 +17,7 @@ pub fn collect(articles: &[Article], diags: &mut Vec<Diagnostic>) -> BTreeMap<St
             let here = |message: String| {
                 Diagnostic::error(message)
                     .in_file(&src.path)
-                    .at(&src.text, alias.span.clone())
+                    .at(src.text(), alias.span.clone())
             };
             let path = &alias.value.path;
             if *path == format!("articles/{}/", a.slug) {
@@ -63,7 +63,7 @@ pub fn clashes(site: &Site, taken: &dyn Fn(&str) -> Option<String>) -> Vec<Diagn
                         alias.value.path
                     ))
                     .in_file(&src.path)
-                    .at(&src.text, alias.span.clone())
+                    .at(src.text(), alias.span.clone())
                     .label("the site already has a page here")
                     .help("an alias is an old address that no page uses any more: remove it, or move the other page"),
                 );

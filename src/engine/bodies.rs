@@ -134,7 +134,7 @@ pub fn problems(site: &Site, rendered: &[Arc<Keyed<Rendered>>]) -> Vec<Diagnosti
                 Diagnostic::warning(&p.message)
             };
             let at = src.body.start + p.span.start..src.body.start + p.span.end;
-            diags.push(d.in_file(&src.path).at(&src.text, at).label(&p.label));
+            diags.push(d.in_file(&src.path).at(src.text(), at).label(&p.label));
         }
     }
     diags

@@ -90,14 +90,14 @@ impl Engine {
         }
     }
 
-    /// Keep the keys of the files copied as they are, by their status, for the next run
-    /// (when they changed; a build that writes no cache keeps nothing).
+    /// Keep the keys of the files copied as they are and the articles' parses, by their
+    /// status, for the next run (when they changed; a build that writes no cache keeps
+    /// nothing).
     pub fn keep_stat_keys(&self) {
-        let now = self.inputs.stat_keys();
         if let Some(cache) = self.disk_cache("inputs")
-            && now != self.stat_keys
+            && self.inputs.stat_digest() != self.stat_digest
         {
-            now.store(&cache);
+            self.inputs.stat_keys().store(&cache);
         }
     }
 

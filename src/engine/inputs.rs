@@ -34,7 +34,8 @@ pub struct FileInput {
 /// What one read of a path gave.
 #[derive(Debug, Clone)]
 enum Entry {
-    Article(Result<Arc<SourceFile>, Diagnostic>),
+    /// An article, with its status when read if it had not changed for a while.
+    Article(Result<Arc<SourceFile>, Diagnostic>, Option<Stamp>),
     File(Result<FileInput, Diagnostic>),
 }
 
@@ -87,17 +88,51 @@ impl Inputs {
         Ok(inputs)
     }
 
-    /// The keys of the files copied as they are, with their status when read, to keep for
-    /// the next run (`StatKeys::load`).
+    /// The keys of the files copied as they are and the parses of the articles, with their
+    /// status when read, to keep for the next run (`StatKeys::load`).
     pub fn stat_keys(&self) -> StatKeys {
-        StatKeys::new(self.entries.iter().filter_map(|(path, entry)| match entry {
+        let files = self.entries.iter().filter_map(|(path, entry)| match entry {
             Entry::File(Ok(FileInput {
                 key,
                 stamp: Some(stamp),
                 ..
             })) => Some((path.as_path(), *stamp, *key)),
             _ => None,
+        });
+        let articles = self.entries.iter().filter_map(|(path, entry)| match entry {
+            Entry::Article(Ok(a), Some(stamp)) if !a.is_torn() => {
+                Some((path.as_path(), *stamp, a.parsed()))
+            }
+            _ => None,
+        });
+        StatKeys::new(files, articles)
+    }
+
+    /// `StatKeys::digest` of `stat_keys()`, without making it: whether the table to keep
+    /// differs from the one read.
+    pub fn stat_digest(&self) -> Key {
+        let slashed = |p: &Path| p.to_string_lossy().replace('\\', "/");
+        super::stat_keys::digest(self.entries.iter().filter_map(|(path, entry)| match entry {
+            Entry::File(Ok(FileInput {
+                key,
+                stamp: Some(stamp),
+                ..
+            })) => Some((slashed(path), *stamp, Some(*key))),
+            Entry::Article(Ok(a), Some(stamp)) if !a.is_torn() => {
+                Some((slashed(path), *stamp, None))
+            }
+            _ => None,
         }))
+    }
+
+    /// Articles whose text, read again after their kept parse was taken, was no longer the
+    /// text of that parse (they changed during the build): what the build made of them
+    /// cannot be trusted.
+    pub fn torn(&self) -> Vec<&Path> {
+        self.articles()
+            .filter(|(_, a)| a.as_ref().is_ok_and(|a| a.is_torn()))
+            .map(|(path, _)| path)
+            .collect()
     }
 
     /// The site folder (absolute, links resolved).
@@ -113,7 +148,7 @@ impl Inputs {
     /// Every article file under `content/` (good or not), by path.
     pub fn articles(&self) -> impl Iterator<Item = (&Path, &Result<Arc<SourceFile>, Diagnostic>)> {
         self.entries.iter().filter_map(|(p, e)| match e {
-            Entry::Article(a) => Some((p.as_path(), a)),
+            Entry::Article(a, _) => Some((p.as_path(), a)),
             Entry::File(_) => None,
         })
     }
@@ -129,7 +164,7 @@ impl Inputs {
             .take_while(move |(p, _)| p.starts_with(dir))
             .filter_map(move |(p, e)| match e {
                 Entry::File(f) => Some((p.as_path(), p.strip_prefix(dir).unwrap_or(p), f)),
-                Entry::Article(_) => None,
+                Entry::Article(..) => None,
             })
     }
 
@@ -137,7 +172,7 @@ impl Inputs {
     pub fn file(&self, rel: &Path) -> Option<&Result<FileInput, Diagnostic>> {
         match self.entries.get(rel)? {
             Entry::File(f) => Some(f),
-            Entry::Article(_) => None,
+            Entry::Article(..) => None,
         }
     }
 
@@ -252,9 +287,11 @@ impl Inputs {
         for (path, entry) in self.under(rel) {
             h.add(path);
             match entry {
-                Entry::Article(Ok(a)) => h.add(&(0u8, Key::of_bytes(a.text.as_bytes()))),
+                Entry::Article(Ok(a), _) => {
+                    h.add(&(0u8, a.front_matter_key, a.body.start, a.body_key))
+                }
                 Entry::File(Ok(f)) => h.add(&(1u8, f.key)),
-                Entry::Article(Err(d)) | Entry::File(Err(d)) => h.add(&(2u8, d.render_plain())),
+                Entry::Article(Err(d), _) | Entry::File(Err(d)) => h.add(&(2u8, d.render_plain())),
             };
         }
         for (path, d) in self
@@ -390,26 +427,36 @@ fn read_config(root: &Path) -> Result<Keyed<Arc<str>>, Diagnostic> {
 fn read_entry(root: &Path, rel: &Path, kept: &StatKeys) -> Entry {
     let is_article = rel.starts_with("content") && rel.extension().is_some_and(|e| e == "md");
     let is_template = rel.components().any(|c| c.as_os_str() == "templates");
-    // A file copied as it is: its status first, to skip reading it when it is as it was.
-    let stamp = match is_article || is_template {
+    // An article or a file copied as it is: its status first, to skip reading it when it is
+    // as it was.
+    let stamp = match is_template {
         true => None,
         false => std::fs::metadata(root.join(rel))
             .ok()
             .and_then(|m| Stamp::of(&m)),
     };
-    if let Some(stamp) = stamp
-        && let Some(key) = kept.get(rel, stamp)
-    {
-        return Entry::File(Ok(FileInput {
-            key,
-            len: stamp.len(),
-            text: None,
-            stamp: Some(stamp),
-        }));
+    if let Some(stamp) = stamp {
+        if is_article && let Some(parsed) = kept.article(rel, stamp) {
+            let article = SourceFile::from_parsed(rel, root.join(rel), parsed.clone());
+            return Entry::Article(Ok(Arc::new(article)), Some(stamp));
+        }
+        if !is_article && let Some(key) = kept.get(rel, stamp) {
+            return Entry::File(Ok(FileInput {
+                key,
+                len: stamp.len(),
+                text: None,
+                stamp: Some(stamp),
+            }));
+        }
     }
     let bytes = std::fs::read(root.join(rel)).map_err(|e| Diagnostic::io(rel, "read", &e));
     if is_article {
-        return Entry::Article(bytes.and_then(|b| content::parse_article(rel, b).map(Arc::new)));
+        // Recorded only when the status taken before the read still describes what was
+        // read: same length, and no change in the last moments.
+        let len = bytes.as_ref().map_or(0, |b| b.len() as u64);
+        let stamp = stamp.filter(|s| s.len() == len && s.settled());
+        let article = bytes.and_then(|b| content::parse_article(rel, b).map(Arc::new));
+        return Entry::Article(article, stamp);
     }
     Entry::File(bytes.and_then(|bytes| {
         let key = Key::of_bytes(&bytes);

@@ -79,7 +79,7 @@ fn resolve(
 ) -> LinkTarget {
     let src = &site.articles[from].source;
     let at = src.body.start + link.span.start..src.body.start + link.span.end;
-    let here = |d: Diagnostic| d.in_file(&src.path).at(&src.text, at.clone());
+    let here = |d: Diagnostic| d.in_file(&src.path).at(src.text(), at.clone());
     let file = link.file.as_deref().map(nfc_path);
     let file = file.as_ref();
     if let Some(&to) = file.and_then(|f| site.by_path.get(f)) {

@@ -200,7 +200,7 @@ fn own_image(
             "`image` `{url}` is not a file beside this article"
         ))
         .in_file(&src.path)
-        .at(&src.text, value.span.clone())
+        .at(src.text(), value.span.clone())
         .label("no such file in the article's folder")
         .help("make the article a folder (`content/articles/<slug>/index.md`) with the picture beside it, or give an absolute `https://` URL")));
     };

@@ -126,8 +126,8 @@ pub struct Engine {
     memo: Memos,
     /// With `--no-cache`: where pictures are made, removed with the engine.
     scratch: Option<tempfile::TempDir>,
-    /// The keys of files copied as they are, by status, as the last run kept them.
-    stat_keys: StatKeys,
+    /// `StatKeys::digest` of the table of keys and parses by file status the last run kept.
+    stat_digest: Key,
 }
 
 /// Values kept between builds, each by the key of its inputs.
@@ -156,16 +156,18 @@ impl Engine {
             };
         // The keys of unchanged static files and images, from the cache the build will use
         // (config.toml may name it: read for that one key before the sources are).
-        let stat_keys = match cache::early_dir(root, &settings) {
+        let kept = match cache::early_dir(root, &settings) {
             None => StatKeys::default(),
             Some(dir) => StatKeys::load(&crate::disk_cache::DiskCache::new(&dir, "inputs")),
         };
+        let inputs = Inputs::read_with(root, &kept)?;
+        let stat_digest = kept.digest();
         Ok(Engine {
-            inputs: Inputs::read_with(root, &stat_keys)?,
+            inputs,
             settings,
             memo: Memos::default(),
             scratch,
-            stat_keys,
+            stat_digest,
         })
     }
 
@@ -189,8 +191,27 @@ impl Engine {
         let started = Instant::now();
         let prepared = self.prepare()?;
         let mut built = self.write(&prepared, sink)?;
+        self.untorn()?;
         built.elapsed = started.elapsed();
         Ok(built)
+    }
+
+    /// An error for each article that changed while the build read it (`Inputs::torn`): its
+    /// text no longer matched the parse taken from its earlier status. Nothing made from it
+    /// may be published; the next build reads it afresh.
+    fn untorn(&self) -> Result<(), Vec<Diagnostic>> {
+        let torn = self.inputs.torn();
+        if torn.is_empty() {
+            return Ok(());
+        }
+        Err(torn
+            .into_iter()
+            .map(|path| {
+                Diagnostic::error("the file changed while the build was reading it")
+                    .in_file(path)
+                    .help("build again: the next build reads it afresh")
+            })
+            .collect())
     }
 
     /// Render and hand to `sink` every page and file of `prepared`.
@@ -232,6 +253,7 @@ impl Engine {
             sink,
         )?;
         phase("render and write");
+        self.untorn()?;
         Ok(Built {
             articles: prepared.site.articles.len(),
             pages: written.pages,

@@ -323,7 +323,7 @@ fn article_slug(file: &SourceFile) -> Result<Slug, Diagnostic> {
         return Slug::parse(&s.value).map_err(|e| {
             Diagnostic::error("invalid `slug`")
                 .in_file(&file.path)
-                .at(&file.text, s.span.clone())
+                .at(file.text(), s.span.clone())
                 .label(e)
         });
     }
@@ -351,7 +351,9 @@ fn duplicate_slug(slug: &Slug, file: &SourceFile, first: &SourceFile) -> Diagnos
     .in_file(&here.path)
     .help("every article needs its own slug; rename one file or set `slug:` in its front matter");
     match &here.front_matter.slug {
-        Some(s) => d.at(&here.text, s.span.clone()).label("this slug is taken"),
+        Some(s) => d
+            .at(here.text(), s.span.clone())
+            .label("this slug is taken"),
         None => d,
     }
 }
@@ -368,7 +370,7 @@ fn unknown_author(
     };
     Diagnostic::error(format!("unknown author `{}`", id.value))
         .in_file(&file.path)
-        .at(&file.text, id.span.clone())
+        .at(file.text(), id.span.clone())
         .label(label)
         .help(format!(
             "authors are defined as `[authors.<id>]` in config.toml; known ids: {}",
@@ -397,7 +399,7 @@ fn resolve_related(
                 let here = |msg: String| {
                     Diagnostic::error(msg)
                         .in_file(&file.path)
-                        .at(&file.text, s.span.clone())
+                        .at(file.text(), s.span.clone())
                 };
                 match found {
                     Some((slug, _)) if &slug == own => {
@@ -419,7 +421,7 @@ fn resolve_related(
                                 s.value
                             ))
                             .in_file(&file.path)
-                            .at(&file.text, s.span.clone()),
+                            .at(file.text(), s.span.clone()),
                         ),
                         None => {
                             let others = by_slug

@@ -96,7 +96,7 @@ pub fn check_numbers(files: &[Arc<SourceFile>]) -> Vec<Diagnostic> {
 fn at_series(file: &SourceFile, message: String) -> Diagnostic {
     let d = Diagnostic::error(message).in_file(&file.path);
     match &file.front_matter.series {
-        Some(s) => d.at(&file.text, s.span.clone()),
+        Some(s) => d.at(file.text(), s.span.clone()),
         None => d,
     }
 }

@@ -1,7 +1,9 @@
-//! The keys of the files copied as they are (images beside articles, static files), kept in
-//! the disk cache with each file's status when it was read: a file whose size, modification
-//! and change times, inode and device are those recorded is not read again to learn its key
-//! (150 MB of images at 1,000 articles). Only files whose change time was at least
+//! The keys of the files copied as they are (images beside articles, static files) and what
+//! parsing each article gave (`content::Parsed`), kept in the disk cache with each file's
+//! status when it was read: a file whose size, modification and change times, inode and
+//! device are those recorded is not read again to learn its key (150 MB of images at 1,000
+//! articles), and an article is not read or parsed again (its text is read only if a step
+//! that needs it runs: see `SourceFile::text`). Only files whose change time was at least
 //! `SETTLED` old when they were read are recorded, so a write landing in the same clock tick
 //! as the read is never mistaken for no change (as git does for its index). The change time
 //! cannot be set by hand, unlike the modification time.
@@ -12,6 +14,7 @@ use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
+use crate::content::Parsed;
 use crate::disk_cache::{DiskCache, FOLIO_VERSION};
 use crate::key::Key;
 
@@ -21,7 +24,7 @@ const ENTRY: &str = "stat-keys.json";
 const SETTLED: Duration = Duration::from_secs(2);
 
 /// A file's status as the file system reports it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Stamp {
     len: u64,
     /// Seconds and nanoseconds.
@@ -65,11 +68,13 @@ impl Stamp {
     }
 }
 
-/// Files' keys by path, with the status each had when read.
+/// Files' keys and articles' parses by path, with the status each had when read.
 #[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct StatKeys {
     version: String,
     files: BTreeMap<String, (Stamp, String)>,
+    #[serde(default)]
+    articles: BTreeMap<String, (Stamp, Parsed)>,
 }
 
 impl StatKeys {
@@ -82,15 +87,44 @@ impl StatKeys {
             .unwrap_or_default()
     }
 
-    /// A table of `files`: (path from the site root, status when read, key).
-    pub fn new<'a>(files: impl IntoIterator<Item = (&'a Path, Stamp, Key)>) -> StatKeys {
+    /// A table of `files` (path from the site root, status when read, key) and `articles`
+    /// (path, status when read, what parsing gave).
+    pub fn new<'a>(
+        files: impl IntoIterator<Item = (&'a Path, Stamp, Key)>,
+        articles: impl IntoIterator<Item = (&'a Path, Stamp, Parsed)>,
+    ) -> StatKeys {
         StatKeys {
             version: FOLIO_VERSION.clone(),
             files: files
                 .into_iter()
                 .map(|(path, stamp, key)| (slashed(path), (stamp, key.hex())))
                 .collect(),
+            articles: articles
+                .into_iter()
+                .map(|(path, stamp, parsed)| (slashed(path), (stamp, parsed)))
+                .collect(),
         }
+    }
+
+    /// A digest of what the table records: every path with its status (and a file's key).
+    /// An article's parse is left out: a parse is kept only under the status it was read
+    /// with, so two tables with the same statuses hold the same parses.
+    pub fn digest(&self) -> Key {
+        let files = self
+            .files
+            .iter()
+            .map(|(path, (stamp, key))| (path.clone(), *stamp, Key::from_hex(key)));
+        let articles = self
+            .articles
+            .iter()
+            .map(|(path, (stamp, _))| (path.clone(), *stamp, None));
+        digest(files.chain(articles))
+    }
+
+    /// What parsing the article at `path` gave, if its status is `stamp`.
+    pub fn article(&self, path: &Path, stamp: Stamp) -> Option<&Parsed> {
+        let (kept, parsed) = self.articles.get(&slashed(path))?;
+        (*kept == stamp).then_some(parsed)
     }
 
     /// The key of the file at `path` (from the site root), if its status is `stamp`.
@@ -103,6 +137,14 @@ impl StatKeys {
     pub fn store(&self, cache: &DiskCache) {
         cache.put_json(ENTRY, self);
     }
+}
+
+/// `StatKeys::digest` of a table of `entries` (path from the site root, status, the key of
+/// a file or none for an article), without making the table.
+pub fn digest(entries: impl Iterator<Item = (String, Stamp, Option<Key>)>) -> Key {
+    let mut entries: Vec<_> = entries.collect();
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Key::of("statuses", &(&*FOLIO_VERSION, entries))
 }
 
 fn slashed(path: &Path) -> String {
@@ -128,7 +170,7 @@ mod tests {
         let key = Key::of_bytes(b"pixels");
         let rel = Path::new("content/a/a.png");
         let cache = DiskCache::new(tmp.path(), "inputs");
-        StatKeys::new([(rel, stamp, key)]).store(&cache);
+        StatKeys::new([(rel, stamp, key)], []).store(&cache);
         let kept = StatKeys::load(&cache);
         assert_eq!(kept.get(rel, stamp), Some(key));
         assert_eq!(kept.get(Path::new("content/a/b.png"), stamp), None);
@@ -149,13 +191,44 @@ mod tests {
     }
 
     #[test]
+    fn an_article_parse_is_kept_by_status_and_the_digest_follows_statuses() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("a.md");
+        let text = "---\ntitle: T\nauthor: a\ndate: 2025-01-01\nsummary: S\n---\nBody\n";
+        std::fs::write(&file, text).unwrap();
+        let stamp = stamp_of(&file);
+        let rel = Path::new("content/articles/a.md");
+        let parsed = crate::content::parse_article(rel, text.as_bytes().to_vec())
+            .unwrap()
+            .parsed();
+        let cache = DiskCache::new(tmp.path(), "inputs");
+        let table = StatKeys::new([], [(rel, stamp, parsed.clone())]);
+        table.store(&cache);
+        let kept = StatKeys::load(&cache);
+        assert_eq!(
+            kept, table,
+            "front matter, spans and keys survive the round trip"
+        );
+        assert_eq!(kept.article(rel, stamp), Some(&parsed));
+        assert_eq!(kept.get(rel, stamp), None, "an article is no copied file");
+        std::thread::sleep(Duration::from_millis(20));
+        std::fs::write(&file, text).unwrap();
+        assert_eq!(kept.article(rel, stamp_of(&file)), None, "written again");
+
+        let entry = |stamp| (slashed(rel), stamp, None);
+        assert_eq!(kept.digest(), digest([entry(stamp)].into_iter()));
+        assert_ne!(kept.digest(), digest([entry(stamp_of(&file))].into_iter()));
+        assert_ne!(kept.digest(), StatKeys::default().digest());
+    }
+
+    #[test]
     fn a_damaged_or_foreign_table_is_empty() {
         let tmp = tempfile::tempdir().unwrap();
         let cache = DiskCache::new(tmp.path(), "inputs");
         assert_eq!(StatKeys::load(&cache), StatKeys::default());
         cache.put(ENTRY, b"{\"version\": ").unwrap();
         assert_eq!(StatKeys::load(&cache), StatKeys::default());
-        let mut other = StatKeys::new([]);
+        let mut other = StatKeys::new([], []);
         other.version = "folio 0.0.1".into();
         other.store(&cache);
         assert_eq!(StatKeys::load(&cache), StatKeys::default());

@@ -91,7 +91,7 @@ pub fn lint(
                     continue;
                 };
                 let at = src.body.start + span.start..src.body.start + span.end;
-                let here = |d: Diagnostic| d.in_file(&src.path).at(&src.text, at.clone());
+                let here = |d: Diagnostic| d.in_file(&src.path).at(src.text(), at.clone());
                 if alt.trim().is_empty() {
                     out.push(here(Diagnostic::warning("image without alt text"))
                         .label("readers who cannot see it get nothing")

@@ -15,7 +15,7 @@ use crate::content::slug::MAX_SLUG_BYTES;
 use crate::diagnostics::{Diagnostic, nearest};
 
 /// `series: {id, part}`: which series the article belongs to, and its place in it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SeriesRef {
     pub id: String,
     /// 1-based.
@@ -25,14 +25,16 @@ pub struct SeriesRef {
 }
 
 /// `originally_published: {name, url}`: where the article first appeared.
-#[derive(Debug, Clone, PartialEq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct FirstPublished {
     pub name: String,
     pub url: String,
 }
 
 /// An old address of the article (`aliases:`), as the output path of its redirect page.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Alias {
     /// Relative to the site root: a folder ending in `/` (`articles/old-slug/`), whose page
     /// is its `index.html`, or a file (`2019/old-post.html`).
