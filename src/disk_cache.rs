@@ -127,6 +127,35 @@ impl DiskCache {
         std::fs::read(self.path(name)).ok()
     }
 
+    /// The metadata of the entry `name` made by [`frame`] with `magic`, reading no more of
+    /// the file than the header and the metadata; none when it is missing or no such entry.
+    pub fn get_meta(&self, name: &str, magic: &[u8]) -> Option<Vec<u8>> {
+        use std::io::Read;
+        let mut file = std::fs::File::open(self.path(name)).ok()?;
+        // Most metadata fits in the first read; the rest is read after.
+        let mut head = vec![0; 16 * 1024];
+        let mut got = 0;
+        while got < head.len() {
+            match file.read(&mut head[got..]) {
+                Ok(0) => break,
+                Ok(n) => got += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => return None,
+            }
+        }
+        head.truncate(got);
+        let start = magic.len() + 8;
+        let len = head.strip_prefix(magic)?.get(..8)?;
+        let len = usize::try_from(u64::from_le_bytes(len.try_into().ok()?)).ok()?;
+        let end = start.checked_add(len)?;
+        if head.len() < end {
+            let more = u64::try_from(end - head.len()).ok()?;
+            file.take(more).read_to_end(&mut head).ok()?;
+        }
+        let meta = head.get(start..end)?.to_vec();
+        Some(meta)
+    }
+
     /// Remove the entries not in `used` that have not been written for `age`, and temporary
     /// files of killed builds: the cache stays bounded by what recent builds need. Returns
     /// how many files were removed.
@@ -243,6 +272,26 @@ mod tests {
             "{}",
             *ENCODER_VERSIONS
         );
+    }
+
+    #[test]
+    fn the_metadata_of_a_framed_entry_is_read_alone_at_any_size() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = DiskCache::new(tmp.path(), "bodies");
+        for len in [0, 5, 16 * 1024 - 15, 16 * 1024, 40_000] {
+            let meta = vec![b'm'; len];
+            let name = format!("{len:032x}");
+            cache
+                .put(&name, &frame(b"kind 1\n", &meta, &[b"tail"]))
+                .unwrap();
+            assert_eq!(cache.get_meta(&name, b"kind 1\n"), Some(meta), "{len}");
+            assert_eq!(cache.get_meta(&name, b"kind 2\n"), None);
+            // Cut short: no entry.
+            let whole = frame(b"kind 1\n", &vec![b'm'; len], &[]);
+            cache.put(&name, &whole[..whole.len() - 1]).unwrap();
+            assert_eq!(cache.get_meta(&name, b"kind 1\n"), None, "{len} cut");
+        }
+        assert_eq!(cache.get_meta("ff00", b"kind 1\n"), None, "missing");
     }
 
     #[test]

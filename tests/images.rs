@@ -224,6 +224,19 @@ fn unchanged_images_and_articles_are_not_read_again_and_a_rewritten_file_is() {
         assert!(!log.contains(&source), "{source} was read again");
     }
     assert!(!log.contains(".md\""), "an article was read again:\n{log}");
+    // Each rendered body's metadata read once, its HTML not at all: no page is rendered.
+    let bodies: Vec<&str> = log
+        .lines()
+        .filter_map(|line| line.split('"').nth(1))
+        .filter(|path| path.contains(".folio-cache/bodies/"))
+        .collect();
+    let distinct: std::collections::BTreeSet<&str> = bodies.iter().copied().collect();
+    assert!(!bodies.is_empty(), "bodies came from the cache:\n{log}");
+    assert_eq!(
+        bodies.len(),
+        distinct.len(),
+        "a body's HTML was read: {bodies:?}"
+    );
     // Rewritten with other bytes of the same length: read again, published as it is now.
     site.write("static/notes.txt", "bbbb");
     site.build().success();

@@ -487,3 +487,20 @@ fn kept_parses_build_the_same_site_and_an_article_changed_meanwhile_fails_the_bu
         .unwrap();
     assert!(String::from_utf8_lossy(&page.bytes).contains("A line written during the build."));
 }
+
+#[test]
+fn bodies_whose_cache_entries_vanish_before_their_pages_render_are_rendered_again() {
+    let site = example_site();
+    let root = site.path();
+    let (first, _) = Served::start(root);
+    drop(first);
+    // A new run reads each body's metadata from the cache, and its HTML only when a page
+    // shows it; meanwhile another build pruned the entries.
+    let mut engine = Engine::new(root, settings()).unwrap();
+    let prepared = engine.prepare().unwrap();
+    fs::remove_dir_all(root.join(".folio-cache/bodies")).unwrap();
+    let sink = MemorySink::new(Arc::new(Snapshot::new()));
+    let built = engine.write(&prepared, &sink).unwrap();
+    let (snapshot, _) = sink.finish(built.files.keys().map(String::as_str));
+    assert_same(&snapshot, &without_cache(root));
+}

@@ -15,7 +15,7 @@ use crate::diagnostics::Diagnostic;
 use crate::disk_cache::DiskCache;
 use crate::images::ArticleImages;
 use crate::key::{Key, Keyed};
-use crate::markdown::{self, Rendered};
+use crate::markdown::{self, Html, Rendered};
 use crate::render::components::TemplateComponents;
 
 /// Rendered bodies, kept between builds.
@@ -63,20 +63,28 @@ pub fn render_all(
         .zip(images)
         .map(|(a, img)| key(a, md_key, img))
         .collect();
+    let shared_md = Arc::new(md.clone());
     memo.take_all(&keys, |i| {
-        if let Some(body) = cache.and_then(|c| load(c, keys[i])) {
+        let render = {
+            let (a, md) = (&site.articles[i], shared_md.clone());
+            let (source, assets) = (a.source.clone(), a.assets.clone());
+            let (images, components) = (images[i].clone(), components.clone());
+            move || {
+                crate::crash::panic_if_asked(source.body());
+                markdown::render(
+                    source.body(),
+                    &source.path,
+                    &assets,
+                    &md,
+                    &images,
+                    &*components,
+                )
+            }
+        };
+        if let Some(body) = cache.and_then(|c| load(c, keys[i], render.clone())) {
             return Arc::new(Keyed::new(keys[i], body));
         }
-        let a = &site.articles[i];
-        crate::crash::panic_if_asked(a.body());
-        let body = markdown::render(
-            a.body(),
-            &a.source.path,
-            &a.assets,
-            md,
-            &images[i],
-            &**components,
-        );
+        let body = render();
         if let Some(cache) = cache {
             store(cache, keys[i], &body);
         }
@@ -106,13 +114,27 @@ fn store(cache: &DiskCache, key: Key, body: &Rendered) {
     let _ = cache.put(&entry_name(key), &bytes);
 }
 
-/// The body with `key` from the disk cache, when an entry is there and whole.
-fn load(cache: &DiskCache, key: Key) -> Option<Rendered> {
-    let bytes = cache.get(&entry_name(key))?;
-    let (meta, html) = crate::disk_cache::unframe(&bytes, MAGIC)?;
-    let mut body: Rendered = serde_json::from_slice(meta).ok()?;
-    body.html = String::from_utf8(html.to_vec()).ok()?;
+/// The body with `key` from the disk cache, when an entry is there and whole: its metadata
+/// now, its HTML when first asked for (`markdown::Html`), read from the same entry then, or
+/// made by `render` if the entry has gone meanwhile (another build pruned it).
+fn load(
+    cache: &DiskCache,
+    key: Key,
+    render: impl Fn() -> Rendered + Send + Sync + 'static,
+) -> Option<Rendered> {
+    let meta = cache.get_meta(&entry_name(key), MAGIC)?;
+    let mut body: Rendered = serde_json::from_slice(&meta).ok()?;
+    let cache = cache.clone();
+    body.html =
+        Html::lazy(move || load_html(&cache, key).unwrap_or_else(|| render().html.to_string()));
     Some(body)
+}
+
+/// The HTML of the body with `key` in the disk cache.
+fn load_html(cache: &DiskCache, key: Key) -> Option<String> {
+    let bytes = cache.get(&entry_name(key))?;
+    let (_, html) = crate::disk_cache::unframe(&bytes, MAGIC)?;
+    String::from_utf8(html.to_vec()).ok()
 }
 
 /// The problems markdown rendering found in each body, located in their files.

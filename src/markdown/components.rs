@@ -321,6 +321,7 @@ mod tests {
             &Marks,
         )
         .html
+        .to_string()
     }
 
     #[test]

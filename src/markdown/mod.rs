@@ -5,6 +5,7 @@
 pub mod components;
 pub mod headings;
 pub mod highlight;
+pub mod lazy;
 pub mod links;
 pub mod raw_html;
 pub mod sanitize;
@@ -21,6 +22,7 @@ use crate::images::{self, ArticleImages, ImagePlan};
 use crate::key::Keyed;
 use components::Components;
 use headings::{HeadingIds, TocEntry};
+pub use lazy::Html;
 use links::LinkKind;
 
 /// Words a reader reads per minute, for `reading_time`.
@@ -144,7 +146,7 @@ pub struct Problem {
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Rendered {
     #[serde(skip)]
-    pub html: String,
+    pub html: Html,
     pub toc: Vec<TocEntry>,
     pub word_count: usize,
     pub reading_time: usize,
@@ -361,7 +363,7 @@ pub fn render(
     let mut html_out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut html_out, events.into_iter());
     html_out.shrink_to_fit();
-    out.html = html_out;
+    out.html = Html::new(html_out);
     out.toc = headings::nest(flat_toc);
     out.heading_ids = ids.into_set();
     let mut sorted: Vec<&String> = out.heading_ids.iter().collect();
