@@ -57,7 +57,24 @@ fn a_build_with_nothing_changed_rewrites_no_file() {
     site.build().success();
     let first = inodes(&site.public());
     assert!(first.len() > 60, "the site has pages: {}", first.len());
+    let manifest = || {
+        let outputs = site.path(".folio-cache/outputs");
+        let files: Vec<_> = fs::read_dir(outputs)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_file())
+            .collect();
+        assert_eq!(files.len(), 1, "one manifest: {files:?}");
+        let meta = fs::metadata(&files[0]).unwrap();
+        (meta.ino(), meta.modified().unwrap())
+    };
+    let manifest_before = manifest();
     site.build().success().no_staging_leftovers();
+    assert_eq!(
+        manifest(),
+        manifest_before,
+        "the same manifest is not written again"
+    );
     let second = inodes(&site.public());
     assert_eq!(
         rewritten(&first, &second),

@@ -278,11 +278,14 @@ impl Staging {
             let _ = fs::remove_dir_all(&self.dir);
         }
         let mut previous = result?;
-        if let Some((file, _)) = &self.manifest {
+        if let Some((file, before)) = &self.manifest {
             let made =
                 std::mem::take(&mut *self.made.lock().unwrap_or_else(PoisonError::into_inner));
-            // Without it the next build only writes everything again.
-            let _ = Manifest::save(file, made);
+            // Without it the next build only writes everything again. The same entries (a
+            // build that changed nothing) are not written again.
+            if !before.holds_exactly(&made) {
+                let _ = Manifest::save(file, made);
+            }
             if let Previous(Some(dir)) = &previous
                 && recycle::keep_aside(dir, &recycle::generation_of(file))
             {

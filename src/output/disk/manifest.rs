@@ -10,6 +10,7 @@
 //! it) is made anew, and a missing or unreadable manifest only means everything is written.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -108,6 +109,15 @@ impl Manifest {
         self.entries.is_empty()
     }
 
+    /// Whether this manifest holds exactly `entries` (a build that changed nothing): then
+    /// it need not be written again.
+    pub fn holds_exactly(&self, entries: &[(String, Entry)]) -> bool {
+        entries.len() == self.entries.len()
+            && entries
+                .iter()
+                .all(|(path, entry)| self.entries.get(path) == Some(entry))
+    }
+
     /// Keep `entries` in `file`, replacing it whole (a killed build leaves the old manifest
     /// or the new one, never half of one).
     pub fn save(file: &Path, mut entries: Vec<(String, Entry)>) -> io::Result<()> {
@@ -119,13 +129,14 @@ impl Manifest {
                 continue;
             }
             let bytes = e.bytes.map_or_else(|| "-".to_string(), |b| b.hex());
-            text.push_str(&format!(
-                "{} {bytes} {} {} {} {path}\n",
+            let _ = writeln!(
+                text,
+                "{} {bytes} {} {} {} {path}",
                 e.key.hex(),
                 e.size,
                 e.modified,
                 e.inode
-            ));
+            );
         }
         let dir = file.parent().unwrap_or(Path::new("."));
         fs::create_dir_all(dir)?;
@@ -169,6 +180,29 @@ pub fn file_for(cache_dir: &Path, target: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_manifest_holds_exactly_the_entries_it_was_saved_with() {
+        let tmp = tempfile::tempdir().unwrap();
+        let page = tmp.path().join("page.html");
+        fs::write(&page, "<p>hi</p>").unwrap();
+        let entry = |k: &str| Entry::of_file(&page, Key::of("t", k), None).unwrap();
+        let entries = vec![
+            ("a.html".to_string(), entry("a")),
+            ("b.html".into(), entry("b")),
+        ];
+        let file = tmp.path().join("m");
+        Manifest::save(&file, entries.clone()).unwrap();
+        let loaded = Manifest::load(&file);
+        assert!(loaded.holds_exactly(&entries));
+        let mut other = entries.clone();
+        other[1].1 = entry("c");
+        assert!(!loaded.holds_exactly(&other), "another key");
+        assert!(!loaded.holds_exactly(&entries[..1]), "one fewer");
+        other = entries.clone();
+        other.push(("c.html".into(), entry("c")));
+        assert!(!loaded.holds_exactly(&other), "one more");
+    }
 
     #[test]
     fn saved_entries_load_back_and_describe_their_files() {
