@@ -173,13 +173,7 @@ fn build(args: &BuildArgs) -> Result<(), Vec<Diagnostic>> {
     // are read: both mostly wait on the disk.
     let early_cache = Engine::output_cache_before_reading(&args.site.root, &settings);
     let (engine, staging) = std::thread::scope(|s| {
-        let staging = s.spawn(|| {
-            let staging = Staging::create(&args.output)?;
-            Ok(match &early_cache {
-                Some(cache) => staging.remember(cache),
-                None => staging,
-            })
-        });
+        let staging = s.spawn(|| staging_for(&args.output, early_cache.as_deref()));
         let engine = guarded(KEPT, || {
             Engine::new(&args.site.root, settings).map_err(|d| vec![d])
         });
@@ -203,10 +197,7 @@ fn build(args: &BuildArgs) -> Result<(), Vec<Diagnostic>> {
     let cache = engine.output_cache();
     if cache != early_cache {
         staging.discard();
-        staging = Staging::create(&args.output).map_err(|d| vec![d])?;
-        if let Some(cache) = cache {
-            staging = staging.remember(&cache);
-        }
+        staging = staging_for(&args.output, cache.as_deref()).map_err(|d| vec![d])?;
     }
     let built = match guarded(KEPT, || engine.build(&staging)) {
         Ok(built) => built,
@@ -250,6 +241,19 @@ fn build(args: &BuildArgs) -> Result<(), Vec<Diagnostic>> {
     std::mem::forget(built.files);
     engine.leave();
     Ok(())
+}
+
+/// A new staging folder for `output`, starting from what the cache folder `cache` (if
+/// any) keeps of earlier builds.
+fn staging_for(
+    output: &std::path::Path,
+    cache: Option<&std::path::Path>,
+) -> Result<Staging, Diagnostic> {
+    let staging = Staging::create(output)?;
+    Ok(match cache {
+        Some(cache) => staging.remember(cache),
+        None => staging,
+    })
 }
 
 /// What a failed `build` leaves: the output as it was.

@@ -142,7 +142,7 @@ impl Engine {
 const PRUNE_EVERY: Duration = Duration::from_secs(24 * 3600);
 
 /// The file in the cache folder whose modification time is when it was last pruned.
-pub(super) const PRUNE_STAMP: &str = "pruned";
+const PRUNE_STAMP: &str = "pruned";
 
 /// Whether the cache folder `dir` is due for pruning: never pruned, pruned over
 /// `PRUNE_EVERY` ago, or its stamp is dated in the future (a clock set back).

@@ -31,6 +31,12 @@ pub struct FileInput {
     stamp: Option<Stamp>,
 }
 
+/// What a source kept by its status holds: a file's key, or an article's parse.
+enum Kept<'a> {
+    File(Key),
+    Article(&'a SourceFile),
+}
+
 /// What one read of a path gave.
 #[derive(Debug, Clone)]
 enum Entry {
@@ -91,38 +97,42 @@ impl Inputs {
     /// The keys of the files copied as they are and the parses of the articles, with their
     /// status when read, to keep for the next run (`StatKeys::load`).
     pub fn stat_keys(&self) -> StatKeys {
-        let files = self.entries.iter().filter_map(|(path, entry)| match entry {
-            Entry::File(Ok(FileInput {
-                key,
-                stamp: Some(stamp),
-                ..
-            })) => Some((path.as_path(), *stamp, *key)),
-            _ => None,
-        });
-        let articles = self.entries.iter().filter_map(|(path, entry)| match entry {
-            Entry::Article(Ok(a), Some(stamp)) if !a.is_torn() => {
-                Some((path.as_path(), *stamp, a.parsed()))
+        let (mut files, mut articles) = (Vec::new(), Vec::new());
+        for (path, stamp, kept) in self.kept_by_status() {
+            match kept {
+                Kept::File(key) => files.push((path, stamp, key)),
+                Kept::Article(a) => articles.push((path, stamp, a.parsed())),
             }
-            _ => None,
-        });
+        }
         StatKeys::new(files, articles)
     }
 
     /// `StatKeys::digest` of `stat_keys()`, without making it: whether the table to keep
     /// differs from the one read.
     pub fn stat_digest(&self) -> Key {
-        let slashed = |p: &Path| p.to_string_lossy().replace('\\', "/");
-        super::stat_keys::digest(self.entries.iter().filter_map(|(path, entry)| match entry {
+        super::stat_keys::digest(self.kept_by_status().map(|(path, stamp, kept)| {
+            let key = match kept {
+                Kept::File(key) => Some(key),
+                Kept::Article(_) => None,
+            };
+            (super::stat_keys::slashed(path), stamp, key)
+        }))
+    }
+
+    /// Every source read with a status worth keeping (see `stat_keys`); torn articles are
+    /// left out, so the next run reads them afresh.
+    fn kept_by_status(&self) -> impl Iterator<Item = (&Path, Stamp, Kept<'_>)> {
+        self.entries.iter().filter_map(|(path, entry)| match entry {
             Entry::File(Ok(FileInput {
                 key,
                 stamp: Some(stamp),
                 ..
-            })) => Some((slashed(path), *stamp, Some(*key))),
+            })) => Some((path.as_path(), *stamp, Kept::File(*key))),
             Entry::Article(Ok(a), Some(stamp)) if !a.is_torn() => {
-                Some((slashed(path), *stamp, None))
+                Some((path.as_path(), *stamp, Kept::Article(a)))
             }
             _ => None,
-        }))
+        })
     }
 
     /// Articles whose text, read again after their kept parse was taken, was no longer the
@@ -451,10 +461,8 @@ fn read_entry(root: &Path, rel: &Path, kept: &StatKeys) -> Entry {
     }
     let bytes = std::fs::read(root.join(rel)).map_err(|e| Diagnostic::io(rel, "read", &e));
     if is_article {
-        // Recorded only when the status taken before the read still describes what was
-        // read: same length, and no change in the last moments.
         let len = bytes.as_ref().map_or(0, |b| b.len() as u64);
-        let stamp = stamp.filter(|s| s.len() == len && s.settled());
+        let stamp = stamp.filter(|s| s.describes_read(len));
         let article = bytes.and_then(|b| content::parse_article(rel, b).map(Arc::new));
         return Entry::Article(article, stamp);
     }
@@ -469,9 +477,7 @@ fn read_entry(root: &Path, rel: &Path, kept: &StatKeys) -> Entry {
             })?)),
             false => None,
         };
-        // Recorded only when the status taken before the read still describes what was
-        // read: same length, and no change in the last moments.
-        let stamp = stamp.filter(|s| s.len() == len && s.settled());
+        let stamp = stamp.filter(|s| s.describes_read(len));
         Ok(FileInput {
             key,
             len,

@@ -57,6 +57,12 @@ impl Stamp {
         self.len
     }
 
+    /// Whether this status, taken before a read that gave `len` bytes, may be kept for
+    /// them: the same length, and no change in the last moments (`settled`).
+    pub fn describes_read(&self, len: u64) -> bool {
+        self.len == len && self.settled()
+    }
+
     /// Whether the file last changed at least `SETTLED` before now.
     pub fn settled(&self) -> bool {
         let since_epoch = SystemTime::now()
@@ -147,7 +153,8 @@ pub fn digest(entries: impl Iterator<Item = (String, Stamp, Option<Key>)>) -> Ke
     Key::of("statuses", &(&*FOLIO_VERSION, entries))
 }
 
-fn slashed(path: &Path) -> String {
+/// `path` with `/` between its parts on every system, as the table names files.
+pub(super) fn slashed(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
