@@ -10,6 +10,8 @@ use std::sync::LazyLock;
 
 use siphasher::sip128::{Hasher128, SipHasher13};
 
+pub mod pack;
+
 /// The cache folder of a site when none is given: `<root>/.folio-cache`.
 pub fn default_dir(root: &Path) -> PathBuf {
     root.join(".folio-cache")

@@ -13,8 +13,9 @@ use folio::content::front_matter::{self, Related};
 use folio::content::slug::{Slug, slugify};
 use folio::content::{self, SourceFile};
 use folio::diagnostics::Diagnostic;
+use folio::disk_cache::DiskCache;
 use folio::engine::model::{BuildOptions, RelatedRef, Site, Sources, build_site};
-use folio::engine::rank::{self as related, Pick, RankMemo};
+use folio::engine::rank::{self as related, Pick, RankMemo, Way};
 use folio::key::{Key, Keyed};
 use folio::markdown::headings::{HeadingIds, TocEntry, nest};
 use folio::markdown::highlight::{CodeInfo, Themes, parse_info, render_code_block};
@@ -912,6 +913,19 @@ struct WordEdit {
     words: Vec<&'static str>,
 }
 
+/// Make the edits of one step.
+fn apply(specs: &mut [ArticleSpec], step: &[WordEdit]) {
+    for edit in step {
+        let at = edit.at % specs.len();
+        let spec = &mut specs[at];
+        match edit.part {
+            0 if !edit.words.is_empty() => spec.title = edit.words.clone(),
+            1 => spec.summary = edit.words.clone(),
+            _ => spec.body = edit.words.clone(),
+        }
+    }
+}
+
 fn word_edits() -> impl Strategy<Value = Vec<Vec<WordEdit>>> {
     let edit = (0usize..100, 0u8..3, vec(select(MANY_WORDS), 0..40))
         .prop_map(|(at, part, words)| WordEdit { at, part, words });
@@ -956,19 +970,46 @@ proptest! {
         let site = site_of(&specs, count)?;
         prop_assert_eq!(&*related::rank_all_cached(&site, &mut memo), &related::rank_all(&site));
         for (n, step) in steps.iter().enumerate() {
-            for edit in step {
-                let at = edit.at % specs.len();
-                let spec = &mut specs[at];
-                match edit.part {
-                    0 if !edit.words.is_empty() => spec.title = edit.words.clone(),
-                    1 => spec.summary = edit.words.clone(),
-                    _ => spec.body = edit.words.clone(),
-                }
-            }
+            apply(&mut specs, step);
             let site = site_of(&specs, count)?;
             let updated = related::rank_all_cached(&site, &mut memo);
             let fresh = related::rank_all(&site);
             prop_assert_eq!(&*updated, &fresh, "after step {}: {:?}", n, step);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(cases(32))]
+
+    /// `folio build` after an edit of words starts from the last run's ranking kept in the
+    /// disk cache (each build a new process: a new memo): after every edit, the picks equal
+    /// those of a ranking made from scratch, and they were updated or read, never all made.
+    #[test]
+    fn ranking_resumed_from_the_disk_cache_equals_ranking_from_scratch(
+        mut specs in many_word_sites(),
+        steps in word_edits(),
+        count in 1usize..=6,
+    ) {
+        let tmp = tempfile::tempdir().map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let cache = DiskCache::new(tmp.path(), "ranking");
+        let site = site_of(&specs, count)?;
+        let mut memo = RankMemo::default();
+        prop_assert_eq!(
+            &*related::rank_all_stored(&site, &mut memo, Some(&cache)),
+            &related::rank_all(&site)
+        );
+        prop_assert_eq!(memo.way(), Way::Made);
+        for (n, step) in steps.iter().enumerate() {
+            apply(&mut specs, step);
+            let site = site_of(&specs, count)?;
+            let mut memo = RankMemo::default();
+            let resumed = related::rank_all_stored(&site, &mut memo, Some(&cache));
+            prop_assert_eq!(&*resumed, &related::rank_all(&site), "after step {}: {:?}", n, step);
+            prop_assert!(
+                matches!(memo.way(), Way::Updated(_) | Way::Loaded),
+                "step {} was {:?}", n, memo.way()
+            );
         }
     }
 }

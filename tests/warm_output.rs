@@ -210,6 +210,77 @@ fn cache_entries_holding_garbage_change_nothing() {
     assert_trees_equal(&from_scratch(&site), &read_tree(&site.public()).unwrap());
 }
 
+/// The cache files of `folder` (relative path → (size, inode)).
+fn cache_files(site: &Site, folder: &str) -> BTreeMap<String, (u64, u64)> {
+    let dir = site.path(".folio-cache").join(folder);
+    walkdir::WalkDir::new(&dir)
+        .into_iter()
+        .map(|e| e.expect("walk the cache"))
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(&dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let meta = e.metadata().expect("stat a cache file");
+            (rel, (meta.len(), meta.ino()))
+        })
+        .collect()
+}
+
+#[test]
+fn articles_words_are_kept_in_one_pack_per_kind_and_an_edit_adds_one_entry() {
+    // Over 64 articles: a new process then reads the pack rather than one file each.
+    let site = corpus::site_with_articles_and_cards(100, 2);
+    site.build().success();
+    let packs = |site: &Site| {
+        ["ranking", "search"].map(|folder| {
+            let files = cache_files(site, folder);
+            let pack = files
+                .iter()
+                .max_by_key(|(_, (len, _))| *len)
+                .map(|(path, meta)| (path.clone(), *meta))
+                .expect("a pack");
+            (files.len(), pack)
+        })
+    };
+    let [(ranking, ranking_pack), (search, search_pack)] = packs(&site);
+    // The pack, the picks and the record of the last ranking; the pack and the index's files.
+    assert!(ranking <= 3 && search <= 2, "{ranking} {search}");
+    // An edit of one body: one entry of words of each kind beside the packs, which are
+    // neither rewritten nor needed whole again (the ranking is updated, not made again).
+    site.edit("content/articles/gen-0007.md", |text| {
+        format!("{text}\nA paragraph about kubernetes budgets and retries.\n")
+    });
+    site.build().success();
+    assert_trees_equal(&from_scratch(&site), &read_tree(&site.public()).unwrap());
+    let [
+        (ranking_after, ranking_pack_after),
+        (search_after, search_pack_after),
+    ] = packs(&site);
+    assert_eq!(
+        (&ranking_pack_after, &search_pack_after),
+        (&ranking_pack, &search_pack)
+    );
+    assert_eq!(
+        (ranking_after, search_after),
+        (ranking + 2, search + 2),
+        "one entry of words each, a new ranking and a new index file list"
+    );
+    // Packs holding garbage are no packs: every article's words are counted again.
+    for (folder, (path, (len, _))) in [("ranking", &ranking_pack), ("search", &search_pack)] {
+        let pack = site.path(".folio-cache").join(folder).join(path);
+        fs::write(&pack, vec![b'x'; *len as usize / 2]).unwrap();
+    }
+    site.edit("content/articles/gen-0011.md", |text| {
+        text.replacen("Paragraph 0 of", "Paragraph zero of", 1)
+    });
+    site.build().success();
+    assert_trees_equal(&from_scratch(&site), &read_tree(&site.public()).unwrap());
+}
+
 #[test]
 fn builds_killed_at_any_moment_never_poison_the_cache_or_the_manifest() {
     use std::process::{Command, Stdio};

@@ -56,6 +56,11 @@ impl<V: Clone + Send + Sync> Memo<V> {
         value
     }
 
+    /// How many of `keys` the memo lacks.
+    pub fn lacks(&self, keys: &[Key]) -> usize {
+        keys.iter().filter(|k| !self.values.contains_key(k)).count()
+    }
+
     /// The keys of what the memo holds (the last build's).
     pub fn keys(&self) -> impl Iterator<Item = &Key> {
         self.values.keys()

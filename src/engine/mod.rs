@@ -15,6 +15,7 @@ pub mod links;
 pub mod media;
 mod memo;
 pub mod model;
+mod packed;
 pub mod pages;
 pub mod rank;
 pub mod search;

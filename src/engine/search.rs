@@ -1,6 +1,6 @@
 //! The full-text search index as the engine makes it (the index itself is `crate::search`,
 //! pure). Each article's words (`DocTerms`) are kept by the key of everything they are read
-//! from, in memory and in the disk cache; the site-wide merge (`build_index`) runs only when
+//! from, in memory and in the disk cache (one pack for all, `engine::packed`); the site-wide merge (`build_index`) runs only when
 //! the key over all of them and the search config changed, and the paths and keys of its
 //! files are kept under that key too. A run whose merge is kept reads no article's words at
 //! all unless a sink lacks one of the files. Each file goes to the sink under the key of its
@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use super::memo::Memo;
 use super::model::Site;
+use super::packed::{self, Codec, Packed};
 use super::pages::{Extra, Files};
 use crate::content::SourceFile;
 use crate::disk_cache::DiskCache;
@@ -74,26 +75,35 @@ struct DocSources {
     cache: Option<DiskCache>,
 }
 
+/// The kind of the pack of articles' words.
+const TERMS_PACK: &str = "search terms";
+
+/// How an article's words are kept on disk.
+const DOC_TERMS: Codec<Arc<Keyed<DocTerms>>> = Codec {
+    encode: |terms| terms.to_stored(),
+    decode: |key, bytes| Some(Arc::new(Keyed::new(key, DocTerms::from_stored(bytes)?))),
+};
+
 impl DocSources {
     /// Every article's words: from `memo`, else from the disk cache, else counted (and kept
     /// there), in parallel.
     fn terms(&self, memo: &mut Memo<Arc<Keyed<DocTerms>>>) -> Vec<Arc<Keyed<DocTerms>>> {
-        let (docs, _) = memo.take_all_with(&self.keys, Scratch::default, |scratch, i| {
-            let key = self.keys[i];
-            let kept = self.cache.as_ref().and_then(|c| c.get(&key.hex()));
-            if let Some(terms) = kept.and_then(|b| DocTerms::from_stored(&b)) {
-                return Arc::new(Keyed::new(key, terms));
-            }
+        let store = self.cache.as_ref().map(|c| Packed::new(c, TERMS_PACK));
+        let make = |scratch: &mut Scratch, i: usize| {
             let text = search::plain_text(self.sources[i].body(), self.options);
             let doc = search_doc(&self.cards[i], text);
-            let terms = search::doc_terms(&doc, scratch);
-            if let Some(cache) = &self.cache {
-                // A failed write only costs the next run time.
-                let _ = cache.put(&key.hex(), &terms.to_stored());
-            }
-            Arc::new(Keyed::new(key, terms))
-        });
-        docs
+            Arc::new(Keyed::new(self.keys[i], search::doc_terms(&doc, scratch)))
+        };
+        let keys = &self.keys;
+        packed::take_all(
+            memo,
+            keys,
+            keys,
+            store.as_ref(),
+            &DOC_TERMS,
+            Scratch::default,
+            make,
+        )
     }
 }
 
@@ -135,7 +145,11 @@ pub fn index(
         excerpt_words: c.search.excerpt_words,
     };
     let key = Key::of("search index", &(&keys, &config));
-    memo.used = keys.iter().copied().chain([key]).collect();
+    memo.used = keys
+        .iter()
+        .copied()
+        .chain([key, packed::pack_key(TERMS_PACK)])
+        .collect();
     let sources = DocSources {
         keys,
         cards: cards.to_vec(),

@@ -2,7 +2,8 @@
 //! articles by shared tags (weighted by rarity) and shared keywords of title, summary and
 //! body. Uses inverted indexes (`index`), never all pairs, so it stays fast at 10,000
 //! articles; and when an edit changes only the words of some articles, it updates the index
-//! and ranks again only the articles whose picks can change.
+//! and ranks again only the articles whose picks can change: in `serve --watch` from the
+//! ranking it holds, in a new process from the last run's, read from the disk cache.
 
 mod index;
 mod stored;
@@ -15,6 +16,7 @@ use rustc_hash::FxHashMap;
 
 use super::memo::Memo;
 use super::model::{RelatedRef, Site};
+use super::packed::{self, Codec, Packed};
 use crate::disk_cache::DiskCache;
 use crate::key::Key;
 use index::Index;
@@ -48,6 +50,30 @@ pub struct RankMemo {
     stored: Option<String>,
     /// The disk cache entries of the last build's articles' words.
     used_terms: Vec<String>,
+    /// How the last build's ranking was come by.
+    way: Way,
+}
+
+/// How a build's ranking was come by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Way {
+    /// Every article ranked (nothing to start from).
+    #[default]
+    Made,
+    /// This process's last ranking, unchanged.
+    Kept,
+    /// Read whole from the disk cache.
+    Loaded,
+    /// The last ranking (this process's, or the last run's from the disk cache) updated
+    /// after an edit of words, with this many articles ranked again.
+    Updated(usize),
+}
+
+impl RankMemo {
+    /// How the last ranking was come by.
+    pub fn way(&self) -> Way {
+        self.way
+    }
 }
 
 /// A finished ranking, and what it was made from.
@@ -61,7 +87,6 @@ struct Ranked {
     picks: Arc<Vec<Vec<Pick>>>,
 }
 
-/// Every article's words, reusing `memo`; and their keys.
 /// The key of each article's words: its title, summary and body.
 fn term_keys(site: &Site) -> Vec<Key> {
     site.articles
@@ -84,37 +109,52 @@ fn frame_key(site: &Site) -> Key {
     Key::of("ranking frame", &(site.config.more_articles.count, layout))
 }
 
-/// Every article's words, reusing `memo`, else reading them from `cache` (kept there when
+/// How an article's words are kept on disk.
+const TERMS: Codec<Arc<Terms>> = Codec {
+    encode: |terms| stored::terms_to_bytes(terms),
+    decode: |_, bytes| stored::terms_from_bytes(bytes).map(Arc::new),
+};
+
+/// Every article's words, reusing `memo`, else reading them from `store` (kept there when
 /// counted); and their keys.
 fn all_terms(
     site: &Site,
     memo: &mut Memo<Arc<Terms>>,
     keys: Vec<Key>,
-    cache: Option<&DiskCache>,
+    store: Option<&Packed>,
 ) -> (Vec<Arc<Terms>>, Vec<Key>) {
     let stop = stop_words();
-    let (terms, _) = memo.take_all(&keys, |i| {
-        let name = terms_entry(keys[i]);
-        let kept = cache.and_then(|c| c.get(&name));
-        if let Some(terms) = kept.and_then(|b| stored::terms_from_bytes(&b)) {
-            return Arc::new(terms);
-        }
-        let a = &site.articles[i];
-        let counts = term_counts(a.title(), &a.source.front_matter.summary, a.body(), &stop);
-        let mut terms: Terms = counts.into_iter().map(|(k, (w, _))| (k, w)).collect();
-        terms.sort_unstable_by_key(|t| t.0);
-        if let Some(cache) = cache {
-            // A failed write only costs the next run time.
-            let _ = cache.put(&name, &stored::terms_to_bytes(&terms));
-        }
-        Arc::new(terms)
-    });
+    let stored: Vec<Key> = keys.iter().copied().map(terms_entry).collect();
+    let terms = packed::take_all(
+        memo,
+        &keys,
+        &stored,
+        store,
+        &TERMS,
+        || (),
+        |_, i| {
+            let a = &site.articles[i];
+            let counts = term_counts(a.title(), &a.source.front_matter.summary, a.body(), &stop);
+            let mut terms: Terms = counts.into_iter().map(|(k, (w, _))| (k, w)).collect();
+            terms.sort_unstable_by_key(|t| t.0);
+            Arc::new(terms)
+        },
+    );
     (terms, keys)
 }
 
-/// The disk cache entry of the words with `key` (counted by this folio).
-fn terms_entry(key: Key) -> String {
-    Key::of("ranking terms", &(key, &*crate::disk_cache::FOLIO_VERSION)).hex()
+/// The key the words with `key` are stored under (counted by this folio).
+fn terms_entry(key: Key) -> Key {
+    Key::of("ranking terms", &(key, &*crate::disk_cache::FOLIO_VERSION))
+}
+
+/// The disk cache entry of the ranking of the site with `frame` and words `keys`.
+fn ranking_entry(frame: Key, keys: &[Key]) -> String {
+    Key::of(
+        "ranking",
+        &(frame, keys, &*crate::disk_cache::FOLIO_VERSION),
+    )
+    .hex()
 }
 
 /// "More articles" for every article of the site, in `site.articles` order.
@@ -135,17 +175,19 @@ fn rank_all_kept(
     site: &Site,
     memo: &mut RankMemo,
     keys: Vec<Key>,
-    cache: Option<&DiskCache>,
+    store: Option<&Packed>,
 ) -> Arc<Vec<Vec<Pick>>> {
     let count = site.config.more_articles.count;
-    let (terms, term_keys) = all_terms(site, &mut memo.terms, keys, cache);
+    let (terms, term_keys) = all_terms(site, &mut memo.terms, keys, store);
     let frame = frame_key(site);
     if let Some(last) = memo.last.as_mut().filter(|l| l.frame == frame) {
         let changed: Vec<usize> = (0..term_keys.len())
             .filter(|&i| last.term_keys[i] != term_keys[i])
             .collect();
+        memo.way = Way::Kept;
         if !changed.is_empty() {
             let affected = last.index.update(&changed, &last.terms, &terms);
+            memo.way = Way::Updated(affected.len());
             let index = &last.index;
             let fresh: Vec<(usize, Vec<Pick>)> = affected
                 .into_par_iter()
@@ -172,6 +214,7 @@ fn rank_all_kept(
         )
         .collect();
     let picks = Arc::new(picks);
+    memo.way = Way::Made;
     memo.last = Some(Ranked {
         frame,
         term_keys,
@@ -184,32 +227,75 @@ fn rank_all_kept(
 
 /// `rank_all_cached`, first looking in the disk cache when this process has ranked nothing
 /// yet: a build with no article's words, tags or order changed since the last run ranks
-/// nothing. A ranking made here is kept there for the next run.
+/// nothing; one where only words changed updates the last run's ranking (`resume`). A
+/// ranking made here is kept there for the next run.
 pub fn rank_all_stored(
     site: &Site,
     memo: &mut RankMemo,
     cache: Option<&DiskCache>,
 ) -> Arc<Vec<Vec<Pick>>> {
     let keys = term_keys(site);
-    memo.used_terms = match cache {
-        Some(_) => keys.iter().copied().map(terms_entry).collect(),
+    let store = cache.map(|c| Packed::new(c, "ranking terms"));
+    memo.used_terms = match &store {
+        Some(store) => keys
+            .iter()
+            .map(|k| terms_entry(*k).hex())
+            .chain([store.name().to_string(), stored::last_entry()])
+            .collect(),
         None => Vec::new(),
     };
-    let Some(cache) = cache.filter(|_| memo.last.is_none()) else {
-        return rank_all_kept(site, memo, keys, cache);
+    let (Some(cache), Some(store)) = (cache.filter(|_| memo.last.is_none()), &store) else {
+        return rank_all_kept(site, memo, keys, store.as_ref());
     };
-    let key = Key::of(
-        "ranking",
-        &(frame_key(site), &keys, &*crate::disk_cache::FOLIO_VERSION),
-    );
-    let name = key.hex();
+    let frame = frame_key(site);
+    let name = ranking_entry(frame, &keys);
     memo.stored = Some(name.clone());
     if let Some(picks) = stored::load(cache, &name, site.articles.len()) {
+        memo.way = Way::Loaded;
         return Arc::new(picks);
     }
-    let picks = rank_all_kept(site, memo, keys, Some(cache));
+    memo.last = resume(site, cache, store, frame, &mut memo.terms);
+    let picks = rank_all_kept(site, memo, keys, Some(store));
     stored::store(cache, &name, &picks);
+    if let Some(last) = &memo.last {
+        stored::store_last(cache, last.frame, &last.term_keys);
+    }
     picks
+}
+
+/// The last run's ranking, as this process would have kept it, when it was made with this
+/// build's `frame` (so only words can differ): `rank_all_kept` then updates it and ranks
+/// again only the articles whose picks can change. Its words go into `terms`, where those
+/// of the articles that did not change are found again.
+fn resume(
+    site: &Site,
+    cache: &DiskCache,
+    store: &Packed,
+    frame: Key,
+    terms: &mut Memo<Arc<Terms>>,
+) -> Option<Ranked> {
+    let (last_frame, term_keys) = stored::load_last(cache)?;
+    if last_frame != frame || term_keys.len() != site.articles.len() {
+        return None;
+    }
+    let picks = stored::load(
+        cache,
+        &ranking_entry(frame, &term_keys),
+        site.articles.len(),
+    )?;
+    let before: Option<Vec<Arc<Terms>>> = term_keys
+        .par_iter()
+        .map(|k| store.get(*k, terms_entry(*k), &TERMS))
+        .collect();
+    let before = before?;
+    terms.take_all(&term_keys, |i| before[i].clone());
+    Some(Ranked {
+        frame,
+        index: Index::new(site, &before),
+        term_keys,
+        terms: before,
+        picks: Arc::new(picks),
+    })
 }
 
 /// The disk cache entries the last build used: its ranking, if any, and every article's

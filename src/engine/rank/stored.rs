@@ -1,13 +1,15 @@
 //! A site's "More articles" picks kept in the disk cache between runs, under a key of every
-//! input of the ranking (`rank_all_stored`), and each article's weighted words under the key
-//! of its title, summary and body. Scores and weights are kept as their bits, so what is
-//! read back is exactly what was made.
+//! input of the ranking (`rank_all_stored`), a record of which ranking was made last (so the
+//! next run can update it), and each article's weighted words under the key of its title,
+//! summary and body. Scores and weights are kept as their bits, so what is read back is
+//! exactly what was made.
 
 use serde::{Deserialize, Serialize};
 
 use super::{Pick, Terms};
 use crate::disk_cache::{DiskCache, frame, unframe};
 use crate::engine::model::RelatedRef;
+use crate::key::Key;
 
 /// What the entry starts with; anything else is no ranking (and is made again).
 const MAGIC: &str = "folio ranking 1";
@@ -64,6 +66,40 @@ pub fn store(cache: &DiskCache, name: &str, picks: &[Vec<Pick>]) {
         })
         .collect();
     cache.put_json(name, &(MAGIC, stored));
+}
+
+/// What the record of the last ranking made starts with.
+const LAST_MAGIC: &[u8] = b"folio last ranking 1\n";
+
+/// The entry recording which ranking was made last (one per cache folder and folio).
+pub fn last_entry() -> String {
+    Key::of("last ranking", &*crate::disk_cache::FOLIO_VERSION).hex()
+}
+
+/// Record that the last ranking made was of the site with `frame` and words `keys`: the
+/// frame's key and the number of articles as the metadata, then the words' keys.
+pub fn store_last(cache: &DiskCache, frame_key: Key, keys: &[Key]) {
+    let mut meta = frame_key.0.to_vec();
+    meta.extend_from_slice(&(keys.len() as u64).to_le_bytes());
+    let packed: Vec<u8> = keys.iter().flat_map(|k| k.0).collect();
+    let _ = cache.put(&last_entry(), &frame(LAST_MAGIC, &meta, &[&packed]));
+}
+
+/// The frame and words' keys of the last ranking made, if recorded whole.
+pub fn load_last(cache: &DiskCache) -> Option<(Key, Vec<Key>)> {
+    let bytes = cache.get(&last_entry())?;
+    let (meta, packed) = unframe(&bytes, LAST_MAGIC)?;
+    let (frame_key, count) = meta.split_at_checked(16)?;
+    let count = usize::try_from(u64::from_le_bytes(count.try_into().ok()?)).ok()?;
+    if Some(packed.len()) != count.checked_mul(16) {
+        return None;
+    }
+    let frame_key = Key(frame_key.try_into().ok()?);
+    let keys = packed
+        .chunks_exact(16)
+        .map(|c| Key(c.try_into().unwrap_or_default()))
+        .collect();
+    Some((frame_key, keys))
 }
 
 /// What an article's words entry starts with.
@@ -141,6 +177,22 @@ mod tests {
         assert_eq!(load(&cache, "k", 1), None);
         cache.put("bad", b"{not json").unwrap();
         assert_eq!(load(&cache, "bad", 2), None);
+    }
+
+    #[test]
+    fn the_last_ranking_reads_back_and_a_cut_record_is_none() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = DiskCache::new(tmp.path(), "ranking");
+        assert_eq!(load_last(&cache), None);
+        let keys = vec![Key::of("t", &1), Key::of("t", &2)];
+        store_last(&cache, Key::of("frame", &0), &keys);
+        assert_eq!(load_last(&cache), Some((Key::of("frame", &0), keys)));
+        let path = cache.path(&last_entry());
+        let bytes = std::fs::read(&path).unwrap();
+        for cut in [bytes.len() - 1, bytes.len() - 16, 30, 3] {
+            std::fs::write(&path, &bytes[..cut]).unwrap();
+            assert_eq!(load_last(&cache), None, "cut at {cut}");
+        }
     }
 
     #[test]
