@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use rayon::prelude::*;
 use rust_stemmers::{Algorithm, Stemmer};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use super::shards::{self, Postings};
 use super::{DocTerms, FIELDS, SiteSearchConfig};
@@ -22,9 +22,10 @@ const K1: f32 = 1.2;
 /// The index files (path under the output folder, bytes), sorted by path. The same
 /// articles in the same order give the same bytes.
 pub fn build_index(docs: &[&DocTerms], config: &SiteSearchConfig) -> Vec<(String, Vec<u8>)> {
-    let vocabulary = vocabulary(docs);
+    let words = Words::of(docs);
     let stemmer = stemmer_for(&config.language);
-    let stems: Vec<Cow<'_, str>> = vocabulary
+    let stems: Vec<Cow<'_, str>> = words
+        .vocabulary
         .par_iter()
         .map(|w| match &stemmer {
             Some(s) => s.stem(w),
@@ -32,14 +33,9 @@ pub fn build_index(docs: &[&DocTerms], config: &SiteSearchConfig) -> Vec<(String
         })
         .collect();
     let (stem_of_word, stem_names) = number_stems(&stems);
-    let word_ids: FxHashMap<&str, u32> = vocabulary
-        .iter()
-        .enumerate()
-        .map(|(i, w)| (*w, i as u32))
-        .collect();
-    let postings = postings(docs, &word_ids, &stem_of_word, stem_names.len());
+    let postings = postings(docs, &words, &stem_of_word, stem_names.len());
     shards::write(
-        &vocabulary,
+        &words.vocabulary,
         &stem_of_word,
         &stem_names,
         &postings,
@@ -79,24 +75,89 @@ pub fn stemmer_for(language: &str) -> Option<Stemmer> {
     Some(Stemmer::create(algorithm))
 }
 
-/// Every distinct word of the site, in byte order (which is code point order).
-fn vocabulary<'a>(docs: &[&'a DocTerms]) -> Vec<&'a str> {
-    let set = docs
-        .par_iter()
-        .fold(FxHashSet::default, |mut set, doc| {
-            set.extend(doc.words().map(|(w, _)| w));
-            set
-        })
-        .reduce(FxHashSet::default, |mut a, mut b| {
-            if a.len() < b.len() {
-                std::mem::swap(&mut a, &mut b);
+/// Articles per chunk of the merge. Each chunk numbers its own words first: its table of
+/// words stays small (in the cache) and its own, so chunks are numbered in parallel, and
+/// only their distinct words, not every article's, are looked up in the site's table.
+const CHUNK: usize = 512;
+
+/// The site's words, and every article's words as numbers: all that `postings` needs to
+/// read them, without looking up a string per article and word.
+struct Words<'a> {
+    /// Every distinct word of the site, in byte order (which is code point order); a word's
+    /// number is its place here.
+    vocabulary: Vec<&'a str>,
+    /// The articles `CHUNK` at a time, in order.
+    chunks: Vec<Chunk>,
+}
+
+/// The words of a few consecutive articles, numbered within the chunk.
+struct Chunk {
+    /// Each article's words in its order (byte order), as numbers of this chunk, one article
+    /// after the other.
+    local: Vec<u32>,
+    /// Where each article's words end in `local`.
+    ends: Vec<usize>,
+    /// The site's number of each word of this chunk.
+    site: Vec<u32>,
+}
+
+impl<'a> Words<'a> {
+    /// The words of `docs`: each chunk's in parallel, then the chunks' distinct words
+    /// together (a few times the site's vocabulary, not every article's words).
+    fn of(docs: &[&'a DocTerms]) -> Words<'a> {
+        // Each chunk, with its words in the order it met them (their site numbers to come).
+        let chunks: Vec<(Chunk, Vec<&'a [u8]>)> = docs
+            .par_chunks(CHUNK)
+            .map(|docs| {
+                let mut numbers: FxHashMap<&[u8], u32> = FxHashMap::default();
+                let mut local = Vec::with_capacity(docs.iter().map(|d| d.len()).sum());
+                let mut ends = Vec::with_capacity(docs.len());
+                let mut words = Vec::new();
+                for doc in docs {
+                    for (word, _) in doc.word_bytes() {
+                        let n = *numbers.entry(word).or_insert_with(|| {
+                            words.push(word);
+                            words.len() as u32 - 1
+                        });
+                        local.push(n);
+                    }
+                    ends.push(local.len());
+                }
+                let site = Vec::new();
+                (Chunk { local, ends, site }, words)
+            })
+            .collect();
+        // The site's distinct words, numbered as first met, then in byte order.
+        let mut first_met: FxHashMap<&[u8], u32> = FxHashMap::default();
+        let mut distinct: Vec<&[u8]> = Vec::new();
+        for (_, words) in &chunks {
+            for &word in words {
+                first_met.entry(word).or_insert_with(|| {
+                    distinct.push(word);
+                    distinct.len() as u32 - 1
+                });
             }
-            a.extend(b);
-            a
-        });
-    let mut words: Vec<&str> = set.into_iter().collect();
-    words.par_sort_unstable();
-    words
+        }
+        let mut order: Vec<u32> = (0..distinct.len() as u32).collect();
+        order.par_sort_unstable_by_key(|&n| distinct[n as usize]);
+        let mut place = vec![0u32; order.len()];
+        for (at, &n) in order.iter().enumerate() {
+            place[n as usize] = at as u32;
+        }
+        // Packed from `&str`s by `doc_terms`, so always UTF-8.
+        let vocabulary = order
+            .iter()
+            .map(|&n| std::str::from_utf8(distinct[n as usize]).unwrap_or_default())
+            .collect();
+        let chunks = chunks
+            .into_par_iter()
+            .map(|(chunk, words)| Chunk {
+                site: words.iter().map(|w| place[first_met[w] as usize]).collect(),
+                ..chunk
+            })
+            .collect();
+        Words { vocabulary, chunks }
+    }
 }
 
 /// Numbers the distinct stems in byte order: each word's stem number, and the stems.
@@ -118,41 +179,64 @@ fn number_stems<'a>(stems: &'a [Cow<'a, str>]) -> (Vec<u32>, Vec<&'a str>) {
 /// Each stem's postings: the articles that have it (ascending), each with its weight.
 fn postings(
     docs: &[&DocTerms],
-    word_ids: &FxHashMap<&str, u32>,
+    words: &Words,
     stem_of_word: &[u32],
     stem_count: usize,
 ) -> Postings {
     let average = average_lengths(docs);
-    let mut postings = Postings::new(stem_count);
-    // A few hundred articles at a time: all of them at once would hold ~30 MB of weights
-    // at 10,000 articles.
-    for (chunk, docs) in docs.chunks(512).enumerate() {
+    // The stems cut into a few ranges per thread, each range's lists filled by one task: the
+    // lists of one stem take the articles in order, and no two tasks touch one list.
+    let parts = (rayon::current_num_threads() * 4).clamp(1, stem_count.max(1));
+    let ranges: Vec<std::ops::Range<u32>> = (0..parts)
+        .map(|p| (p * stem_count / parts) as u32..((p + 1) * stem_count / parts) as u32)
+        .collect();
+    let mut lists: Vec<Postings> = ranges.iter().map(|r| Postings::new(r.len())).collect();
+    // A chunk at a time: all articles at once would hold ~30 MB of weights at 10,000.
+    for (n, chunk) in words.chunks.iter().enumerate() {
+        let first = n * CHUNK;
+        let docs = &docs[first..first + chunk.ends.len()];
+        let stem_of: Vec<u32> = chunk
+            .site
+            .iter()
+            .map(|&w| stem_of_word[w as usize])
+            .collect();
         let weighted: Vec<Vec<(u32, u8)>> = docs
             .par_iter()
-            .map(|doc| weigh(doc, word_ids, stem_of_word, &average))
+            .enumerate()
+            .map(|(i, doc)| {
+                let start = if i == 0 { 0 } else { chunk.ends[i - 1] };
+                let local = &chunk.local[start..chunk.ends[i]];
+                weigh(doc, local, &stem_of, &average)
+            })
             .collect();
-        for (i, stems) in weighted.iter().enumerate() {
-            let doc = (chunk * 512 + i) as u32;
-            for &(stem, weight) in stems {
-                postings.push(stem, doc, weight);
+        lists.par_iter_mut().zip(&ranges).for_each(|(part, range)| {
+            for (i, stems) in weighted.iter().enumerate() {
+                // Sorted by stem: this range's are together.
+                let from = stems.partition_point(|&(s, _)| s < range.start);
+                let to = stems.partition_point(|&(s, _)| s < range.end);
+                for &(stem, weight) in &stems[from..to] {
+                    part.push(stem - range.start, (first + i) as u32, weight);
+                }
             }
-        }
+        });
     }
-    postings
+    Postings::concat(lists)
 }
 
-/// One article's stems, each with its weight.
+/// One article's stems, each with its weight. `local` numbers its words (in `stem_of`).
 fn weigh(
     doc: &DocTerms,
-    word_ids: &FxHashMap<&str, u32>,
-    stem_of_word: &[u32],
+    local: &[u32],
+    stem_of: &[u32],
     average: &[f32; FIELDS],
 ) -> Vec<(u32, u8)> {
     let mut stems: Vec<(u32, [u8; FIELDS])> = doc
-        .words()
-        .map(|(w, counts)| (stem_of_word[word_ids[w] as usize], counts))
+        .word_bytes()
+        .zip(local)
+        .map(|((_, counts), &n)| (stem_of[n as usize], counts))
         .collect();
     stems.sort_unstable_by_key(|&(s, _)| s);
+    let norms = norms(&doc.lengths, average);
     let mut weighted: Vec<(u32, u8)> = Vec::with_capacity(stems.len());
     let mut i = 0;
     while i < stems.len() {
@@ -165,7 +249,7 @@ fn weigh(
             }
             i += 1;
         }
-        weighted.push((stem, weight(&counts, &doc.lengths, average)));
+        weighted.push((stem, weight(&counts, &norms)));
     }
     weighted
 }
@@ -180,24 +264,37 @@ fn average_lengths(docs: &[&DocTerms]) -> [f32; FIELDS] {
     sums.map(|s| (s / docs.len().max(1) as f64) as f32)
 }
 
-/// BM25F: the word counts of each field, weighted and normalised by the field's length,
-/// added up, then saturated into (0, 1) and stored as 1..=255. The browser multiplies it
-/// by the stem's inverse document frequency, the one part that needs the whole site.
-pub fn weight(counts: &[u32; FIELDS], lengths: &[u32; FIELDS], average: &[f32; FIELDS]) -> u8 {
-    let mut tf = 0f32;
-    for f in 0..FIELDS {
-        if counts[f] == 0 {
-            continue;
-        }
+/// What BM25F divides each field's weighted count by: 1 for a field of average length,
+/// more for a longer one (as `FIELD_B` says). The same for all of an article's stems, so
+/// `weigh` works it out once per article.
+fn norms(lengths: &[u32; FIELDS], average: &[f32; FIELDS]) -> [f32; FIELDS] {
+    std::array::from_fn(|f| {
         let relative = if average[f] > 0.0 {
             lengths[f] as f32 / average[f]
         } else {
             1.0
         };
-        tf += FIELD_WEIGHTS[f] * counts[f] as f32 / (1.0 - FIELD_B[f] + FIELD_B[f] * relative);
+        1.0 - FIELD_B[f] + FIELD_B[f] * relative
+    })
+}
+
+/// BM25F: the word counts of each field, weighted and normalised by the field's length
+/// (`norms`), added up, then saturated into (0, 1) and stored as 1..=255. The browser
+/// multiplies it by the stem's inverse document frequency, the one part that needs the
+/// whole site.
+fn weight(counts: &[u32; FIELDS], norms: &[f32; FIELDS]) -> u8 {
+    let mut tf = 0f32;
+    for f in 0..FIELDS {
+        if counts[f] == 0 {
+            continue;
+        }
+        tf += FIELD_WEIGHTS[f] * counts[f] as f32 / norms[f];
     }
     let saturated = tf / (K1 + tf);
-    (saturated * 255.0).round().clamp(1.0, 255.0) as u8
+    // Rounded half away from zero like `f32::round`, which is a call into libm here (the
+    // baseline x86-64 has no rounding instruction): adding ½ then truncating gives the
+    // same for every f32 of 0..=255 (all of them were checked; the test checks the halves).
+    ((saturated * 255.0 + 0.5) as u32).clamp(1, 255) as u8
 }
 
 #[cfg(test)]
@@ -209,6 +306,10 @@ mod tests {
         let mut c = [0; FIELDS];
         c[field as usize] = n;
         c
+    }
+
+    fn weight(counts: &[u32; FIELDS], lengths: &[u32; FIELDS], average: &[f32; FIELDS]) -> u8 {
+        super::weight(counts, &norms(lengths, average))
     }
 
     const LENGTHS: [u32; FIELDS] = [6, 20, 3, 2, 1000];
@@ -239,6 +340,18 @@ mod tests {
         let short = [6, 20, 3, 2, 250];
         let c = counts(Field::Body, 2);
         assert!(weight(&c, &short, &AVERAGE) > weight(&c, &long, &AVERAGE));
+    }
+
+    #[test]
+    fn weights_round_half_away_from_zero() {
+        // The f32s nearest each half, where adding ½ then truncating could differ.
+        for half in (0..=255).map(|n| n as f32 + 0.5) {
+            for ulps in -64..=64i32 {
+                let x = f32::from_bits(half.to_bits().wrapping_add_signed(ulps));
+                let rounded = ((x + 0.5) as u32).clamp(1, 255) as u8;
+                assert_eq!(rounded, x.round().clamp(1.0, 255.0) as u8, "{x}");
+            }
+        }
     }
 
     #[test]

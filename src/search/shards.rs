@@ -45,6 +45,23 @@ impl Postings {
         self.last[s] = doc;
     }
 
+    /// The lists of `parts` one after the other: part N + 1's stems are numbered on from
+    /// part N's last.
+    pub fn concat(parts: Vec<Postings>) -> Postings {
+        let stems = parts.iter().map(|p| p.lists.len()).sum();
+        let mut all = Postings {
+            lists: Vec::with_capacity(stems),
+            counts: Vec::with_capacity(stems),
+            last: Vec::with_capacity(stems),
+        };
+        for part in parts {
+            all.lists.extend(part.lists);
+            all.counts.extend(part.counts);
+            all.last.extend(part.last);
+        }
+        all
+    }
+
     /// Bytes `stem`'s list takes in a shard, with its count.
     fn size(&self, stem: u32) -> usize {
         5 + self.lists[stem as usize].len()

@@ -103,6 +103,14 @@ pub struct DocTerms {
 impl DocTerms {
     /// The distinct words, in byte order, each with its count per field.
     pub fn words(&self) -> impl Iterator<Item = (&str, [u8; FIELDS])> + '_ {
+        // Packed from `&str`s by `doc_terms`, so always UTF-8.
+        self.word_bytes()
+            .map(|(word, counts)| (std::str::from_utf8(word).unwrap_or_default(), counts))
+    }
+
+    /// [`DocTerms::words`] as bytes, not checked again as UTF-8: for the site-wide merge,
+    /// which reads millions of words and needs the text only of the distinct ones.
+    pub fn word_bytes(&self) -> impl Iterator<Item = (&[u8], [u8; FIELDS])> + '_ {
         let mut rest: &[u8] = &self.words;
         std::iter::from_fn(move || {
             let (&len, after) = rest.split_first()?;
@@ -115,8 +123,7 @@ impl DocTerms {
                 }
             }
             rest = after;
-            // Packed from `&str`s by `doc_terms`, so always UTF-8.
-            Some((std::str::from_utf8(word).unwrap_or_default(), counts))
+            Some((word, counts))
         })
     }
 
