@@ -41,11 +41,6 @@ impl<'a> Packed<'a> {
         }
     }
 
-    /// The name of the pack's file (kept when the cache is pruned).
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
     fn pack(&self) -> &Pack {
         self.pack.get_or_init(|| Pack::load(self.cache, &self.name))
     }
@@ -227,7 +222,7 @@ mod tests {
         assert_eq!(files(tmp.path()), 0);
         // A pack cut short counts as none: every value is made again.
         take(&mut Memo::default());
-        let path = cache.path(store.name());
+        let path = cache.path(&pack_key("test").hex());
         let bytes = std::fs::read(&path).unwrap();
         std::fs::write(&path, &bytes[..bytes.len() - 1]).unwrap();
         assert_eq!(run(&cache, &nums), 200);

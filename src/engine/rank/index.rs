@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{Pick, Terms};
@@ -19,6 +20,9 @@ use crate::engine::model::{RelatedRef, Site};
 const TAG_WEIGHT: f64 = 2.0;
 /// Keywords kept per article: the terms that best tell it apart from the rest.
 const KEYWORDS_PER_ARTICLE: usize = 16;
+/// While an edit moves the frequency of no more eligible words than this, and the table of
+/// which article holds which word has not been made, the articles are searched for them.
+const FEW_WATCHED: usize = 64;
 
 /// An article's keywords as (keyword id, weight), best first.
 type Keywords = Vec<(u32, f64)>;
@@ -40,7 +44,8 @@ pub(super) struct Index {
     word_ids: FxHashMap<u64, u32>,
     /// By article.
     keywords: Vec<Keywords>,
-    /// Word → the articles containing it (sorted); made on the first update only.
+    /// Word → the articles containing it (sorted); made on the first update that moves the
+    /// frequency of more than `FEW_WATCHED` eligible words, then kept up to date.
     containing: Option<FxHashMap<u64, Vec<u32>>>,
 }
 
@@ -129,15 +134,6 @@ impl Index {
         before: &[Arc<Terms>],
         after: &[Arc<Terms>],
     ) -> Vec<usize> {
-        let mut containing = self.containing.take().unwrap_or_else(|| {
-            let mut map: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
-            for (i, t) in before.iter().enumerate() {
-                for (word, _) in t.iter() {
-                    map.entry(*word).or_default().push(i as u32);
-                }
-            }
-            map
-        });
         // Document frequencies, before and after, of every word whose frequency moved.
         let mut moved: FxHashMap<u64, (u32, u32)> = FxHashMap::default();
         for &e in changed {
@@ -146,34 +142,37 @@ impl Index {
                 let d = self.df.entry(word).or_default();
                 moved.entry(word).or_insert((*d, *d)).1 = d.saturating_sub(1);
                 *d = d.saturating_sub(1);
-                if let Some(list) = containing.get_mut(&word)
-                    && let Ok(at) = list.binary_search(&(e as u32))
-                {
-                    list.remove(at);
-                }
             }
             for word in only_in(new, old) {
                 let d = self.df.entry(word).or_default();
                 moved.entry(word).or_insert((*d, *d)).1 = *d + 1;
                 *d += 1;
-                let list = containing.entry(word).or_default();
-                if let Err(at) = list.binary_search(&(e as u32)) {
-                    list.insert(at, e as u32);
-                }
             }
         }
         // Whose keywords may change: the edited articles, and every article holding a word
         // whose frequency moved while it was (or became) eligible as a keyword.
-        let mut reselect: FxHashSet<usize> = changed.iter().copied().collect();
         // (Articles that held a word before the edit but not after are in `changed`.)
-        for (word, (old, new)) in &moved {
-            if (self.eligible(*old) || self.eligible(*new))
-                && let Some(list) = containing.get(word)
-            {
-                reselect.extend(list.iter().map(|&a| a as usize));
-            }
-        }
-        self.containing = Some(containing);
+        let watched: Vec<u64> = moved
+            .iter()
+            .filter(|(_, (old, new))| self.eligible(*old) || self.eligible(*new))
+            .map(|(word, _)| *word)
+            .collect();
+        // Each way of finding the holders checks the other in debug builds (and so in tests).
+        let holders = if self.containing.is_none() && watched.len() <= FEW_WATCHED {
+            let found = holders_by_search(after, &watched);
+            debug_assert_eq!(
+                found,
+                holders_by_table(&mut table_of(before), changed, before, after, &watched)
+            );
+            found
+        } else {
+            let table = self.containing.get_or_insert_with(|| table_of(before));
+            let found = holders_by_table(table, changed, before, after, &watched);
+            debug_assert_eq!(found, holders_by_search(after, &watched));
+            found
+        };
+        let mut reselect: FxHashSet<usize> = changed.iter().copied().collect();
+        reselect.extend(holders);
         let mut reselect: Vec<usize> = reselect.into_iter().collect();
         reselect.sort_unstable();
         let mut affected: FxHashSet<usize> = changed.iter().copied().collect();
@@ -330,6 +329,66 @@ impl Index {
             .filter(|k| theirs.iter().any(|t| t.0 == k.0))
             .map(|k| self.keys[k.0 as usize])
     }
+}
+
+/// Which article holds which word (articles ascending), from every article's words.
+fn table_of(terms: &[Arc<Terms>]) -> FxHashMap<u64, Vec<u32>> {
+    let mut table: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+    for (i, t) in terms.iter().enumerate() {
+        for (word, _) in t.iter() {
+            table.entry(*word).or_default().push(i as u32);
+        }
+    }
+    table
+}
+
+/// The articles holding any of `watched` after an edit, ascending: from the `table` made
+/// before it, which this brings up to date with the articles `changed`.
+fn holders_by_table(
+    table: &mut FxHashMap<u64, Vec<u32>>,
+    changed: &[usize],
+    before: &[Arc<Terms>],
+    after: &[Arc<Terms>],
+    watched: &[u64],
+) -> Vec<usize> {
+    for &e in changed {
+        let (old, new) = (&before[e], &after[e]);
+        for word in only_in(old, new) {
+            if let Some(list) = table.get_mut(&word)
+                && let Ok(at) = list.binary_search(&(e as u32))
+            {
+                list.remove(at);
+            }
+        }
+        for word in only_in(new, old) {
+            let list = table.entry(word).or_default();
+            if let Err(at) = list.binary_search(&(e as u32)) {
+                list.insert(at, e as u32);
+            }
+        }
+    }
+    let mut found: Vec<usize> = watched
+        .iter()
+        .filter_map(|word| table.get(word))
+        .flatten()
+        .map(|&a| a as usize)
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    found
+}
+
+/// The articles holding any of `watched` in `after`, ascending, found by looking in each.
+fn holders_by_search(after: &[Arc<Terms>], watched: &[u64]) -> Vec<usize> {
+    (0..after.len())
+        .into_par_iter()
+        .filter(|&a| {
+            let terms = &after[a];
+            watched
+                .iter()
+                .any(|w| terms.binary_search_by_key(w, |(k, _)| *k).is_ok())
+        })
+        .collect()
 }
 
 /// The words of `a` that `b` lacks (both sorted by word).

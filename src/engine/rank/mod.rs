@@ -48,8 +48,10 @@ pub struct RankMemo {
     last: Option<Ranked>,
     /// The disk cache entry the last ranking was read from or written to.
     stored: Option<String>,
-    /// The disk cache entries of the last build's articles' words.
-    used_terms: Vec<String>,
+    /// The keys the last build's articles' words are stored under (`terms_entry`).
+    used_terms: Vec<Key>,
+    /// Whether the last build kept its ranking in the disk cache.
+    stored_any: bool,
     /// How the last build's ranking was come by.
     way: Way,
 }
@@ -109,11 +111,17 @@ fn frame_key(site: &Site) -> Key {
     Key::of("ranking frame", &(site.config.more_articles.count, layout))
 }
 
+/// The kind of the pack of articles' words.
+const TERMS_PACK: &str = "ranking terms";
+
 /// How an article's words are kept on disk.
 const TERMS: Codec<Arc<Terms>> = Codec {
     encode: |terms| stored::terms_to_bytes(terms),
     decode: |_, bytes| stored::terms_from_bytes(bytes).map(Arc::new),
 };
+
+/// Where the words are kept on disk: the pack, and the key each article's is stored under.
+type Store<'a> = Option<(&'a Packed<'a>, &'a [Key])>;
 
 /// Every article's words, reusing `memo`, else reading them from `store` (kept there when
 /// counted); and their keys.
@@ -121,15 +129,14 @@ fn all_terms(
     site: &Site,
     memo: &mut Memo<Arc<Terms>>,
     keys: Vec<Key>,
-    store: Option<&Packed>,
+    store: Store,
 ) -> (Vec<Arc<Terms>>, Vec<Key>) {
     let stop = stop_words();
-    let stored: Vec<Key> = keys.iter().copied().map(terms_entry).collect();
     let terms = packed::take_all(
         memo,
         &keys,
-        &stored,
-        store,
+        store.map_or(&[], |s| s.1),
+        store.map(|s| s.0),
         &TERMS,
         || (),
         |_, i| {
@@ -175,7 +182,7 @@ fn rank_all_kept(
     site: &Site,
     memo: &mut RankMemo,
     keys: Vec<Key>,
-    store: Option<&Packed>,
+    store: Store,
 ) -> Arc<Vec<Vec<Pick>>> {
     let count = site.config.more_articles.count;
     let (terms, term_keys) = all_terms(site, &mut memo.terms, keys, store);
@@ -235,18 +242,29 @@ pub fn rank_all_stored(
     cache: Option<&DiskCache>,
 ) -> Arc<Vec<Vec<Pick>>> {
     let keys = term_keys(site);
-    let store = cache.map(|c| Packed::new(c, "ranking terms"));
-    memo.used_terms = match &store {
-        Some(store) => keys
-            .iter()
-            .map(|k| terms_entry(*k).hex())
-            .chain([store.name().to_string(), stored::last_entry()])
-            .collect(),
+    let pack = cache.map(|c| Packed::new(c, TERMS_PACK));
+    memo.stored_any = cache.is_some();
+    let used: Vec<Key> = match cache {
+        Some(_) => keys.iter().copied().map(terms_entry).collect(),
         None => Vec::new(),
     };
-    let (Some(cache), Some(store)) = (cache.filter(|_| memo.last.is_none()), &store) else {
-        return rank_all_kept(site, memo, keys, store.as_ref());
+    let store = pack.as_ref().map(|p| (p, &used[..]));
+    let picks = match (cache.filter(|_| memo.last.is_none()), store) {
+        (Some(cache), Some(store)) => rank_all_resumed(site, memo, keys, cache, store),
+        _ => rank_all_kept(site, memo, keys, store),
     };
+    memo.used_terms = used;
+    picks
+}
+
+/// `rank_all_stored` in a process that has ranked nothing yet.
+fn rank_all_resumed(
+    site: &Site,
+    memo: &mut RankMemo,
+    keys: Vec<Key>,
+    cache: &DiskCache,
+    store: (&Packed, &[Key]),
+) -> Arc<Vec<Vec<Pick>>> {
     let frame = frame_key(site);
     let name = ranking_entry(frame, &keys);
     memo.stored = Some(name.clone());
@@ -270,7 +288,7 @@ pub fn rank_all_stored(
 fn resume(
     site: &Site,
     cache: &DiskCache,
-    store: &Packed,
+    (pack, _): (&Packed, &[Key]),
     frame: Key,
     terms: &mut Memo<Arc<Terms>>,
 ) -> Option<Ranked> {
@@ -285,7 +303,7 @@ fn resume(
     )?;
     let before: Option<Vec<Arc<Terms>>> = term_keys
         .par_iter()
-        .map(|k| store.get(*k, terms_entry(*k), &TERMS))
+        .map(|k| pack.get(*k, terms_entry(*k), &TERMS))
         .collect();
     let before = before?;
     terms.take_all(&term_keys, |i| before[i].clone());
@@ -301,10 +319,14 @@ fn resume(
 /// The disk cache entries the last build used: its ranking, if any, and every article's
 /// words (kept when the cache is pruned).
 pub fn stored_entries(memo: &RankMemo) -> impl Iterator<Item = String> + '_ {
+    let kept = memo
+        .stored_any
+        .then(|| [packed::pack_key(TERMS_PACK).hex(), stored::last_entry()]);
     memo.stored
         .iter()
         .cloned()
-        .chain(memo.used_terms.iter().cloned())
+        .chain(kept.into_iter().flatten())
+        .chain(memo.used_terms.iter().map(Key::hex))
 }
 
 /// "More articles" for one article, with the tags and words it shares with each pick (for
