@@ -1,7 +1,7 @@
 //! Per-article values that a build needs for every article (the words ranking and search
 //! read), kept between runs: in the process by `Memo`, and on disk in one pack per kind
 //! (`disk_cache::pack`), with single entries beside it for the few values made since the
-//! pack was last written. A build with nothing changed reads one file, not 10,000; an
+//! pack was last written. A new process that needs them all reads one file, not 10,000; an
 //! edit writes one small entry, not the whole pack again.
 
 use std::sync::OnceLock;
