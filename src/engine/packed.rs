@@ -67,6 +67,9 @@ pub fn pack_key(kind: &str) -> Key {
     Key::of("pack", &(kind, &*crate::disk_cache::FOLIO_VERSION))
 }
 
+/// Where values are kept on disk: the pack, and the key each value is stored under.
+pub type Store<'a> = Option<(&'a Packed<'a>, &'a [Key])>;
+
 /// Where a value of `take_all` came from.
 const KEPT: u8 = 0;
 const PACKED: u8 = 1;
@@ -74,14 +77,13 @@ const SINGLE: u8 = 2;
 const MADE: u8 = 3;
 
 /// The values for `keys`, in order: kept in `memo`, else read from `store` (a value with
-/// `keys[i]` is stored under `stored[i]`), else made by `make(scratch, i)` in parallel. What
+/// `keys[i]` is stored under its `i`-th key), else made by `make(scratch, i)` in parallel. What
 /// was made is stored: as single entries while they are few, else in a new pack of every
 /// value this build used (which then holds them all again).
 pub fn take_all<V: Clone + Send + Sync, S>(
     memo: &mut Memo<V>,
     keys: &[Key],
-    stored: &[Key],
-    store: Option<&Packed>,
+    store: Store,
     codec: &Codec<V>,
     scratch: impl Fn() -> S + Sync + Send,
     make: impl Fn(&mut S, usize) -> V + Sync,
@@ -90,7 +92,7 @@ pub fn take_all<V: Clone + Send + Sync, S>(
     let use_pack = lacking > FEW;
     let source: Vec<AtomicU8> = keys.iter().map(|_| AtomicU8::new(KEPT)).collect();
     let (values, _) = memo.take_all_with(keys, scratch, |s, i| {
-        if let Some(store) = store {
+        if let Some((store, stored)) = store {
             let packed = use_pack
                 .then(|| store.packed(keys[i], stored[i], codec))
                 .flatten();
@@ -106,7 +108,7 @@ pub fn take_all<V: Clone + Send + Sync, S>(
         source[i].store(MADE, Ordering::Relaxed);
         make(s, i)
     });
-    let Some(store) = store else {
+    let Some((store, stored)) = store else {
         return values;
     };
     let from = |i: usize| source[i].load(Ordering::Relaxed);
@@ -153,8 +155,7 @@ mod tests {
         let values = take_all(
             &mut Memo::default(),
             &keys,
-            &keys,
-            Some(&store),
+            Some((&store, &keys)),
             &CODEC,
             || (),
             |_, i| {
@@ -209,8 +210,7 @@ mod tests {
             take_all(
                 memo,
                 &all,
-                &all,
-                Some(&store),
+                Some((&store, &all)),
                 &CODEC,
                 || (),
                 |_, i| nums[i] * 10,

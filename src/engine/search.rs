@@ -1,10 +1,11 @@
 //! The full-text search index as the engine makes it (the index itself is `crate::search`,
 //! pure). Each article's words (`DocTerms`) are kept by the key of everything they are read
-//! from, in memory and in the disk cache (one pack for all, `engine::packed`); the site-wide merge (`build_index`) runs only when
-//! the key over all of them and the search config changed, and the paths and keys of its
-//! files are kept under that key too. A run whose merge is kept reads no article's words at
-//! all unless a sink lacks one of the files. Each file goes to the sink under the key of its
-//! own bytes, so one that came out the same is not sent again.
+//! from, in memory and in the disk cache (one pack for all, `engine::packed`); the
+//! site-wide merge (`build_index`) runs only when the key over all of them and the search
+//! config changed, and the paths and keys of its files are kept under that key too. A run
+//! whose merge is kept reads no article's words at all unless a sink lacks one of the
+//! files. Each file goes to the sink under the key of its own bytes, so one that came out
+//! the same is not sent again.
 
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
@@ -98,8 +99,7 @@ impl DocSources {
         packed::take_all(
             memo,
             keys,
-            keys,
-            store.as_ref(),
+            store.as_ref().map(|s| (s, &keys[..])),
             &DOC_TERMS,
             Scratch::default,
             make,

@@ -16,7 +16,7 @@ use rustc_hash::FxHashMap;
 
 use super::memo::Memo;
 use super::model::{RelatedRef, Site};
-use super::packed::{self, Codec, Packed};
+use super::packed::{self, Codec, Packed, Store};
 use crate::disk_cache::DiskCache;
 use crate::key::Key;
 use index::Index;
@@ -48,10 +48,9 @@ pub struct RankMemo {
     last: Option<Ranked>,
     /// The disk cache entry the last ranking was read from or written to.
     stored: Option<String>,
-    /// The keys the last build's articles' words are stored under (`terms_entry`).
-    used_terms: Vec<Key>,
-    /// Whether the last build kept its ranking in the disk cache.
-    stored_any: bool,
+    /// The keys the last build's articles' words are stored under (`terms_entry`), when it
+    /// kept its ranking in the disk cache.
+    used_terms: Option<Vec<Key>>,
     /// How the last build's ranking was come by.
     way: Way,
 }
@@ -120,9 +119,6 @@ const TERMS: Codec<Arc<Terms>> = Codec {
     decode: |_, bytes| stored::terms_from_bytes(bytes).map(Arc::new),
 };
 
-/// Where the words are kept on disk: the pack, and the key each article's is stored under.
-type Store<'a> = Option<(&'a Packed<'a>, &'a [Key])>;
-
 /// Every article's words, reusing `memo`, else reading them from `store` (kept there when
 /// counted); and their keys.
 fn all_terms(
@@ -135,8 +131,7 @@ fn all_terms(
     let terms = packed::take_all(
         memo,
         &keys,
-        store.map_or(&[], |s| s.1),
-        store.map(|s| s.0),
+        store,
         &TERMS,
         || (),
         |_, i| {
@@ -243,7 +238,6 @@ pub fn rank_all_stored(
 ) -> Arc<Vec<Vec<Pick>>> {
     let keys = term_keys(site);
     let pack = cache.map(|c| Packed::new(c, TERMS_PACK));
-    memo.stored_any = cache.is_some();
     let used: Vec<Key> = match cache {
         Some(_) => keys.iter().copied().map(terms_entry).collect(),
         None => Vec::new(),
@@ -253,7 +247,7 @@ pub fn rank_all_stored(
         (Some(cache), Some(store)) => rank_all_resumed(site, memo, keys, cache, store),
         _ => rank_all_kept(site, memo, keys, store),
     };
-    memo.used_terms = used;
+    memo.used_terms = cache.is_some().then_some(used);
     picks
 }
 
@@ -319,14 +313,15 @@ fn resume(
 /// The disk cache entries the last build used: its ranking, if any, and every article's
 /// words (kept when the cache is pruned).
 pub fn stored_entries(memo: &RankMemo) -> impl Iterator<Item = String> + '_ {
-    let kept = memo
-        .stored_any
-        .then(|| [packed::pack_key(TERMS_PACK).hex(), stored::last_entry()]);
+    let kept = memo.used_terms.as_ref().map(|used| {
+        [packed::pack_key(TERMS_PACK).hex(), stored::last_entry()]
+            .into_iter()
+            .chain(used.iter().map(Key::hex))
+    });
     memo.stored
         .iter()
         .cloned()
         .chain(kept.into_iter().flatten())
-        .chain(memo.used_terms.iter().map(Key::hex))
 }
 
 /// "More articles" for one article, with the tags and words it shares with each pick (for
