@@ -1,6 +1,6 @@
-//! The machine-readable outputs: Atom feed, sitemap, robots.txt and each article's
-//! JSON-LD. Built from the same model as the pages; XML is written by quick-xml,
-//! JSON by serde_json, so escaping is never done by hand.
+//! The machine-readable outputs: Atom feed, sitemap and robots.txt (each article's JSON-LD
+//! is `json_ld`'s). Built from the same model as the pages; XML is written by quick-xml, so
+//! escaping is never done by hand.
 
 use std::io;
 
@@ -275,67 +275,6 @@ pub fn robots(globals: &Globals) -> Vec<u8> {
         globals.config.base_url
     )
     .into_bytes()
-}
-
-/// JSON-LD `BlogPosting` for an article page, safe to put inside a `<script>` element.
-pub fn json_ld(c: &Config, s: &ArticleSummary) -> String {
-    let person = |a: &super::context::AuthorContext| {
-        let mut person = serde_json::json!({
-            "@type": "Person",
-            "name": a.name,
-            "jobTitle": a.role,
-            "url": a.permalink,
-        });
-        let same_as: Vec<&str> = a.links.iter().map(|l| l.url.as_str()).collect();
-        if !same_as.is_empty() {
-            person["sameAs"] = serde_json::json!(same_as);
-        }
-        if let Some(photo) = crate::brand::photo_path(c, &a.id) {
-            person["image"] = serde_json::json!(format!("{}{photo}", c.base_url));
-        }
-        person
-    };
-    let author = match s.authors.as_slice() {
-        [one] => person(one),
-        many => many.iter().map(person).collect(),
-    };
-    let mut value = serde_json::json!({
-        "@context": "https://schema.org",
-        "@type": "BlogPosting",
-        "headline": s.title,
-        "description": s.summary,
-        "url": s.canonical.as_deref().unwrap_or(&s.permalink),
-        "mainEntityOfPage": s.permalink,
-        "datePublished": s.date,
-        "dateModified": s.updated.as_deref().unwrap_or(&s.date),
-        "keywords": s.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
-        "inLanguage": c.language,
-        "author": author,
-        "publisher": {
-            "@type": "Organization",
-            "name": c.title,
-            "url": c.base_url,
-        },
-    });
-    if let (Some(series), Some(map)) = (&s.series, value.as_object_mut()) {
-        map.insert(
-            "isPartOf".into(),
-            serde_json::json!({
-                "@type": "CreativeWorkSeries",
-                "name": series.title,
-                "url": format!("{}series/{}/", c.base_url, series.id),
-            }),
-        );
-        map.insert("position".into(), series.part.into());
-    }
-    // `</script>` inside a string would end the element early; `<\/` means the same in JSON.
-    // Inside <script>, `</script>` or `<!--` would end or derail the element: JSON may write
-    // `<`, `>` and `&` as escapes that mean the same.
-    value
-        .to_string()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ pub mod context;
 mod deadline;
 pub mod feeds;
 pub mod json_feed;
+pub mod json_ld;
 mod listing;
 pub mod redirects;
 pub mod series;
