@@ -60,21 +60,37 @@ impl fmt::Debug for Key {
 /// Feeds `Hash` implementations into BLAKE3. Integers go in as little-endian bytes, so a key
 /// is the same on every machine of either byte order (the disk cache may travel between CI
 /// runners).
-pub struct KeyHasher(blake3::Hasher);
+///
+/// `Hash` writes a struct a field at a time, most of them a few bytes (a length, a number, a
+/// short string): those are gathered in a buffer and handed to BLAKE3 a block at a time,
+/// which takes a third of the time of one call per field. BLAKE3 gives the same hash however
+/// its input is cut, so the keys are the same either way.
+pub struct KeyHasher {
+    hasher: blake3::Hasher,
+    buffer: [u8; BUFFER],
+    filled: usize,
+}
+
+/// Bytes gathered before BLAKE3 sees them: a few of its 64-byte blocks.
+const BUFFER: usize = 512;
 
 impl KeyHasher {
     pub fn new(domain: &str) -> KeyHasher {
-        let mut h = blake3::Hasher::new();
+        let mut h = KeyHasher {
+            hasher: blake3::Hasher::new(),
+            buffer: [0; BUFFER],
+            filled: 0,
+        };
         // Folio's version and a digest of its sources (build.rs) are in every key: another
         // release, or a build of other code, never reuses what this one kept on disk (the
         // cache folder, the output manifest).
-        h.update(env!("CARGO_PKG_VERSION").as_bytes());
-        h.update(&[0]);
-        h.update(env!("FOLIO_SOURCE_FINGERPRINT").as_bytes());
-        h.update(&[0]);
-        h.update(domain.as_bytes());
-        h.update(&[0]);
-        KeyHasher(h)
+        h.put(env!("CARGO_PKG_VERSION").as_bytes());
+        h.put(&[0]);
+        h.put(env!("FOLIO_SOURCE_FINGERPRINT").as_bytes());
+        h.put(&[0]);
+        h.put(domain.as_bytes());
+        h.put(&[0]);
+        h
     }
 
     /// Add anything hashable.
@@ -84,30 +100,45 @@ impl KeyHasher {
     }
 
     pub fn key(&self) -> Key {
+        let mut hasher = self.hasher.clone();
+        hasher.update(&self.buffer[..self.filled]);
         let mut out = [0u8; 16];
-        out.copy_from_slice(&self.0.finalize().as_bytes()[..16]);
+        out.copy_from_slice(&hasher.finalize().as_bytes()[..16]);
         Key(out)
+    }
+
+    fn put(&mut self, bytes: &[u8]) {
+        if self.filled + bytes.len() > BUFFER {
+            self.hasher.update(&self.buffer[..self.filled]);
+            self.filled = 0;
+            if bytes.len() > BUFFER {
+                self.hasher.update(bytes);
+                return;
+            }
+        }
+        self.buffer[self.filled..self.filled + bytes.len()].copy_from_slice(bytes);
+        self.filled += bytes.len();
     }
 }
 
 impl Hasher for KeyHasher {
     fn write(&mut self, bytes: &[u8]) {
-        self.0.update(bytes);
+        self.put(bytes);
     }
     fn write_u8(&mut self, n: u8) {
-        self.0.update(&[n]);
+        self.put(&[n]);
     }
     fn write_u16(&mut self, n: u16) {
-        self.0.update(&n.to_le_bytes());
+        self.put(&n.to_le_bytes());
     }
     fn write_u32(&mut self, n: u32) {
-        self.0.update(&n.to_le_bytes());
+        self.put(&n.to_le_bytes());
     }
     fn write_u64(&mut self, n: u64) {
-        self.0.update(&n.to_le_bytes());
+        self.put(&n.to_le_bytes());
     }
     fn write_usize(&mut self, n: usize) {
-        self.0.update(&(n as u64).to_le_bytes());
+        self.put(&(n as u64).to_le_bytes());
     }
     fn finish(&self) -> u64 {
         let k = self.key().0;
@@ -179,6 +210,45 @@ mod tests {
         let big = Keyed::new(Key::of("k", &1), "a very large value".repeat(1000));
         let small = Keyed::new(Key::of("k", &1), String::new());
         assert_eq!(Key::of("page", &big), Key::of("page", &small));
+    }
+
+    /// The buffer changes nothing: a key is BLAKE3 of the prefix and every byte written,
+    /// however the writes are cut (small, across the buffer's end, bigger than it).
+    #[test]
+    fn buffered_writes_hash_as_one_stream() {
+        let bytes: Vec<u8> = (0..5000u32).map(|i| (i * 7 + i / 13) as u8).collect();
+        let mut whole = blake3::Hasher::new();
+        whole.update(env!("CARGO_PKG_VERSION").as_bytes());
+        whole.update(&[0]);
+        whole.update(env!("FOLIO_SOURCE_FINGERPRINT").as_bytes());
+        whole.update(&[0]);
+        whole.update(b"d\0");
+        whole.update(&bytes);
+        let finished = whole.finalize();
+        let expected = &finished.as_bytes()[..16];
+        for cuts in [
+            vec![1],
+            vec![3, 1, 8],
+            vec![511, 1, 2],
+            vec![BUFFER],
+            vec![BUFFER + 1, 5],
+            vec![2000, 1],
+            vec![5000],
+        ] {
+            let mut h = KeyHasher::new("d");
+            let mut at = 0;
+            for len in cuts.iter().cycle() {
+                if at == bytes.len() {
+                    break;
+                }
+                let end = (at + len).min(bytes.len());
+                h.write(&bytes[at..end]);
+                at = end;
+            }
+            assert_eq!(&h.key().0[..], expected, "{cuts:?}");
+            // Asking for the key leaves the hasher as it was.
+            assert_eq!(h.key(), h.key());
+        }
     }
 
     #[test]
