@@ -163,12 +163,6 @@ impl DiskCache {
         used: &std::collections::HashSet<String>,
         age: std::time::Duration,
     ) -> usize {
-        let now = std::time::SystemTime::now();
-        let old = |path: &Path, age: std::time::Duration| {
-            std::fs::metadata(path)
-                .and_then(|m| m.modified())
-                .is_ok_and(|t| now.duration_since(t).is_ok_and(|d| d > age))
-        };
         let mut removed = 0;
         for shard in std::fs::read_dir(&self.dir).into_iter().flatten().flatten() {
             for entry in std::fs::read_dir(shard.path())
@@ -179,8 +173,8 @@ impl DiskCache {
                 let name = entry.file_name().to_string_lossy().into_owned();
                 let path = entry.path();
                 let stale = match name.starts_with(".tmp-") {
-                    true => old(&path, std::time::Duration::from_secs(3600)),
-                    false => !used.contains(&name) && old(&path, age),
+                    true => older_than(&path, std::time::Duration::from_secs(3600)),
+                    false => !used.contains(&name) && older_than(&path, age),
                 };
                 if stale && std::fs::remove_file(&path).is_ok() {
                     removed += 1;
@@ -229,6 +223,14 @@ impl DiskCache {
         tmp.persist(&path).map_err(|e| e.error)?;
         Ok(path)
     }
+}
+
+/// Whether `path` (a file or folder) was last modified more than `age` ago; not when it is
+/// missing or its time is unknown or in the future.
+pub fn older_than(path: &Path, age: std::time::Duration) -> bool {
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .is_ok_and(|t| t.elapsed().is_ok_and(|d| d > age))
 }
 
 /// An entry of its kind's `magic` header, metadata (JSON, its length first) and bytes kept

@@ -28,6 +28,18 @@ impl Key {
         h.key()
     }
 
+    /// The key of `bytes` in `domain`, without folio's version and sources (which every
+    /// other key has): for names that must stay the same from one release to the next.
+    pub fn lasting(domain: &str, bytes: &[u8]) -> Key {
+        let mut h = blake3::Hasher::new();
+        h.update(domain.as_bytes());
+        h.update(&[0]);
+        h.update(bytes);
+        let mut out = [0u8; 16];
+        out.copy_from_slice(&h.finalize().as_bytes()[..16]);
+        Key(out)
+    }
+
     /// Lowercase hex, e.g. for file names in a cache folder.
     pub fn hex(&self) -> String {
         self.0.iter().map(|b| format!("{b:02x}")).collect()

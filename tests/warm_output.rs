@@ -66,15 +66,17 @@ fn a_build_with_nothing_changed_rewrites_no_file() {
             .collect();
         assert_eq!(files.len(), 1, "one manifest: {files:?}");
         let meta = fs::metadata(&files[0]).unwrap();
-        (meta.ino(), meta.modified().unwrap())
+        (meta.ino(), fs::read(&files[0]).unwrap(), meta.modified().unwrap())
     };
-    let manifest_before = manifest();
+    let (inode, bytes, dated) = manifest();
     site.build().success().no_staging_leftovers();
+    let (inode_after, bytes_after, dated_after) = manifest();
     assert_eq!(
-        manifest(),
-        manifest_before,
+        (inode_after, bytes_after),
+        (inode, bytes),
         "the same manifest is not written again"
     );
+    assert!(dated_after >= dated, "only dated: it is in use");
     let second = inodes(&site.public());
     assert_eq!(
         rewritten(&first, &second),
@@ -392,6 +394,14 @@ fn the_cache_is_pruned_once_a_day_of_entries_unused_and_a_week_old() {
     }
     age(&gone, 8 * DAY);
     age(&recent, DAY);
+    // The output manifest and recycled tree of an older folio (manifests were named by
+    // folio's version) or of an output folder built once, long ago.
+    let old_manifest = cache.join(format!("outputs/{}", "ab".repeat(16)));
+    let old_tree = old_manifest.with_extension("previous");
+    fs::create_dir_all(old_tree.join("articles/a")).unwrap();
+    fs::write(old_tree.join("articles/a/index.html"), b"old").unwrap();
+    fs::write(&old_manifest, b"folio output manifest 1\n").unwrap();
+    age(&old_manifest, 8 * DAY);
 
     // Pruned an hour ago: this build walks nothing.
     age(&stamp, std::time::Duration::from_secs(3600));
@@ -402,6 +412,12 @@ fn the_cache_is_pruned_once_a_day_of_entries_unused_and_a_week_old() {
     age(&stamp, DAY + std::time::Duration::from_secs(60));
     site.build().success();
     assert!(!gone.exists(), "an unused entry over a week old is removed");
+    assert!(
+        !old_manifest.exists() && !old_tree.exists(),
+        "an output manifest over a week old goes with its tree"
+    );
+    let outputs: Vec<_> = fs::read_dir(cache.join("outputs")).unwrap().collect();
+    assert_eq!(outputs.len(), 2, "this output's manifest and tree stay");
     assert!(recent.exists(), "an unused entry of yesterday is kept");
     assert!(bodies.iter().all(|b| b.exists()), "used entries are kept");
     let since = fs::metadata(&stamp).unwrap().modified().unwrap().elapsed();

@@ -209,9 +209,10 @@ fn build(args: &BuildArgs) -> Result<(), Vec<Diagnostic>> {
     let mut phase = crate::engine::phase_timer();
     // Pruning the cache (folders of their own) goes on while the output is swapped in: both
     // are mostly waiting on the disk.
+    let manifest = staging.manifest_file().map(std::path::Path::to_path_buf);
     let committed = std::thread::scope(|s| {
         s.spawn(|| {
-            engine.prune_cache(&built.made);
+            engine.prune_cache(&built.made, manifest.as_deref());
             engine.keep_stat_keys();
         });
         staging.commit()

@@ -105,7 +105,8 @@ impl Engine {
     /// week (another branch's builds may still want it), and what killed builds left half
     /// written; at most once every `PRUNE_EVERY` (the stamp file `PRUNE_STAMP`). Returns
     /// how many files were removed.
-    pub fn prune_cache(&self, made: &Made) -> usize {
+    /// `output_manifest` is the manifest of the output this build writes (`outputs/`), kept.
+    pub fn prune_cache(&self, made: &Made, output_manifest: Option<&Path>) -> usize {
         let dir = self.cache_dir();
         if self.settings.cache != CacheUse::ReadWrite || !prune_due(&dir) {
             return 0;
@@ -128,7 +129,8 @@ impl Engine {
         ]
         .into_iter()
         .map(|(folder, used)| DiskCache::new(&dir, folder).prune(used, week))
-        .sum();
+        .sum::<usize>()
+            + crate::output::disk::prune_stale_outputs(&dir, week, output_manifest);
         // A failed write only means the next build prunes again.
         let _ = std::fs::write(dir.join(PRUNE_STAMP), b"");
         removed

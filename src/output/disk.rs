@@ -24,7 +24,7 @@ use std::sync::{Mutex, PoisonError};
 use super::{Contents, Sink};
 use crate::diagnostics::Diagnostic;
 use crate::key::Key;
-pub use manifest::Manifest;
+pub use manifest::{Manifest, prune_stale as prune_stale_outputs};
 pub use ownership::MARK;
 pub use target::check_target;
 
@@ -104,6 +104,11 @@ impl Staging {
             recycled,
             ..self
         }
+    }
+
+    /// The file of the output's manifest in the cache folder, if the build keeps one.
+    pub fn manifest_file(&self) -> Option<&Path> {
+        self.manifest.as_ref().map(|(file, _)| file.as_path())
     }
 
     /// Link the previous output's `rel` into the staging folder when `entry` (from the
@@ -282,9 +287,12 @@ impl Staging {
             let made =
                 std::mem::take(&mut *self.made.lock().unwrap_or_else(PoisonError::into_inner));
             // Without it the next build only writes everything again. The same entries (a
-            // build that changed nothing) are not written again.
+            // build that changed nothing) are not written again, only dated: the time says
+            // the manifest is in use (`prune_stale`).
             if !before.holds_exactly(&made) {
                 let _ = Manifest::save(file, made);
+            } else if let Ok(f) = fs::File::options().append(true).open(file) {
+                let _ = f.set_modified(std::time::SystemTime::now());
             }
             if let Previous(Some(dir)) = &previous
                 && recycle::keep_aside(dir, &recycle::generation_of(file))

@@ -172,14 +172,123 @@ fn parse_line(line: &str) -> Option<(String, Entry)> {
 }
 
 /// Where the manifest of the output folder `target` (as resolved) is kept in `cache_dir`.
+/// Named by the folder alone, not by folio's version as every other key is: a new release
+/// takes over its predecessor's manifest and recycled tree (whose keys it never matches, so
+/// it reuses no file of them) rather than leaving a copy of the whole output beside them.
 pub fn file_for(cache_dir: &Path, target: &Path) -> PathBuf {
-    let name = Key::of("output folder", target.as_os_str().as_encoded_bytes()).hex();
-    cache_dir.join("outputs").join(name)
+    let name = Key::lasting("folio output folder", target.as_os_str().as_encoded_bytes());
+    cache_dir.join(OUTPUTS).join(name.hex())
+}
+
+/// The folder of `cache_dir` that holds the manifests and the recycled trees.
+const OUTPUTS: &str = "outputs";
+
+/// Remove the manifests of output folders no build has written to for `age`, each with its
+/// recycled tree (a copy of a whole output), and recycled trees left without a manifest:
+/// outputs built once into a temporary folder, or by an older folio that named manifests
+/// by its version. `in_use` (the manifest of the build that prunes, which may not be dated
+/// yet) stays. How many were removed.
+pub fn prune_stale(cache_dir: &Path, age: std::time::Duration, in_use: Option<&Path>) -> usize {
+    let old = |path: &Path| in_use != Some(path) && crate::disk_cache::older_than(path, age);
+    let mut removed = 0;
+    let dir = cache_dir.join(OUTPUTS);
+    for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        // Only names folio gives: a manifest, a tree, a manifest being written.
+        let gone = if Key::from_hex(&name).is_some() {
+            let gone = old(&path) && fs::remove_file(&path).is_ok();
+            if gone {
+                let _ = fs::remove_dir_all(super::recycle::generation_of(&path));
+            }
+            gone
+        } else if let Some(owner) = name.strip_suffix(".previous")
+            && Key::from_hex(owner).is_some()
+        {
+            // A tree with a manifest goes with it (above).
+            let owner = dir.join(owner);
+            !owner.exists()
+                && in_use != Some(owner.as_path())
+                && old(&path)
+                && fs::remove_dir_all(&path).is_ok()
+        } else {
+            name.starts_with(".tmp-") && old(&path) && fs::remove_file(&path).is_ok()
+        };
+        removed += usize::from(gone);
+    }
+    removed
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stale_manifests_go_with_their_trees_and_orphan_trees_go_alone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let outputs = tmp.path().join(OUTPUTS);
+        let week = std::time::Duration::from_secs(7 * 24 * 3600);
+        let date = |name: &str| {
+            let long_ago = std::time::SystemTime::now() - 2 * week;
+            let file = fs::File::open(outputs.join(name)).unwrap();
+            file.set_modified(long_ago).unwrap();
+        };
+        // Manifests are named by a key: `fresh`, `stale`, ... stand for one each.
+        let [fresh, stale, orphan_old, orphan_new, stale_alone, building] =
+            ["0e", "0f", "0a", "0b", "0c", "0d"].map(|k| k.repeat(16));
+        let tree = |name: &str| format!("{name}.previous");
+        for name in [&fresh, &stale, &orphan_old, &orphan_new] {
+            let page = outputs.join(tree(name)).join("articles/a/index.html");
+            fs::create_dir_all(page.parent().unwrap()).unwrap();
+            fs::write(page, "x").unwrap();
+        }
+        for name in [&fresh, &stale, &stale_alone, &building] {
+            fs::write(outputs.join(name), HEADER).unwrap();
+        }
+        // Not folio's names: never removed, however old.
+        fs::write(outputs.join("notes.txt"), "mine").unwrap();
+        fs::create_dir_all(outputs.join("mine.previous")).unwrap();
+        fs::write(outputs.join(".tmp-x1"), "half").unwrap();
+        for name in [&stale, &stale_alone, &tree(&orphan_old), &building] {
+            date(name);
+        }
+        for name in ["notes.txt", "mine.previous", ".tmp-x1"] {
+            date(name);
+        }
+        // A tree's own time does not matter while its manifest is in use.
+        date(&tree(&fresh));
+
+        // `building` is the manifest of the build that prunes: it stays, however old.
+        let in_use = outputs.join(&building);
+        assert_eq!(prune_stale(tmp.path(), week, Some(&in_use)), 4);
+        let mut left: Vec<String> = fs::read_dir(&outputs)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        let mut expected = vec![
+            building.clone(),
+            fresh.clone(),
+            tree(&fresh),
+            tree(&orphan_new),
+            "mine.previous".into(),
+            "notes.txt".into(),
+        ];
+        expected.sort();
+        assert_eq!(left, expected);
+        assert_eq!(prune_stale(&tmp.path().join("none"), week, None), 0);
+    }
+
+    #[test]
+    fn a_manifest_is_named_by_its_output_folder_alone() {
+        let a = file_for(Path::new("/c"), Path::new("/site/public"));
+        assert_eq!(a, file_for(Path::new("/c"), Path::new("/site/public")));
+        assert_ne!(a, file_for(Path::new("/c"), Path::new("/site/out")));
+        // Not salted by folio's version, as `Key::of` is.
+        let name = Key::lasting("folio output folder", b"/site/public").hex();
+        assert_eq!(a, Path::new("/c/outputs").join(name));
+    }
 
     #[test]
     fn a_manifest_holds_exactly_the_entries_it_was_saved_with() {
