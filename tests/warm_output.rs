@@ -66,7 +66,11 @@ fn a_build_with_nothing_changed_rewrites_no_file() {
             .collect();
         assert_eq!(files.len(), 1, "one manifest: {files:?}");
         let meta = fs::metadata(&files[0]).unwrap();
-        (meta.ino(), fs::read(&files[0]).unwrap(), meta.modified().unwrap())
+        (
+            meta.ino(),
+            fs::read(&files[0]).unwrap(),
+            meta.modified().unwrap(),
+        )
     };
     let (inode, bytes, dated) = manifest();
     site.build().success().no_staging_leftovers();
