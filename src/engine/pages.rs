@@ -17,7 +17,7 @@ use crate::diagnostics::{self, Diagnostic};
 use crate::key::{Key, Keyed};
 use crate::markdown::Rendered;
 use crate::output::{Contents, Sink};
-use crate::render::context::{ArticleSummary, AuthorContext, SocialImage};
+use crate::render::context::{ArticleSummary, AuthorContext, SocialImage, TagContext};
 use crate::render::{
     Card, Globals, Model, Page, Theme, feeds, json_ld, render_page, series_ref, tag_context,
 };
@@ -66,11 +66,15 @@ pub fn cards(
     memo: &mut CardMemo,
 ) -> Vec<Arc<Keyed<Card>>> {
     let base_path = &globals.base_path;
-    // Each tag and author as shown, hashed once rather than once per article.
-    let tag_keys: HashMap<&str, Key> = site
+    // Each tag and author as shown, made and hashed once rather than once per article.
+    let tags: HashMap<&str, TagContext> = site
         .tags
         .iter()
-        .map(|(slug, t)| (slug.as_str(), Key::of("tag", &tag_context(t, base_path))))
+        .map(|(slug, t)| (slug.as_str(), tag_context(t, base_path)))
+        .collect();
+    let tag_keys: HashMap<&str, Key> = tags
+        .iter()
+        .map(|(slug, t)| (*slug, Key::of("tag", t)))
         .collect();
     let author_keys: HashMap<&str, Key> = globals
         .authors
@@ -105,7 +109,7 @@ pub fn cards(
         .collect();
     memo.take_all(&keys, |i| {
         let image = social.get(i).cloned().flatten();
-        let summary = summary_of(site, i, &rendered[i], globals, image);
+        let summary = summary_of(site, i, &rendered[i], (globals, &tags), image);
         let fm = &site.articles[i].source.front_matter;
         Arc::new(Card::keyed(Card {
             json_ld: json_ld::json_ld(&globals.config, &summary),
@@ -122,7 +126,7 @@ fn summary_of(
     site: &Site,
     i: usize,
     body: &Rendered,
-    globals: &Globals,
+    (globals, tags): (&Globals, &HashMap<&str, TagContext>),
     image: Option<SocialImage>,
 ) -> ArticleSummary {
     let a = &site.articles[i];
@@ -145,11 +149,7 @@ fn summary_of(
             .map(|id| globals.authors[id.as_str()].clone())
             .collect(),
         summary: fm.summary.clone(),
-        tags: a
-            .tags
-            .iter()
-            .map(|t| tag_context(&site.tags[t], base_path))
-            .collect(),
+        tags: a.tags.iter().map(|t| tags[t.as_str()].clone()).collect(),
         reading_time: body.reading_time,
         image,
         series: a
