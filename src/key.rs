@@ -35,8 +35,13 @@ impl Key {
         h.update(domain.as_bytes());
         h.update(&[0]);
         h.update(bytes);
+        Key::first_half(&h.finalize())
+    }
+
+    /// A key is the first 16 bytes of a BLAKE3 hash.
+    fn first_half(hash: &blake3::Hash) -> Key {
         let mut out = [0u8; 16];
-        out.copy_from_slice(&h.finalize().as_bytes()[..16]);
+        out.copy_from_slice(&hash.as_bytes()[..16]);
         Key(out)
     }
 
@@ -113,9 +118,7 @@ impl KeyHasher {
     pub fn key(&self) -> Key {
         let mut hasher = self.hasher.clone();
         hasher.update(&self.buffer[..self.filled]);
-        let mut out = [0u8; 16];
-        out.copy_from_slice(&hasher.finalize().as_bytes()[..16]);
-        Key(out)
+        Key::first_half(&hasher.finalize())
     }
 
     fn put(&mut self, bytes: &[u8]) {

@@ -281,10 +281,10 @@ fn version(files: &[(String, Vec<u8>)]) -> String {
         hash.update(&(bytes.len() as u64).to_le_bytes());
         hash.update(bytes);
     }
-    hash.finalize().as_bytes()[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    let first: [u8; 8] = hash.finalize().as_bytes()[..8]
+        .try_into()
+        .unwrap_or_default();
+    format!("{:016x}", u64::from_be_bytes(first))
 }
 
 #[cfg(test)]
