@@ -21,11 +21,14 @@ impl Key {
         h.key()
     }
 
-    /// The key of raw bytes (file contents).
+    /// The key of raw bytes (file contents): the bytes alone, without folio's version, so
+    /// the same file has the same key in every release. Its first digits are the `?h=`
+    /// cache-bust value in asset URLs, which must not move (and make every visitor fetch
+    /// the stylesheet again) when only folio changed. Safe wherever it names bytes as they
+    /// are: what folio makes *from* them is keyed with its version (`Key::of`, the disk
+    /// cache's version strings).
     pub fn of_bytes(bytes: &[u8]) -> Key {
-        let mut h = KeyHasher::new("bytes");
-        h.write(bytes);
-        h.key()
+        Key::lasting("bytes", bytes)
     }
 
     /// The key of `bytes` in `domain`, without folio's version and sources (which every
@@ -219,6 +222,16 @@ mod tests {
         assert_eq!(Key(bytes).short(), per_byte[..8]);
         assert_eq!(Key::from_hex(&per_byte.to_uppercase()), Some(Key(bytes)));
         assert_eq!(Key([0; 16]).hex(), "0".repeat(32));
+    }
+
+    /// A file's key is fixed by its bytes: a literal, so salting it with folio's version
+    /// again (which changes with every edit of folio's sources) fails here.
+    #[test]
+    fn content_keys_are_the_same_in_every_release() {
+        let css = Key::of_bytes(b"body { color: #123456 }\n");
+        assert_eq!(css.hex(), "43c6ebe4f6222043c7fe9d86db2a0e3e");
+        assert_ne!(css, Key::of_bytes(b"body { color: #123457 }\n"));
+        assert_ne!(Key::of_bytes(b""), Key::lasting("other", b""));
     }
 
     #[test]

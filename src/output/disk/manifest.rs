@@ -173,8 +173,10 @@ fn parse_line(line: &str) -> Option<(String, Entry)> {
 
 /// Where the manifest of the output folder `target` (as resolved) is kept in `cache_dir`.
 /// Named by the folder alone, not by folio's version as every other key is: a new release
-/// takes over its predecessor's manifest and recycled tree (whose keys it never matches, so
-/// it reuses no file of them) rather than leaving a copy of the whole output beside them.
+/// takes over its predecessor's manifest and recycled tree rather than leaving a copy of the
+/// whole output beside them. Of that tree it reuses only files it knows to hold the same
+/// bytes (`Key::of_bytes` names bytes alone, the same in every release); a page's key
+/// carries folio's version, so no page is kept by its key alone.
 pub fn file_for(cache_dir: &Path, target: &Path) -> PathBuf {
     let name = Key::lasting("folio output folder", target.as_os_str().as_encoded_bytes());
     cache_dir.join(OUTPUTS).join(name.hex())
