@@ -13,6 +13,7 @@ mod manifest;
 mod ownership;
 mod place;
 mod recycle;
+mod status;
 mod target;
 
 use std::ffi::OsString;
@@ -42,6 +43,8 @@ pub struct Staging {
     made: Mutex<Vec<(String, manifest::Entry)>>,
     /// The output before last, when the staging folder started as it (`recycle`).
     recycled: Option<recycle::Recycled>,
+    /// The staging folder, open: files in it are looked at from there.
+    folder: status::Folder,
 }
 
 /// The previous output, moved aside by `commit`: removed while the build reports.
@@ -84,6 +87,7 @@ impl Staging {
         }
         fs::create_dir(&dir).map_err(|e| Diagnostic::io(&dir, "create the staging folder", &e))?;
         Ok(Staging {
+            folder: status::Folder::open(&dir),
             dir,
             target,
             manifest: None,
@@ -102,6 +106,8 @@ impl Staging {
         Staging {
             manifest: Some((file, previous)),
             recycled,
+            // `take` may have put another folder at the staging folder's name.
+            folder: status::Folder::open(&self.dir),
             ..self
         }
     }
@@ -122,7 +128,7 @@ impl Staging {
             recycled.touch(rel);
             // Already the very file the entry describes (same inode: a link to the current
             // output's file), unchanged since: one look, not two.
-            if fs::symlink_metadata(&new).is_ok_and(|m| entry.describes(&m)) {
+            if self.folder.status(rel).is_ok_and(|s| entry.describes(&s)) {
                 self.record(
                     rel,
                     manifest::Entry {
@@ -168,10 +174,10 @@ impl Staging {
     /// Record the file just put at `rel`.
     fn record_new(&self, rel: &str, key: Key, bytes: Option<Key>) {
         if self.manifest.is_some()
-            && let Ok(path) = self.path_of(rel)
-            && let Ok(entry) = manifest::Entry::of_file(&path, key, bytes)
+            && self.path_of(rel).is_ok()
+            && let Ok(status) = self.folder.status(rel)
         {
-            self.record(rel, entry);
+            self.record(rel, manifest::Entry::of_status(key, bytes, status));
         }
     }
 

@@ -14,8 +14,8 @@ use std::fmt::Write as _;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::time::UNIX_EPOCH;
 
+use super::status::Status;
 use crate::key::Key;
 
 /// The first line of a manifest; a file without it is ignored.
@@ -37,45 +37,32 @@ pub struct Entry {
 impl Entry {
     /// The entry of the file now at `path`.
     pub fn of_file(path: &Path, key: Key, bytes: Option<Key>) -> io::Result<Entry> {
-        let meta = fs::symlink_metadata(path)?;
-        Ok(Entry {
+        Ok(Entry::of_status(key, bytes, Status::of_path(path)?))
+    }
+
+    /// The entry of a file whose status is `status`.
+    pub fn of_status(key: Key, bytes: Option<Key>, status: Status) -> Entry {
+        Entry {
             key,
             bytes,
-            size: meta.len(),
-            modified: modified(&meta),
-            inode: inode(&meta),
-        })
+            size: status.size,
+            modified: status.modified,
+            inode: status.inode,
+        }
     }
 
     /// Whether the file at `path` is still the one this entry describes.
     pub fn matches(&self, path: &Path) -> bool {
-        fs::symlink_metadata(path).is_ok_and(|meta| self.describes(&meta))
+        Status::of_path(path).is_ok_and(|status| self.describes(&status))
     }
 
-    /// Whether `meta` (not followed through a link) is the file this entry describes.
-    pub fn describes(&self, meta: &fs::Metadata) -> bool {
-        meta.is_file()
-            && meta.len() == self.size
-            && modified(meta) == self.modified
-            && inode(meta) == self.inode
+    /// Whether `status` (not followed through a link) is the file this entry describes.
+    pub fn describes(&self, status: &Status) -> bool {
+        status.is_file
+            && status.size == self.size
+            && status.modified == self.modified
+            && status.inode == self.inode
     }
-}
-
-fn modified(meta: &fs::Metadata) -> u128 {
-    meta.modified()
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos())
-}
-
-#[cfg(unix)]
-pub(super) fn inode(meta: &fs::Metadata) -> u64 {
-    std::os::unix::fs::MetadataExt::ino(meta)
-}
-
-#[cfg(not(unix))]
-pub(super) fn inode(_: &fs::Metadata) -> u64 {
-    0
 }
 
 /// The manifest of one output folder.
@@ -339,7 +326,7 @@ mod tests {
         assert!(entry.matches(&page));
         // Edited in place: another time, or another size.
         let file = fs::File::options().write(true).open(&page).unwrap();
-        file.set_modified(UNIX_EPOCH + std::time::Duration::from_secs(7))
+        file.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(7))
             .unwrap();
         assert!(!entry.matches(&page));
         fs::write(&page, "<p>hi!</p>").unwrap();

@@ -12,23 +12,26 @@
 //! written through (it is unlinked first), and only a tree carrying folio's mark is taken.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rustc_hash::FxHashMap;
 
 use super::ownership::MARK;
 
 /// A previous output taken as the staging folder: what it held, and what the build touched.
 pub struct Recycled {
-    /// Every file it held, `/`-separated relative paths.
-    existing: HashSet<String>,
+    /// Every file it held (`/`-separated relative paths), and whether the build put or
+    /// kept it. A flag per file rather than a locked set of touched paths: the build's
+    /// threads touch thousands of files at once, and each touch is then one lookup with no
+    /// lock and no copy of the path.
+    existing: FxHashMap<Box<str>, AtomicBool>,
     /// Folders (relative) that held no file or folder once its links were removed: gone
     /// unless the build puts something in them.
     loose: Vec<PathBuf>,
-    /// Every path the build put or kept.
-    touched: Mutex<HashSet<String>>,
 }
 
 /// Where the output before last is kept, beside the manifest file of the output.
@@ -51,7 +54,7 @@ pub fn take(generation: &Path, staging: &Path) -> Option<Recycled> {
         let _ = fs::create_dir(staging);
         return None;
     }
-    let mut existing = HashSet::new();
+    let mut existing = FxHashMap::default();
     let mut loose = Vec::new();
     // The folders the walk is in, outermost first, each with whether a file or folder is
     // in it: the walk gives a folder, then all that is in it. (Not sets of paths: hashing
@@ -77,7 +80,11 @@ pub fn take(generation: &Path, staging: &Path) -> Option<Recycled> {
         } else if kind.is_file()
             && let Some(name) = rel.to_str()
         {
-            existing.insert(name.replace('\\', "/"));
+            let name = match std::path::MAIN_SEPARATOR {
+                '/' => Box::from(name),
+                sep => name.replace(sep, "/").into_boxed_str(),
+            };
+            existing.insert(name, AtomicBool::new(false));
         } else {
             // A link (never followed: the walk does not), a socket, a name that is not
             // UTF-8: folio made none of these.
@@ -92,37 +99,37 @@ pub fn take(generation: &Path, staging: &Path) -> Option<Recycled> {
         }
     }
     close(&mut open, &mut loose, 1);
-    Some(Recycled {
-        existing,
-        loose,
-        touched: Mutex::new(HashSet::new()),
-    })
+    Some(Recycled { existing, loose })
 }
 
 impl Recycled {
-    /// Note that the build puts or keeps `rel`.
+    /// Note that the build puts or keeps `rel` (only a file the tree held needs noting:
+    /// `prune` removes those not noted).
     pub fn touch(&self, rel: &str) {
-        self.touched
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(rel.to_string());
+        if let Some(touched) = self.existing.get(rel) {
+            touched.store(true, Ordering::Relaxed);
+        }
     }
 
     /// Remove every file the build did not touch, then every folder left empty: only those
     /// that held such a file or nothing, and their parents (walking the whole tree again
     /// would cost as much as the rest of a build with nothing changed).
     pub fn prune(&self, staging: &Path) -> io::Result<()> {
-        let touched = self.touched.lock().unwrap_or_else(PoisonError::into_inner);
         let mut dirs: BTreeSet<(Reverse<usize>, PathBuf)> = BTreeSet::new();
         let note = |dirs: &mut BTreeSet<_>, dir: Option<&Path>| {
             if let Some(dir) = dir.filter(|d| !d.as_os_str().is_empty()) {
                 dirs.insert((Reverse(dir.components().count()), dir.to_path_buf()));
             }
         };
-        for rel in self.existing.difference(&touched) {
-            match fs::remove_file(staging.join(rel)) {
+        // The flags are read after every thread of the build is done (`commit`).
+        let untouched = self
+            .existing
+            .iter()
+            .filter(|(_, touched)| !touched.load(Ordering::Relaxed));
+        for (rel, _) in untouched {
+            match fs::remove_file(staging.join(&**rel)) {
                 Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-                _ => note(&mut dirs, Path::new(rel).parent()),
+                _ => note(&mut dirs, Path::new(&**rel).parent()),
             }
         }
         for dir in &self.loose {
