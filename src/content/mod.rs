@@ -147,7 +147,9 @@ pub fn relative(root: &Path, path: &Path) -> PathBuf {
 pub fn nfc_path(path: &Path) -> PathBuf {
     use unicode_normalization::UnicodeNormalization;
     match path.to_str() {
-        Some(s) if !unicode_normalization::is_nfc(s) => PathBuf::from(s.nfc().collect::<String>()),
+        Some(s) if !s.is_ascii() && !unicode_normalization::is_nfc(s) => {
+            PathBuf::from(s.nfc().collect::<String>())
+        }
         _ => path.to_path_buf(),
     }
 }
