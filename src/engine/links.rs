@@ -3,7 +3,11 @@
 //! filled body's key is its rendered body's key plus what every link resolved to, so it
 //! changes exactly when one of its targets moves, appears or goes.
 
+use std::borrow::Cow;
+use std::path::Path;
 use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 use super::memo::Memo;
 use super::model::Site;
@@ -47,12 +51,26 @@ pub fn fill_all(
         .zip(rendered)
         .map(|(a, r)| Key::of("link inputs", &(r.key(), a.source.front_matter_key, env)))
         .collect();
+    // Articles by their path as text: 50,000 links at 10,000 articles, and a `Path` is
+    // hashed and compared a component at a time. A path missing here is looked up as a
+    // `Path` too (`a//b.md` is `a/b.md`), so this only ever finds sooner.
+    let by_text: FxHashMap<&str, usize> = site
+        .by_path
+        .iter()
+        .filter_map(|(path, &i)| Some((path.to_str()?, i)))
+        .collect();
+    let at = Targets {
+        site,
+        rendered,
+        by_text: &by_text,
+        base_path: &base_path,
+    };
     let (filled, _) = memo.take_all(&keys, |i| {
         let mut problems = Vec::new();
         let targets: Vec<LinkTarget> = rendered[i]
             .links
             .iter()
-            .map(|link| resolve(site, rendered, i, link, &base_path, &mut problems))
+            .map(|link| resolve(&at, i, link, &mut problems))
             .collect();
         // Keyed by what it holds, so pages re-render only when a link of theirs changed.
         let key = Key::of("filled body", &(rendered[i].key(), &targets));
@@ -68,21 +86,48 @@ pub fn fill_all(
         .collect()
 }
 
+/// What links resolve against.
+struct Targets<'a> {
+    site: &'a Site,
+    rendered: &'a [Arc<Keyed<Rendered>>],
+    /// `site.by_path` with the paths as text.
+    by_text: &'a FxHashMap<&'a str, usize>,
+    base_path: &'a str,
+}
+
+impl Targets<'_> {
+    /// The article at `file` (in normal form C).
+    fn article(&self, file: &Path) -> Option<usize> {
+        file.to_str()
+            .and_then(|text| self.by_text.get(text))
+            .or_else(|| self.site.by_path.get(file))
+            .copied()
+    }
+}
+
 /// Where link `link` of article `from` goes.
 fn resolve(
-    site: &Site,
-    rendered: &[Arc<Keyed<Rendered>>],
+    targets: &Targets<'_>,
     from: usize,
     link: &ArticleLink,
-    base_path: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> LinkTarget {
+    let Targets {
+        site,
+        rendered,
+        base_path,
+        ..
+    } = *targets;
     let src = &site.articles[from].source;
     let at = src.body.start + link.span.start..src.body.start + link.span.end;
     let here = |d: Diagnostic| d.in_file(&src.path).at(src.text(), at.clone());
-    let file = link.file.as_deref().map(nfc_path);
-    let file = file.as_ref();
-    if let Some(&to) = file.and_then(|f| site.by_path.get(f)) {
+    // ASCII is in normal form C already.
+    let file = link.file.as_deref().map(|f| match f.to_str() {
+        Some(text) if text.is_ascii() => Cow::Borrowed(f),
+        _ => Cow::Owned(nfc_path(f)),
+    });
+    let file = file.as_deref();
+    if let Some(to) = file.and_then(|f| targets.article(f)) {
         let target = &site.articles[to];
         let url = format!("{base_path}articles/{}/", target.slug);
         let Some(anchor) = &link.anchor else {
