@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rustc_hash::FxHashMap;
 
@@ -64,6 +64,7 @@ pub fn fill_all(
         rendered,
         by_text: &by_text,
         base_path: &base_path,
+        urls: OnceLock::new(),
     };
     let (filled, _) = memo.take_all(&keys, |i| {
         let mut problems = Vec::new();
@@ -93,9 +94,24 @@ struct Targets<'a> {
     /// `site.by_path` with the paths as text.
     by_text: &'a FxHashMap<&'a str, usize>,
     base_path: &'a str,
+    /// Each article's URL, by index: made once, when a link is first resolved, not once
+    /// per link.
+    urls: OnceLock<Vec<String>>,
 }
 
 impl Targets<'_> {
+    /// The URL of article `i`.
+    fn url(&self, i: usize) -> &str {
+        &self.urls.get_or_init(|| {
+            let base_path = self.base_path;
+            self.site
+                .articles
+                .iter()
+                .map(|a| format!("{base_path}articles/{}/", a.slug))
+                .collect()
+        })[i]
+    }
+
     /// The article at `file` (in normal form C).
     fn article(&self, file: &Path) -> Option<usize> {
         file.to_str()
@@ -112,12 +128,7 @@ fn resolve(
     link: &ArticleLink,
     diags: &mut Vec<Diagnostic>,
 ) -> LinkTarget {
-    let Targets {
-        site,
-        rendered,
-        base_path,
-        ..
-    } = *targets;
+    let (site, rendered) = (targets.site, targets.rendered);
     let src = &site.articles[from].source;
     let at = src.body.start + link.span.start..src.body.start + link.span.end;
     let here = |d: Diagnostic| d.in_file(&src.path).at(src.text(), at.clone());
@@ -129,9 +140,9 @@ fn resolve(
     let file = file.as_deref();
     if let Some(to) = file.and_then(|f| targets.article(f)) {
         let target = &site.articles[to];
-        let url = format!("{base_path}articles/{}/", target.slug);
+        let url = targets.url(to);
         let Some(anchor) = &link.anchor else {
-            return LinkTarget::Href(url);
+            return LinkTarget::Href(url.to_string());
         };
         if !rendered[to].heading_ids.contains(anchor) {
             diags.push(here(
