@@ -173,13 +173,25 @@ fn build(args: &BuildArgs) -> Result<(), Vec<Diagnostic>> {
     // are read: both mostly wait on the disk.
     let early_cache = Engine::output_cache_before_reading(&args.site.root, &settings);
     let (engine, staging) = std::thread::scope(|s| {
-        let staging = s.spawn(|| staging_for(&args.output, early_cache.as_deref()));
+        let staging = s.spawn(|| {
+            let started = Instant::now();
+            let staging = staging_for(&args.output, early_cache.as_deref());
+            (staging, started.elapsed())
+        });
+        let started = Instant::now();
         let engine = guarded(KEPT, || {
             Engine::new(&args.site.root, settings).map_err(|d| vec![d])
         });
-        let staging: Result<Staging, Diagnostic> = staging
-            .join()
-            .unwrap_or_else(|_| Err(Diagnostic::error("preparing the staging folder failed")));
+        let sources_took = started.elapsed();
+        let (staging, staging_took) = staging.join().unwrap_or_else(|_| {
+            let failed = Diagnostic::error("preparing the staging folder failed");
+            (Err(failed), Default::default())
+        });
+        crate::engine::note_timing(&format!(
+            "sources {:.1} ms beside staging {:.1} ms",
+            sources_took.as_secs_f64() * 1000.0,
+            staging_took.as_secs_f64() * 1000.0
+        ));
         (engine, staging)
     });
     let (mut engine, mut staging) = match (engine, staging) {

@@ -535,6 +535,13 @@ fn sorted(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diags
 }
 
+/// With `FOLIO_TIMINGS` set, print `note` (a detail of the phase that follows) to stderr.
+pub fn note_timing(note: &str) {
+    if std::env::var_os("FOLIO_TIMINGS").is_some() {
+        eprintln!("{:>18}  ({note})", "");
+    }
+}
+
 /// With `FOLIO_TIMINGS` set, a function that prints how long each phase took to stderr.
 pub fn phase_timer() -> impl FnMut(&str) {
     let on = std::env::var_os("FOLIO_TIMINGS").is_some();
