@@ -11,7 +11,8 @@
 # `folio build` with an empty cache (`.folio-cache/` and the output removed before each
 # run: every variant encoded, every card drawn; `--cold 0` skips these), with a warm cache
 # and nothing changed (after one untimed warm-up build), and with a warm cache after a word
-# of one article changed (the rebuild a writer does after a save). Prints each run, the
+# of one article changed (the rebuild a writer does after a save). The warm sets run the
+# two sites by turns, a round at a time, so both see the same load. Prints each run, the
 # medians, the load average before each set, and the ratios of the warm medians (images /
 # no images).
 set -euo pipefail
@@ -70,7 +71,34 @@ empty_cache() { rm -rf "$dir/.folio-cache" "$dir/public"; }
 # Change a word in the first heading of the edited article ($1: the run number).
 edit_word() { sed -i "0,/^## /s/^## \(.*\)/## \1 $1/" "$dir/content/articles/$edited_name"; }
 
-declare -A warm_median edit_median
+# Warm sets of both sites by turns, one run of each per round: load that drifts while the
+# sets run (neighbours on a shared machine) weighs on both alike, so the ratio is what the
+# images cost, not which site happened to run in a busier minute. Prints each round and
+# leaves each site's median in set_medians[site]; before each run, `$3 RUN` with $dir set
+# to the site (`none` for nothing).
+declare -A set_medians
+paired_set() {
+    local title=$1 count=$2 before=$3 i site t line
+    declare -A times=()
+    echo "== $title, both sites by turns (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+    for i in $(seq "$count"); do
+        line="  round $i:"
+        for site in "corpus-$n" "corpus-$n-images"; do
+            dir=$work/$site
+            [ "$before" = none ] || "$before" "$i"
+            t=$(run "$dir")
+            times[$site]+=" $t"
+            line+="  $site $t s ($(grep -h Encoded "$work/last-stderr.txt" || echo 'nothing encoded'))"
+        done
+        echo "$line"
+    done
+    for site in "corpus-$n" "corpus-$n-images"; do
+        # shellcheck disable=SC2086
+        set_medians[$site]=$(median ${times[$site]})
+        echo "  median $site: ${set_medians[$site]} s"
+    done
+}
+
 # The article whose word changes: the first plain one of the corpus with images (the same
 # file, with the same text, is a plain article in the corpus without).
 edited_name=$(ls "$work/corpus-$n-images/content/articles" | grep '\.md$' | LC_ALL=C sort | sed -n 1p)
@@ -80,10 +108,10 @@ for site in "corpus-$n" "corpus-$n-images"; do
         timed_set "$dir" "$site: cold cache" "$cold" empty_cache
     fi
     run "$dir" > /dev/null
-    timed_set "$dir" "$site: warm cache, nothing changed" "$warm" none
-    warm_median[$site]=$set_median
-    timed_set "$dir" "$site: warm cache, one word of $edited_name changed" "$warm" edit_word
-    edit_median[$site]=$set_median
 done
-python3 -c "print(f'warm rebuild, nothing changed, images / no images: {${warm_median[corpus-$n-images]} / ${warm_median[corpus-$n]}:.2f}x')"
-python3 -c "print(f'warm rebuild, one word changed, images / no images: {${edit_median[corpus-$n-images]} / ${edit_median[corpus-$n]}:.2f}x')"
+paired_set "warm cache, nothing changed" "$warm" none
+warm_images=${set_medians[corpus-$n-images]} warm_plain=${set_medians[corpus-$n]}
+paired_set "warm cache, one word of $edited_name changed" "$warm" edit_word
+edit_images=${set_medians[corpus-$n-images]} edit_plain=${set_medians[corpus-$n]}
+python3 -c "print(f'warm rebuild, nothing changed, images / no images: {$warm_images / $warm_plain:.2f}x')"
+python3 -c "print(f'warm rebuild, one word changed, images / no images: {$edit_images / $edit_plain:.2f}x')"
