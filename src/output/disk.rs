@@ -120,10 +120,9 @@ impl Staging {
     /// Link the previous output's `rel` into the staging folder when `entry` (from the
     /// manifest, or `entry` with a new key) still describes it; whether it did.
     fn reuse(&self, rel: &str, entry: &manifest::Entry, key: Key) -> bool {
-        let old = self.target.join(rel);
-        let Ok(new) = self.path_of(rel) else {
+        if !inside(rel) {
             return false;
-        };
+        }
         if let Some(recycled) = &self.recycled {
             recycled.touch(rel);
             // Already the very file the entry describes (same inode: a link to the current
@@ -139,6 +138,7 @@ impl Staging {
                 return true;
             }
         }
+        let (old, new) = (self.target.join(rel), self.dir.join(rel));
         if !entry.matches(&old) {
             return false;
         }
@@ -174,7 +174,7 @@ impl Staging {
     /// Record the file just put at `rel`.
     fn record_new(&self, rel: &str, key: Key, bytes: Option<Key>) {
         if self.manifest.is_some()
-            && self.path_of(rel).is_ok()
+            && inside(rel)
             && let Ok(status) = self.folder.status(rel)
         {
             self.record(rel, manifest::Entry::of_status(key, bytes, status));
@@ -242,13 +242,12 @@ impl Staging {
     }
 
     fn path_of(&self, rel: &str) -> Result<PathBuf, Diagnostic> {
-        let p = Path::new(rel);
-        if p.components().any(|c| !matches!(c, Component::Normal(_))) {
+        if !inside(rel) {
             return Err(Diagnostic::error(format!(
                 "refusing to write outside the output: `{rel}`"
             )));
         }
-        Ok(self.dir.join(p))
+        Ok(self.dir.join(rel))
     }
 
     /// Mark the staging folder as folio's, flush it to disk, and swap it in as the output,
@@ -423,6 +422,14 @@ pub fn clean_leftovers(target: &Path) {
     if let Some(name) = target.file_name() {
         remove_leftovers(&parent_of(&target), &name.to_string_lossy());
     }
+}
+
+/// Whether `rel` names something inside the output: only plain names (no root, no `..`,
+/// no `.`).
+fn inside(rel: &str) -> bool {
+    Path::new(rel)
+        .components()
+        .all(|c| matches!(c, Component::Normal(_)))
 }
 
 fn parent_of(target: &Path) -> PathBuf {
