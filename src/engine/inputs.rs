@@ -383,7 +383,14 @@ impl Inputs {
                 (rel, entry)
             })
             .collect();
-        self.entries.extend(read);
+        if self.entries.is_empty() {
+            // All at once: sorted (the walk's order is nearly sorted already) and built in
+            // one pass, not inserted one by one with a `Path` comparison, a component at a
+            // time, at every level of the tree. A later duplicate wins either way.
+            self.entries = read.into_iter().collect();
+        } else {
+            self.entries.extend(read);
+        }
     }
 }
 
