@@ -839,3 +839,27 @@ fn unknown_flag_is_a_usage_error() {
         .output_untouched();
     site.run(&[]).failure(2);
 }
+
+/// `folio build 2>&1 | head -1`: stdout and stderr closed before folio writes anything, with
+/// the phase timings on (written in the middle of the build). The build still succeeds and
+/// publishes; what it could not say is lost, nothing else.
+#[test]
+fn closed_stdout_and_stderr_do_not_fail_the_build() {
+    let site = Site::fixture("basic");
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_folio"))
+        .arg("build")
+        .current_dir(site.root())
+        .env("FOLIO_TIMINGS", "1")
+        .env("NO_COLOR", "1")
+        .stdout(writer.try_clone().expect("a second end"))
+        .stderr(writer)
+        .status()
+        .expect("run folio");
+    assert!(status.success(), "{status}");
+    assert!(
+        site.path("public/articles/retry-budgets/index.html")
+            .is_file()
+    );
+}

@@ -1,7 +1,7 @@
 //! What each command does, and its exit code: 0 success, 1 content/config/template
 //! errors, 2 usage (clap's own).
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -153,7 +153,8 @@ fn print_all(diags: &[Diagnostic]) {
         } else {
             GraphicalTheme::unicode_nocolor()
         };
-        eprintln!("{}", d.render(theme));
+        // A closed stderr (`folio build 2>&1 | head -1`) is no reason to fail the build.
+        let _ = writeln!(std::io::stderr(), "{}", d.render(theme));
     }
 }
 
@@ -234,13 +235,15 @@ fn build(args: &BuildArgs) -> Result<(), Vec<Diagnostic>> {
     print_all(&built.warnings);
     let made = built.made;
     if made.encoded_images + made.drawn_cards > 0 {
-        eprintln!(
+        let _ = writeln!(
+            std::io::stderr(),
             "Encoded {} and drew {} (kept in the cache for the next build)",
             plural(made.encoded_images, "image variant"),
             plural(made.drawn_cards, "social card"),
         );
     }
-    println!(
+    let _ = writeln!(
+        std::io::stdout(),
         "Built {}, {} in {} ms → {}/",
         plural(built.articles, "article"),
         plural(built.pages, "page"),

@@ -23,6 +23,7 @@ pub mod series;
 mod stat_keys;
 
 use std::collections::BTreeMap;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -538,7 +539,8 @@ fn sorted(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// With `FOLIO_TIMINGS` set, print `note` (a detail of the phase that follows) to stderr.
 pub fn note_timing(note: &str) {
     if std::env::var_os("FOLIO_TIMINGS").is_some() {
-        eprintln!("{:>18}  ({note})", "");
+        // Timings are never worth failing a build for (a closed stderr).
+        let _ = writeln!(std::io::stderr(), "{:>18}  ({note})", "");
     }
 }
 
@@ -548,7 +550,8 @@ pub fn phase_timer() -> impl FnMut(&str) {
     let mut last = Instant::now();
     move |name| {
         if on {
-            eprintln!(
+            let _ = writeln!(
+                std::io::stderr(),
                 "{name:>18}: {:>6.1} ms",
                 last.elapsed().as_secs_f64() * 1000.0
             );
