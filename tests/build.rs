@@ -842,24 +842,32 @@ fn unknown_flag_is_a_usage_error() {
 
 /// `folio build 2>&1 | head -1`: stdout and stderr closed before folio writes anything, with
 /// the phase timings on (written in the middle of the build). The build still succeeds and
-/// publishes; what it could not say is lost, nothing else.
+/// publishes; what it could not say is lost, nothing else. The same for `check` and `new`.
 #[test]
 fn closed_stdout_and_stderr_do_not_fail_the_build() {
     let site = Site::fixture("basic");
-    let (reader, writer) = std::io::pipe().expect("a pipe");
-    drop(reader);
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_folio"))
-        .arg("build")
-        .current_dir(site.root())
-        .env("FOLIO_TIMINGS", "1")
-        .env("NO_COLOR", "1")
-        .stdout(writer.try_clone().expect("a second end"))
-        .stderr(writer)
-        .status()
-        .expect("run folio");
-    assert!(status.success(), "{status}");
+    let run_closed = |args: &[&str]| {
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        std::process::Command::new(env!("CARGO_BIN_EXE_folio"))
+            .args(args)
+            .current_dir(site.root())
+            .env("FOLIO_TIMINGS", "1")
+            .env("NO_COLOR", "1")
+            .stdout(writer.try_clone().expect("a second end"))
+            .stderr(writer)
+            .status()
+            .expect("run folio")
+    };
+    let status = run_closed(&["build"]);
+    assert!(status.success(), "build: {status}");
     assert!(
         site.path("public/articles/retry-budgets/index.html")
             .is_file()
     );
+    let status = run_closed(&["check"]);
+    assert!(status.success(), "check: {status}");
+    let status = run_closed(&["new", "Piped titles", "--author", "ana"]);
+    assert!(status.success(), "new: {status}");
+    assert!(site.path("content/articles/piped-titles.md").is_file());
 }

@@ -27,7 +27,9 @@ pub fn main() -> ExitCode {
         Command::Related(args) => show_related(&args),
         Command::Serve(args) => serve(&args),
         Command::Check(args) => return run_check(&args),
-        Command::Init(args) => scaffold::init(&args.dir, today()).map(|site| print!("{site}")),
+        Command::Init(args) => {
+            scaffold::init(&args.dir, today()).map(|site| out(format_args!("{site}")))
+        }
         Command::New(args) => {
             let request = ArticleRequest {
                 title: args.title,
@@ -36,10 +38,11 @@ pub fn main() -> ExitCode {
                 slug: args.slug,
                 today: today(),
             };
-            scaffold::new_article(&args.root, &request).map(|article| print!("{article}"))
+            scaffold::new_article(&args.root, &request)
+                .map(|article| out(format_args!("{article}")))
         }
         Command::Theme(ThemeCommand::Eject(args)) => {
-            scaffold::eject_theme(&args.root).map(|theme| print!("{theme}"))
+            scaffold::eject_theme(&args.root).map(|theme| out(format_args!("{theme}")))
         }
     };
     match result {
@@ -47,10 +50,21 @@ pub fn main() -> ExitCode {
         Err(diags) => {
             print_all(&diags);
             let errors = diags.iter().filter(|d| d.is_error()).count();
-            eprintln!("{}", plural(errors, "error") + " found");
+            err(format_args!("{} found\n", plural(errors, "error")));
             ExitCode::from(1)
         }
     }
+}
+
+/// Write to stdout. A closed stdout (`folio build | head -1`) is no reason to fail or to
+/// panic: the work is done, only the report is lost.
+fn out(text: std::fmt::Arguments<'_>) {
+    let _ = std::io::stdout().write_fmt(text);
+}
+
+/// Write to stderr, as `out` writes to stdout.
+fn err(text: std::fmt::Arguments<'_>) {
+    let _ = std::io::stderr().write_fmt(text);
 }
 
 /// `1 article`, `2 articles`.
@@ -101,8 +115,8 @@ fn run_check(args: &CheckArgs) -> ExitCode {
         }
     });
     print_all(&report.diagnostics);
-    println!(
-        "Checked {}: {}, {}{}",
+    out(format_args!(
+        "Checked {}: {}, {}{}\n",
         plural(report.articles, "article"),
         plural(report.errors(), "error"),
         plural(report.warnings(), "warning"),
@@ -110,7 +124,7 @@ fn run_check(args: &CheckArgs) -> ExitCode {
             true => "",
             false => " (links are checked once the errors are fixed)",
         }
-    );
+    ));
     match report.errors() {
         0 => ExitCode::SUCCESS,
         _ => ExitCode::from(1),
@@ -122,7 +136,7 @@ struct Terminal;
 
 impl crate::serve::run::Reporter for Terminal {
     fn line(&self, text: &str) {
-        println!("{text}");
+        out(format_args!("{text}\n"));
     }
     fn diagnostics(&self, diags: &[Diagnostic]) {
         print_all(diags);
@@ -153,8 +167,7 @@ fn print_all(diags: &[Diagnostic]) {
         } else {
             GraphicalTheme::unicode_nocolor()
         };
-        // A closed stderr (`folio build 2>&1 | head -1`) is no reason to fail the build.
-        let _ = writeln!(std::io::stderr(), "{}", d.render(theme));
+        err(format_args!("{}\n", d.render(theme)));
     }
 }
 
@@ -235,21 +248,19 @@ fn build(args: &BuildArgs) -> Result<(), Vec<Diagnostic>> {
     print_all(&built.warnings);
     let made = built.made;
     if made.encoded_images + made.drawn_cards > 0 {
-        let _ = writeln!(
-            std::io::stderr(),
-            "Encoded {} and drew {} (kept in the cache for the next build)",
+        err(format_args!(
+            "Encoded {} and drew {} (kept in the cache for the next build)\n",
             plural(made.encoded_images, "image variant"),
             plural(made.drawn_cards, "social card"),
-        );
+        ));
     }
-    let _ = writeln!(
-        std::io::stdout(),
-        "Built {}, {} in {} ms → {}/",
+    out(format_args!(
+        "Built {}, {} in {} ms → {}/\n",
         plural(built.articles, "article"),
         plural(built.pages, "page"),
         started.elapsed().as_millis(),
         display_path(&args.output).trim_end_matches('/')
-    );
+    ));
     let _ = previous.join();
     phase("remove the previous output");
     // Freeing every value of a large site one by one takes a tenth of a second; the
@@ -295,6 +306,6 @@ fn show_related(args: &RelatedArgs) -> Result<(), Vec<Diagnostic>> {
         let prepared = engine.prepare()?;
         super::explain::explain(&prepared.site, &args.slug).map_err(|d| vec![d])
     })?;
-    print!("{text}");
+    out(format_args!("{text}"));
     Ok(())
 }
