@@ -20,7 +20,7 @@ use std::ffi::OsString;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use super::{Contents, Sink};
 use crate::diagnostics::Diagnostic;
@@ -43,8 +43,8 @@ pub struct Staging {
     made: Mutex<Vec<(String, manifest::Entry)>>,
     /// The output before last, when the staging folder started as it (`recycle`).
     recycled: Option<recycle::Recycled>,
-    /// The staging folder, open: files in it are looked at from there.
-    folder: status::Folder,
+    /// The staging folder, opened at the first look: files in it are looked at from there.
+    folder: OnceLock<status::Folder>,
 }
 
 /// The previous output, moved aside by `commit`: removed while the build reports.
@@ -87,7 +87,7 @@ impl Staging {
         }
         fs::create_dir(&dir).map_err(|e| Diagnostic::io(&dir, "create the staging folder", &e))?;
         Ok(Staging {
-            folder: status::Folder::open(&dir),
+            folder: OnceLock::new(),
             dir,
             target,
             manifest: None,
@@ -106,10 +106,14 @@ impl Staging {
         Staging {
             manifest: Some((file, previous)),
             recycled,
-            // `take` may have put another folder at the staging folder's name.
-            folder: status::Folder::open(&self.dir),
             ..self
         }
+    }
+
+    /// The staging folder, opened on first use: after `remember`, whose `take` may have put
+    /// another folder at the staging folder's name.
+    fn folder(&self) -> &status::Folder {
+        self.folder.get_or_init(|| status::Folder::open(&self.dir))
     }
 
     /// The file of the output's manifest in the cache folder, if the build keeps one.
@@ -127,7 +131,7 @@ impl Staging {
             recycled.touch(rel);
             // Already the very file the entry describes (same inode: a link to the current
             // output's file), unchanged since: one look, not two.
-            if self.folder.status(rel).is_ok_and(|s| entry.describes(&s)) {
+            if self.folder().status(rel).is_ok_and(|s| entry.describes(&s)) {
                 self.record(
                     rel,
                     manifest::Entry {
@@ -175,7 +179,7 @@ impl Staging {
     fn record_new(&self, rel: &str, key: Key, bytes: Option<Key>) {
         if self.manifest.is_some()
             && inside(rel)
-            && let Ok(status) = self.folder.status(rel)
+            && let Ok(status) = self.folder().status(rel)
         {
             self.record(rel, manifest::Entry::of_status(key, bytes, status));
         }
@@ -386,7 +390,7 @@ impl Sink for Staging {
             Contents::Bytes(bytes) => {
                 let digest = self.manifest.is_some().then(|| Key::of_bytes(&bytes));
                 let same = self.previous(path).filter(|e| {
-                    e.size == bytes.len() as u64 && e.bytes.is_some() && e.bytes == digest
+                    e.status.size == bytes.len() as u64 && e.bytes.is_some() && e.bytes == digest
                 });
                 if same.is_some_and(|e| self.reuse(path, e, key)) {
                     return Ok(());

@@ -29,27 +29,14 @@ pub struct Entry {
     pub key: Key,
     /// The digest of its bytes, for files made in memory (`None` for copies and links).
     pub bytes: Option<Key>,
-    pub size: u64,
-    /// Modification time in nanoseconds since 1970.
-    pub modified: u128,
-    pub inode: u64,
+    /// The file as the build left it (always a regular file).
+    pub status: Status,
 }
 
 impl Entry {
-    /// The entry of the file now at `path`.
-    pub fn of_file(path: &Path, key: Key, bytes: Option<Key>) -> io::Result<Entry> {
-        Ok(Entry::of_status(key, bytes, Status::of_path(path)?))
-    }
-
     /// The entry of a file whose status is `status`.
     pub fn of_status(key: Key, bytes: Option<Key>, status: Status) -> Entry {
-        Entry {
-            key,
-            bytes,
-            size: status.size,
-            modified: status.modified,
-            inode: status.inode,
-        }
+        Entry { key, bytes, status }
     }
 
     /// Whether the file at `path` is still the one this entry describes.
@@ -59,10 +46,7 @@ impl Entry {
 
     /// Whether `status` (not followed through a link) is the file this entry describes.
     pub fn describes(&self, status: &Status) -> bool {
-        status.is_file
-            && status.size == self.size
-            && status.modified == self.modified
-            && status.inode == self.inode
+        status.is_file && *status == self.status
     }
 }
 
@@ -124,9 +108,9 @@ impl Manifest {
                 text,
                 "{} {bytes} {} {} {} {path}",
                 e.key.hex(),
-                e.size,
-                e.modified,
-                e.inode
+                e.status.size,
+                e.status.modified,
+                e.status.inode
             );
         }
         let dir = file.parent().unwrap_or(Path::new("."));
@@ -146,20 +130,14 @@ fn parse_line(line: &str) -> Option<(String, Entry)> {
         "-" => None,
         hex => Some(Key::from_hex(hex)?),
     };
-    let size = parts.next()?.parse().ok()?;
-    let modified = parts.next()?.parse().ok()?;
-    let inode = parts.next()?.parse().ok()?;
+    let status = Status {
+        is_file: true,
+        size: parts.next()?.parse().ok()?,
+        modified: parts.next()?.parse().ok()?,
+        inode: parts.next()?.parse().ok()?,
+    };
     let path = parts.next()?.to_string();
-    Some((
-        path,
-        Entry {
-            key,
-            bytes,
-            size,
-            modified,
-            inode,
-        },
-    ))
+    Some((path, Entry::of_status(key, bytes, status)))
 }
 
 /// Where the manifest of the output folder `target` (as resolved) is kept in `cache_dir`.
@@ -288,7 +266,8 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let page = tmp.path().join("page.html");
         fs::write(&page, "<p>hi</p>").unwrap();
-        let entry = |k: &str| Entry::of_file(&page, Key::of("t", k), None).unwrap();
+        let status = Status::of_path(&page).unwrap();
+        let entry = |k: &str| Entry::of_status(Key::of("t", k), None, status);
         let entries = vec![
             ("a.html".to_string(), entry("a")),
             ("b.html".into(), entry("b")),
@@ -311,8 +290,9 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let page = tmp.path().join("page.html");
         fs::write(&page, "<p>hi</p>").unwrap();
-        let entry = Entry::of_file(&page, Key::of("t", "a"), Some(Key::of_bytes(b"x"))).unwrap();
-        let copy = Entry::of_file(&page, Key::of("t", "b"), None).unwrap();
+        let status = Status::of_path(&page).unwrap();
+        let entry = Entry::of_status(Key::of("t", "a"), Some(Key::of_bytes(b"x")), status);
+        let copy = Entry::of_status(Key::of("t", "b"), None, status);
         let file = tmp.path().join("cache/outputs/m");
         Manifest::save(
             &file,
@@ -349,6 +329,6 @@ mod tests {
         fs::write(&file, format!("{HEADER}garbage\n{good}\n{}", &good[..20])).unwrap();
         let loaded = Manifest::load(&file);
         assert_eq!(loaded.len(), 1);
-        assert_eq!(loaded.get("ok.html").map(|e| e.size), Some(3));
+        assert_eq!(loaded.get("ok.html").map(|e| e.status.size), Some(3));
     }
 }
