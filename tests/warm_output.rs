@@ -241,8 +241,9 @@ fn articles_words_are_kept_in_one_pack_per_kind_and_an_edit_adds_one_entry() {
     // Over 64 articles: a new process then reads the pack rather than one file each.
     let site = corpus::site_with_articles_and_cards(100, 2);
     site.build().success();
+    let folders = ["ranking", "search", "bodies"];
     let packs = |site: &Site| {
-        ["ranking", "search"].map(|folder| {
+        folders.map(|folder| {
             let files = cache_files(site, folder);
             let pack = files
                 .iter()
@@ -252,31 +253,34 @@ fn articles_words_are_kept_in_one_pack_per_kind_and_an_edit_adds_one_entry() {
             (files.len(), pack)
         })
     };
-    let [(ranking, ranking_pack), (search, search_pack)] = packs(&site);
-    // The pack, the picks and the record of the last ranking; the pack and the index's files.
+    let before = packs(&site);
+    let [(ranking, _), (search, _), (bodies, _)] = before;
+    // The pack, the picks and the record of the last ranking; the pack and the index's
+    // files; each body's entry (its HTML) and the pack of their metadata.
     assert!(ranking <= 3 && search <= 2, "{ranking} {search}");
-    // An edit of one body: one entry of words of each kind beside the packs, which are
-    // neither rewritten nor needed whole again (the ranking is updated, not made again).
+    let articles = fs::read_dir(site.path("content/articles")).unwrap().count();
+    assert_eq!(bodies, articles + 1, "{articles} articles");
+    // An edit of one body: one entry of words of each kind and one body beside the packs,
+    // which are neither rewritten nor needed whole again (the ranking is updated, not made
+    // again).
     site.edit("content/articles/gen-0007.md", |text| {
         format!("{text}\nA paragraph about kubernetes budgets and retries.\n")
     });
     site.build().success();
     assert_trees_equal(&from_scratch(&site), &read_tree(&site.public()).unwrap());
-    let [
-        (ranking_after, ranking_pack_after),
-        (search_after, search_pack_after),
-    ] = packs(&site);
+    let after = packs(&site);
     assert_eq!(
-        (&ranking_pack_after, &search_pack_after),
-        (&ranking_pack, &search_pack)
+        after.clone().map(|(_, pack)| pack),
+        before.clone().map(|(_, pack)| pack)
     );
     assert_eq!(
-        (ranking_after, search_after),
-        (ranking + 2, search + 2),
-        "one entry of words each, a new ranking and a new index file list"
+        after.map(|(files, _)| files),
+        [ranking + 2, search + 2, bodies + 1],
+        "one entry of words each, a new ranking and a new index file list, a new body"
     );
-    // Packs holding garbage are no packs: every article's words are counted again.
-    for (folder, (path, (len, _))) in [("ranking", &ranking_pack), ("search", &search_pack)] {
+    // Packs holding garbage are no packs: every article's words are counted again, and
+    // every body's metadata read from its own entry.
+    for (folder, (_, (path, (len, _)))) in folders.iter().zip(&before) {
         let pack = site.path(".folio-cache").join(folder).join(path);
         fs::write(&pack, vec![b'x'; *len as usize / 2]).unwrap();
     }

@@ -117,6 +117,7 @@ impl Engine {
             .rendered
             .keys()
             .map(|k| bodies::entry_name(*k))
+            .chain([bodies::meta_pack_name()])
             .collect();
         let ranking: HashSet<String> = rank::stored_entries(&self.memo.rank).collect();
         let search: HashSet<String> = self.memo.search.used_entries().collect();

@@ -14,7 +14,13 @@ use crate::key::Key;
 
 /// While the memo lacks no more values than this, they are looked for as single entries
 /// and the pack is not read (a watched site's edit).
-const FEW: usize = 64;
+pub const FEW: usize = 64;
+
+/// Whether a pack read for `total` values, of which `outside` were not in it, should be
+/// written again with them all: once the single entries beside it are more than a few.
+pub fn repack(outside: usize, total: usize) -> bool {
+    outside > FEW.max(total / 32)
+}
 
 /// One kind of per-article value in a cache folder: its pack and its single entries, both
 /// named by the key of what made each value (`stored` keys).
@@ -115,7 +121,7 @@ pub fn take_all<V: Clone + Send + Sync, S>(
     let outside_pack = (0..keys.len())
         .filter(|&i| matches!(from(i), SINGLE | MADE))
         .count();
-    if use_pack && outside_pack > FEW.max(keys.len() / 32) {
+    if use_pack && repack(outside_pack, keys.len()) {
         let entries: Vec<(Key, Vec<u8>)> = stored
             .iter()
             .zip(&values)
