@@ -19,7 +19,7 @@ use crate::markdown::Rendered;
 use crate::output::{Contents, Sink};
 use crate::render::context::{ArticleSummary, AuthorContext, SocialImage, TagContext};
 use crate::render::{
-    Card, Globals, Model, Page, Theme, feeds, json_ld, render_page, series_ref, tag_context,
+    Card, Globals, Model, Page, Theme, feeds, render_page, series_ref, tag_context,
 };
 
 /// Cards, kept between builds.
@@ -112,7 +112,6 @@ pub fn cards(
         let summary = summary_of(site, i, &rendered[i], (globals, &tags), image);
         let fm = &site.articles[i].source.front_matter;
         Arc::new(Card::keyed(Card {
-            json_ld: json_ld::json_ld(&globals.config, &summary),
             summary,
             extra: fm.extra.clone(),
             published: fm.date.rfc3339(),

@@ -1,8 +1,8 @@
 //! An article's JSON-LD (`BlogPosting`), written straight from typed structs by serde_json:
 //! no `serde_json::Value` tree and no pass over the text afterwards. Fields are declared in
 //! byte order of their names, the order a `Value` object (a sorted map) writes them in, so
-//! the bytes are what they always were. A card makes one per article on every build
-//! (10,000 at a time), which is why this is not a `json!` literal.
+//! the bytes are what they always were. Every article page rendered makes one
+//! (10,000 in a cold build), which is why this is not a `json!` literal.
 
 use std::io;
 

@@ -104,13 +104,12 @@ impl Globals {
     }
 }
 
-/// An article as lists and its own page's head show it: its summary card, its JSON-LD and
-/// the front matter's `extra`. Keyed by its contents, so a body edit that leaves the card
-/// as it was re-renders no list page.
+/// An article as lists and its own page's head show it: its summary card and the front
+/// matter's `extra`. Keyed by its contents, so a body edit that leaves the card as it was
+/// re-renders no list page.
 #[derive(Debug)]
 pub struct Card {
     pub summary: ArticleSummary,
-    pub json_ld: String,
     pub extra: Option<serde_json::Value>,
     /// RFC 3339 time of `date`, for feeds.
     pub published: String,
@@ -124,13 +123,7 @@ impl Card {
         let extra = card.extra.as_ref().map(|e| e.to_string());
         let key = Key::of(
             "card",
-            &(
-                &card.summary,
-                &card.json_ld,
-                extra,
-                &card.published,
-                &card.changed,
-            ),
+            &(&card.summary, extra, &card.published, &card.changed),
         );
         Keyed::new(key, card)
     }
@@ -398,7 +391,9 @@ pub fn render_page(theme: &Theme, globals: &Globals, page: &Page) -> Result<Stri
                 word_count: rendered.word_count,
                 more: more.iter().map(more_entry).collect(),
                 extra: card.extra.as_ref(),
-                json_ld: card.json_ld.clone(),
+                // Made here, for the one page that shows it, not with the card: the page's
+                // key covers its inputs (the config by the globals, the summary by the card).
+                json_ld: json_ld::json_ld(&globals.config, &card.summary),
                 series_nav: series.as_ref(),
                 has_embed: rendered.has_embed,
             };
