@@ -233,9 +233,24 @@ pub fn older_than(path: &Path, age: std::time::Duration) -> bool {
         .is_ok_and(|t| t.elapsed().is_ok_and(|d| d > age))
 }
 
-/// An entry of its kind's `magic` header, metadata (JSON, its length first) and bytes kept
-/// as they are (escaping megabytes of HTML or packed words into JSON would cost more than
-/// it saves).
+/// A value as entries' metadata keep it: bincode, a tenth of JSON's time to read back
+/// (a warm build of 10,000 articles reads 10,000 bodies' and 10,000 articles' words').
+pub fn encode<T: serde::Serialize>(value: &T) -> Option<Vec<u8>> {
+    bincode::Options::serialize(bincode::DefaultOptions::new(), value).ok()
+}
+
+/// The value `encode` made `bytes` from; none for anything else. The limit keeps a damaged
+/// length from asking for more memory than the bytes could hold.
+pub fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+    use bincode::Options as _;
+    bincode::DefaultOptions::new()
+        .with_limit(bytes.len() as u64)
+        .deserialize(bytes)
+        .ok()
+}
+
+/// An entry of its kind's `magic` header, metadata (its length first) and bytes kept as
+/// they are (escaping megabytes of HTML or packed words would cost more than it saves).
 pub fn frame(magic: &[u8], meta: &[u8], tail: &[&[u8]]) -> Vec<u8> {
     let tail_len: usize = tail.iter().map(|t| t.len()).sum();
     let mut bytes = Vec::with_capacity(magic.len() + 8 + meta.len() + tail_len);

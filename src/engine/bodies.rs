@@ -8,7 +8,6 @@
 
 use std::sync::{Arc, OnceLock};
 
-use bincode::Options as _;
 use rayon::prelude::*;
 
 use super::memo::Memo;
@@ -131,21 +130,6 @@ pub fn meta_pack_name() -> String {
     packed::pack_key("body metadata").hex()
 }
 
-/// A body's metadata as bytes (bincode: a tenth of JSON's time to read back, and 10,000
-/// are read on every warm build).
-fn encode_meta(body: &Rendered) -> Option<Vec<u8>> {
-    bincode::DefaultOptions::new().serialize(body).ok()
-}
-
-/// The metadata of a body from `encode_meta`'s bytes; none for anything else. The limit
-/// keeps a damaged length from asking for more memory than the bytes could hold.
-fn decode_meta(bytes: &[u8]) -> Option<Rendered> {
-    bincode::DefaultOptions::new()
-        .with_limit(bytes.len() as u64)
-        .deserialize(bytes)
-        .ok()
-}
-
 /// Keep `body` in the disk cache (`disk_cache::frame`: its metadata, then the HTML as it
 /// is). A body whose templates failed is not kept; a failed write only costs the next run
 /// time.
@@ -153,7 +137,7 @@ fn store(cache: &DiskCache, key: Key, body: &Rendered) {
     if !body.template_errors.is_empty() {
         return;
     }
-    let Some(meta) = encode_meta(body) else {
+    let Some(meta) = crate::disk_cache::encode(body) else {
         return;
     };
     let bytes = crate::disk_cache::frame(MAGIC, &meta, &[body.html.as_bytes()]);
@@ -167,7 +151,7 @@ fn store_pack(cache: &DiskCache, keys: &[Key], values: &[Arc<Keyed<Rendered>>]) 
         .par_iter()
         .zip(values)
         .filter(|(_, body)| body.template_errors.is_empty())
-        .filter_map(|(k, body)| Some((*k, encode_meta(body)?)))
+        .filter_map(|(k, body)| Some((*k, crate::disk_cache::encode::<Rendered>(body)?)))
         .collect();
     Pack::store(cache, &meta_pack_name(), &entries);
 }
@@ -192,7 +176,7 @@ fn with_meta(
     meta: &[u8],
     render: impl Fn() -> Rendered + Send + Sync + 'static,
 ) -> Option<Rendered> {
-    let mut body = decode_meta(meta)?;
+    let mut body: Rendered = crate::disk_cache::decode(meta)?;
     let cache = cache.clone();
     body.html =
         Html::lazy(move || load_html(&cache, key).unwrap_or_else(|| render().html.to_string()));

@@ -2,7 +2,6 @@
 //! read back only when whole and well formed (the packed words are walked once): a damaged
 //! or foreign file is no entry, and the words are counted again.
 
-use bincode::Options as _;
 use serde::{Deserialize, Serialize};
 
 use super::{DocTerms, FIELDS, Label};
@@ -32,22 +31,15 @@ impl DocTerms {
             authors: self.authors.clone(),
             words: self.words.len(),
         };
-        // Serializing strings and numbers into a Vec cannot fail. Bincode, not JSON: 10,000
-        // entries are read back whenever one article's words change.
-        let meta = bincode::DefaultOptions::new()
-            .serialize(&meta)
-            .unwrap_or_default();
+        // Serializing strings and numbers into a Vec cannot fail.
+        let meta = crate::disk_cache::encode(&meta).unwrap_or_default();
         crate::disk_cache::frame(MAGIC, &meta, &[&self.words, &self.record])
     }
 
     /// The words an entry made by [`DocTerms::to_stored`] holds; none for anything else.
     pub fn from_stored(bytes: &[u8]) -> Option<DocTerms> {
         let (meta, rest) = crate::disk_cache::unframe(bytes, MAGIC)?;
-        // The limit keeps a damaged length from asking for more than the bytes could hold.
-        let meta: Meta = bincode::DefaultOptions::new()
-            .with_limit(meta.len() as u64)
-            .deserialize(meta)
-            .ok()?;
+        let meta: Meta = crate::disk_cache::decode(meta)?;
         let words = rest.get(..meta.words)?;
         (count_packed(words)? == meta.len).then(|| DocTerms {
             words: words.into(),
