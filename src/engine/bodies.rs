@@ -63,7 +63,7 @@ pub fn render_all(
     let md_key = Key::of("markdown inputs", &(markdown_key(md), components_key));
     let keys: Vec<Key> = site
         .articles
-        .iter()
+        .par_iter()
         .zip(images)
         .map(|(a, img)| key(a, md_key, img))
         .collect();

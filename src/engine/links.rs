@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::memo::Memo;
@@ -47,7 +48,7 @@ pub fn fill_all(
     let env = Key::of("link targets", &(&base_path, targets, left_out));
     let keys: Vec<Key> = site
         .articles
-        .iter()
+        .par_iter()
         .zip(rendered)
         .map(|(a, r)| Key::of("link inputs", &(r.key(), a.source.front_matter_key, env)))
         .collect();

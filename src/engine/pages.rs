@@ -83,7 +83,7 @@ pub fn cards(
         .collect();
     let keys: Vec<Key> = site
         .articles
-        .iter()
+        .par_iter()
         .zip(rendered)
         .enumerate()
         .map(|(i, (a, body))| {
@@ -195,8 +195,9 @@ pub fn write(
         return Err(unique(clashes));
     }
     extras.extend(super::extras::redirects(model));
+    // Every page's key, on every build (most are then kept, not rendered): on every core.
     let keyed: Vec<(&str, Key)> = pages
-        .iter()
+        .par_iter()
         .map(|p| (p.path.as_str(), p.key(theme.1, model.globals)))
         .collect();
     let results: Vec<Result<bool, Diagnostic>> = pages

@@ -126,9 +126,10 @@ pub fn index(
     // The fields of the card that `doc_terms` reads, and the body by its key with the
     // markdown options: not the card's key, which changes with the site's title.
     let options = crate::markdown::parser_options(&c.markdown);
+    // On every build, for every article: on every core.
     let keys: Vec<Key> = site
         .articles
-        .iter()
+        .par_iter()
         .zip(cards)
         .map(|(a, card)| {
             Key::of(
