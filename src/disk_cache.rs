@@ -236,7 +236,8 @@ pub fn older_than(path: &Path, age: std::time::Duration) -> bool {
 /// A value as entries' metadata keep it: bincode, a tenth of JSON's time to read back
 /// (a warm build of 10,000 articles reads 10,000 bodies' and 10,000 articles' words').
 pub fn encode<T: serde::Serialize>(value: &T) -> Option<Vec<u8>> {
-    bincode::Options::serialize(bincode::DefaultOptions::new(), value).ok()
+    use bincode::Options as _;
+    bincode::DefaultOptions::new().serialize(value).ok()
 }
 
 /// The value `encode` made `bytes` from; none for anything else. The limit keeps a damaged

@@ -6,17 +6,16 @@
 //! crates that render. Links to other articles stay holes here (see `links`), so an edit
 //! elsewhere in the site never renders this body again.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use super::memo::Memo;
 use super::model::{Article, Site};
-use super::packed;
+use super::packed::{self, Keeping, Packed};
 use crate::config::MarkdownConfig;
 use crate::diagnostics::Diagnostic;
 use crate::disk_cache::DiskCache;
-use crate::disk_cache::pack::Pack;
 use crate::images::ArticleImages;
 use crate::key::{Key, Keyed};
 use crate::markdown::{self, Html, Rendered};
@@ -51,14 +50,13 @@ pub fn markdown_key(config: &MarkdownConfig) -> Key {
     )
 }
 
-/// Every article's body, rendered (reusing `memo`), by article index; and how many were
-/// rendered anew.
+/// Every article's body, rendered (reusing `memo`, else from `cache`), by article index.
 pub fn render_all(
     site: &Site,
     images: &[Arc<Keyed<ArticleImages>>],
     (memo, cache): (&mut RenderedMemo, Option<&DiskCache>),
     (components, components_key): &(Arc<TemplateComponents>, Key),
-) -> (Vec<Arc<Keyed<Rendered>>>, usize) {
+) -> Vec<Arc<Keyed<Rendered>>> {
     let md = &site.config.markdown;
     let md_key = Key::of("markdown inputs", &(markdown_key(md), components_key));
     let keys: Vec<Key> = site
@@ -67,54 +65,91 @@ pub fn render_all(
         .zip(images)
         .map(|(a, img)| key(a, md_key, img))
         .collect();
-    let shared_md = Arc::new(md.clone());
-    // With many bodies to find (a new process), their metadata comes from one pack.
-    let pack = cache
-        .filter(|_| memo.lacks(&keys) > packed::FEW)
-        .map(|c| Pack::load(c, &meta_pack_name()));
-    // For each body the memo lacked: found in the pack, or not (kept ones stay `None`).
-    let from_pack: Vec<OnceLock<bool>> = keys.iter().map(|_| OnceLock::new()).collect();
-    let (values, made) = memo.take_all(&keys, |i| {
-        let render = {
-            let (a, md) = (&site.articles[i], shared_md.clone());
-            let (source, assets) = (a.source.clone(), a.assets.clone());
-            let (images, components) = (images[i].clone(), components.clone());
-            move || {
-                crate::crash::panic_if_asked(source.body());
-                markdown::render(
-                    source.body(),
-                    &source.path,
-                    &assets,
-                    &md,
-                    &images,
-                    &*components,
-                )
-            }
-        };
-        if let Some(cache) = cache {
-            let packed = pack.as_ref().and_then(|p| p.get(&keys[i]));
-            if let Some(body) = packed.and_then(|m| with_meta(cache, keys[i], m, render.clone())) {
-                let _ = from_pack[i].set(true);
-                return Arc::new(Keyed::new(keys[i], body));
-            }
-            let _ = from_pack[i].set(false);
-            if let Some(body) = load(cache, keys[i], render.clone()) {
-                return Arc::new(Keyed::new(keys[i], body));
-            }
-        }
-        let body = render();
-        if let Some(cache) = cache {
-            store(cache, keys[i], &body);
-        }
-        Arc::new(Keyed::new(keys[i], body))
+    let inputs = Inputs {
+        site,
+        images,
+        md: Arc::new(md.clone()),
+        components,
+        keys: &keys,
+    };
+    let pack = cache.map(|c| Packed::new(c, META_PACK));
+    let keeping = pack.as_ref().map(|packed| Bodies {
+        packed,
+        inputs: &inputs,
     });
-    if let (Some(cache), Some(_)) = (cache, &pack) {
-        let outside = from_pack.iter().filter(|p| p.get() == Some(&false)).count();
-        if packed::repack(outside, keys.len()) {
-            store_pack(cache, &keys, &values);
+    packed::take_all_kept(
+        memo,
+        &keys,
+        keeping.as_ref(),
+        || (),
+        |_, i| Arc::new(Keyed::new(keys[i], inputs.render(i)())),
+    )
+}
+
+/// What rendering the bodies reads.
+struct Inputs<'a> {
+    site: &'a Site,
+    images: &'a [Arc<Keyed<ArticleImages>>],
+    md: Arc<MarkdownConfig>,
+    components: &'a Arc<TemplateComponents>,
+    keys: &'a [Key],
+}
+
+impl Inputs<'_> {
+    /// What renders article `i`'s body, holding what it reads (a cached body's HTML, if its
+    /// entry has gone by the time a page asks for it, is made again).
+    fn render(&self, i: usize) -> impl Fn() -> Rendered + Send + Sync + Clone + 'static {
+        let (a, md) = (&self.site.articles[i], self.md.clone());
+        let (source, assets) = (a.source.clone(), a.assets.clone());
+        let (images, components) = (self.images[i].clone(), self.components.clone());
+        move || {
+            crate::crash::panic_if_asked(source.body());
+            markdown::render(
+                source.body(),
+                &source.path,
+                &assets,
+                &md,
+                &images,
+                &*components,
+            )
         }
     }
-    (values, made)
+}
+
+/// How bodies are kept: the metadata of many in one pack, each body (metadata and HTML) in
+/// its own entry, which a body always has: the pack holds no HTML.
+struct Bodies<'a> {
+    packed: &'a Packed<'a>,
+    inputs: &'a Inputs<'a>,
+}
+
+impl Keeping<Arc<Keyed<Rendered>>> for Bodies<'_> {
+    fn packed(&self) -> &Packed<'_> {
+        self.packed
+    }
+    fn stored(&self, i: usize) -> Key {
+        self.inputs.keys[i]
+    }
+    fn unpack(&self, i: usize, meta: &[u8]) -> Option<Arc<Keyed<Rendered>>> {
+        let key = self.inputs.keys[i];
+        let body = with_meta(self.packed.cache(), key, meta, self.inputs.render(i))?;
+        Some(Arc::new(Keyed::new(key, body)))
+    }
+    fn read(&self, i: usize) -> Option<Arc<Keyed<Rendered>>> {
+        let key = self.inputs.keys[i];
+        let body = load(self.packed.cache(), key, self.inputs.render(i))?;
+        Some(Arc::new(Keyed::new(key, body)))
+    }
+    /// A body whose templates failed is not kept.
+    fn pack_bytes(&self, body: &Arc<Keyed<Rendered>>) -> Option<Vec<u8>> {
+        body.template_errors
+            .is_empty()
+            .then(|| crate::disk_cache::encode::<Rendered>(body))
+            .flatten()
+    }
+    fn keep(&self, i: usize, body: &Arc<Keyed<Rendered>>, _: bool) {
+        store(self.packed.cache(), self.inputs.keys[i], body);
+    }
 }
 
 /// What a cached body's file starts with; a file without it is no body (and is re-made).
@@ -125,9 +160,12 @@ pub fn entry_name(key: Key) -> String {
     key.hex()
 }
 
+/// The kind of the pack of bodies' metadata.
+const META_PACK: &str = "body metadata";
+
 /// The cache entry of the pack of bodies' metadata (kept by pruning too).
 pub fn meta_pack_name() -> String {
-    packed::pack_key("body metadata").hex()
+    packed::pack_key(META_PACK).hex()
 }
 
 /// Keep `body` in the disk cache (`disk_cache::frame`: its metadata, then the HTML as it
@@ -142,18 +180,6 @@ fn store(cache: &DiskCache, key: Key, body: &Rendered) {
     };
     let bytes = crate::disk_cache::frame(MAGIC, &meta, &[body.html.as_bytes()]);
     let _ = cache.put(&entry_name(key), &bytes);
-}
-
-/// Keep the metadata of every body in `values` (with their `keys`) as one pack. Bodies
-/// whose templates failed are left out, as `store` leaves them out.
-fn store_pack(cache: &DiskCache, keys: &[Key], values: &[Arc<Keyed<Rendered>>]) {
-    let entries: Vec<(Key, Vec<u8>)> = keys
-        .par_iter()
-        .zip(values)
-        .filter(|(_, body)| body.template_errors.is_empty())
-        .filter_map(|(k, body)| Some((*k, crate::disk_cache::encode::<Rendered>(body)?)))
-        .collect();
-    Pack::store(cache, &meta_pack_name(), &entries);
 }
 
 /// The body with `key` from the disk cache, when an entry is there and whole: its metadata

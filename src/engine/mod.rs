@@ -337,7 +337,7 @@ impl Engine {
         let components = components::load(&self.inputs, &config, &mut self.memo.components)
             .map_err(|d| vec![d])?;
         let cache = self.disk_cache("bodies");
-        let (rendered, _) = bodies::render_all(
+        let rendered = bodies::render_all(
             &site,
             &images,
             (&mut self.memo.rendered, cache.as_ref()),

@@ -7,6 +7,8 @@
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU8, Ordering};
 
+use rayon::prelude::*;
+
 use super::memo::Memo;
 use crate::disk_cache::DiskCache;
 use crate::disk_cache::pack::Pack;
@@ -62,6 +64,11 @@ impl<'a> Packed<'a> {
         (codec.decode)(key, bytes)
     }
 
+    /// The cache folder the pack and entries are in.
+    pub fn cache(&self) -> &DiskCache {
+        self.cache
+    }
+
     fn single<V>(&self, key: Key, stored: Key, codec: &Codec<V>) -> Option<V> {
         let bytes = self.cache.get(&stored.hex())?;
         (codec.decode)(key, &bytes)
@@ -76,16 +83,67 @@ pub fn pack_key(kind: &str) -> Key {
 /// Where values are kept on disk: the pack, and the key each value is stored under.
 pub type Store<'a> = Option<(&'a Packed<'a>, &'a [Key])>;
 
-/// Where a value of `take_all` came from.
+/// How one kind of per-article value is kept on disk: what `take_all_kept` asks of it.
+pub trait Keeping<V>: Sync {
+    /// The kind's pack and single entries.
+    fn packed(&self) -> &Packed<'_>;
+    /// The key value `i` is stored under.
+    fn stored(&self, i: usize) -> Key;
+    /// Value `i` from its bytes in the pack; none for anything that is not a whole value.
+    fn unpack(&self, i: usize, bytes: &[u8]) -> Option<V>;
+    /// Value `i` from its single entry.
+    fn read(&self, i: usize) -> Option<V>;
+    /// The bytes of `value` in the pack; none leaves it out.
+    fn pack_bytes(&self, value: &V) -> Option<Vec<u8>>;
+    /// Keep value `i`, just made, as a single entry; `repacked` says it is in a new pack
+    /// too. A failed write only costs the next run time.
+    fn keep(&self, i: usize, value: &V, repacked: bool);
+}
+
+/// The keeping of values that are their bytes alone (`codec`): value `i` has `keys[i]`
+/// and is stored under `stored[i]`; a value in the pack needs no single entry.
+struct Coded<'a, V> {
+    packed: &'a Packed<'a>,
+    keys: &'a [Key],
+    stored: &'a [Key],
+    codec: &'a Codec<V>,
+}
+
+impl<V> Keeping<V> for Coded<'_, V> {
+    fn packed(&self) -> &Packed<'_> {
+        self.packed
+    }
+    fn stored(&self, i: usize) -> Key {
+        self.stored[i]
+    }
+    fn unpack(&self, i: usize, bytes: &[u8]) -> Option<V> {
+        (self.codec.decode)(self.keys[i], bytes)
+    }
+    fn read(&self, i: usize) -> Option<V> {
+        self.packed.single(self.keys[i], self.stored[i], self.codec)
+    }
+    fn pack_bytes(&self, value: &V) -> Option<Vec<u8>> {
+        Some((self.codec.encode)(value))
+    }
+    fn keep(&self, i: usize, value: &V, repacked: bool) {
+        if !repacked {
+            let _ = self
+                .packed
+                .cache
+                .put(&self.stored[i].hex(), &(self.codec.encode)(value));
+        }
+    }
+}
+
+/// Where a value of `take_all_kept` came from.
 const KEPT: u8 = 0;
 const PACKED: u8 = 1;
 const SINGLE: u8 = 2;
 const MADE: u8 = 3;
 
 /// The values for `keys`, in order: kept in `memo`, else read from `store` (a value with
-/// `keys[i]` is stored under its `i`-th key), else made by `make(scratch, i)` in parallel. What
-/// was made is stored: as single entries while they are few, else in a new pack of every
-/// value this build used (which then holds them all again).
+/// `keys[i]` is stored under its `i`-th key) by `codec`, else made by `make(scratch, i)` in
+/// parallel. See `take_all_kept`.
 pub fn take_all<V: Clone + Send + Sync, S>(
     memo: &mut Memo<V>,
     keys: &[Key],
@@ -94,19 +152,40 @@ pub fn take_all<V: Clone + Send + Sync, S>(
     scratch: impl Fn() -> S + Sync + Send,
     make: impl Fn(&mut S, usize) -> V + Sync,
 ) -> Vec<V> {
+    let coded = store.map(|(packed, stored)| Coded {
+        packed,
+        keys,
+        stored,
+        codec,
+    });
+    take_all_kept(memo, keys, coded.as_ref(), scratch, make)
+}
+
+/// The values for `keys`, in order: kept in `memo`, else read as `keeping` keeps them (from
+/// the pack when the memo lacks many, else from single entries), else made by
+/// `make(scratch, i)` in parallel. What was made is kept: as single entries while they are
+/// few, else in a new pack of every value this build used (which then holds them all again).
+pub fn take_all_kept<V: Clone + Send + Sync, S>(
+    memo: &mut Memo<V>,
+    keys: &[Key],
+    keeping: Option<&impl Keeping<V>>,
+    scratch: impl Fn() -> S + Sync + Send,
+    make: impl Fn(&mut S, usize) -> V + Sync,
+) -> Vec<V> {
     let lacking = memo.lacks(keys);
     let use_pack = lacking > FEW;
     let source: Vec<AtomicU8> = keys.iter().map(|_| AtomicU8::new(KEPT)).collect();
     let (values, _) = memo.take_all_with(keys, scratch, |s, i| {
-        if let Some((store, stored)) = store {
+        if let Some(keeping) = keeping {
             let packed = use_pack
-                .then(|| store.packed(keys[i], stored[i], codec))
-                .flatten();
+                .then(|| keeping.packed().pack().get(&keeping.stored(i)))
+                .flatten()
+                .and_then(|bytes| keeping.unpack(i, bytes));
             if let Some(v) = packed {
                 source[i].store(PACKED, Ordering::Relaxed);
                 return v;
             }
-            if let Some(v) = store.single(keys[i], stored[i], codec) {
+            if let Some(v) = keeping.read(i) {
                 source[i].store(SINGLE, Ordering::Relaxed);
                 return v;
             }
@@ -114,28 +193,27 @@ pub fn take_all<V: Clone + Send + Sync, S>(
         source[i].store(MADE, Ordering::Relaxed);
         make(s, i)
     });
-    let Some((store, stored)) = store else {
+    let Some(keeping) = keeping else {
         return values;
     };
     let from = |i: usize| source[i].load(Ordering::Relaxed);
     let outside_pack = (0..keys.len())
         .filter(|&i| matches!(from(i), SINGLE | MADE))
         .count();
-    if use_pack && repack(outside_pack, keys.len()) {
-        let entries: Vec<(Key, Vec<u8>)> = stored
-            .iter()
-            .zip(&values)
-            .map(|(k, v)| (*k, (codec.encode)(v)))
+    let repacked = use_pack && repack(outside_pack, keys.len());
+    if repacked {
+        let entries: Vec<(Key, Vec<u8>)> = values
+            .par_iter()
+            .enumerate()
+            .filter_map(|(i, v)| Some((keeping.stored(i), keeping.pack_bytes(v)?)))
             .collect();
-        Pack::store(store.cache, &store.name, &entries);
-    } else {
-        for i in (0..keys.len()).filter(|&i| from(i) == MADE) {
-            // A failed write only costs the next run time.
-            let _ = store
-                .cache
-                .put(&stored[i].hex(), &(codec.encode)(&values[i]));
-        }
+        let packed = keeping.packed();
+        Pack::store(packed.cache, &packed.name, &entries);
     }
+    (0..keys.len())
+        .into_par_iter()
+        .filter(|&i| from(i) == MADE)
+        .for_each(|i| keeping.keep(i, &values[i], repacked));
     values
 }
 
