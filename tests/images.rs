@@ -182,9 +182,9 @@ fn a_rebuild_encodes_no_image_and_writes_the_same_bytes() {
     );
     // The sizes kept in the cache, damaged: probed again, the same site.
     let before = third.tree();
-    let sizes = site.path(".folio-cache/probes/si/sizes.json");
+    let sizes = site.path(".folio-cache/probes/si/sizes.bin");
     assert!(sizes.is_file(), "the sizes are kept");
-    std::fs::write(&sizes, "{\"versions\": 1").unwrap();
+    std::fs::write(&sizes, b"\x05\x00\x00 cut short").unwrap();
     let fourth = site.build();
     fourth.success().stderr_lacks("Encoded");
     support::assert_trees_equal(&before, &fourth.tree());
@@ -242,6 +242,35 @@ fn unchanged_images_and_articles_are_not_read_again_and_a_rewritten_file_is() {
     site.build().success();
     let published = std::fs::read_to_string(site.public().join("notes.txt")).unwrap();
     assert_eq!(published, "bbbb");
+}
+
+#[test]
+fn a_file_where_a_variant_or_a_card_goes_is_an_error_and_the_output_stays() {
+    let site = site_with_images();
+    let before = site.build().success().tree();
+    // An older export beside the image, named as folio names its 480-pixel variant.
+    site.write_bytes(
+        "content/articles/charts/latency-480w.png",
+        &picture(480, 270, ImageFormat::Png),
+    );
+    site.build()
+        .failure(1)
+        .stderr_contains("content/articles/charts/latency-480w.png")
+        .stderr_contains("the name folio gives the 480 pixels wide variant of `latency.png`");
+    let after = support::read_tree(&site.path("public")).expect("the previous output");
+    support::assert_trees_equal(&before, &after);
+    std::fs::remove_file(site.path("content/articles/charts/latency-480w.png")).unwrap();
+    // A static file where an article's card is drawn.
+    site.write_bytes(
+        "static/cards/charts.png",
+        &picture(10, 10, ImageFormat::Png),
+    );
+    site.build()
+        .failure(1)
+        .stderr_contains("static/cards/charts.png")
+        .stderr_contains("where folio draws the social card of `content/articles/charts/index.md`");
+    std::fs::remove_file(site.path("static/cards/charts.png")).unwrap();
+    site.build().success();
 }
 
 #[test]

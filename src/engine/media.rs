@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use super::files::Copied;
 use super::inputs::Inputs;
 use super::memo::Memo;
 use super::model::{Article, Site};
@@ -56,28 +57,31 @@ pub fn plan_images(
     cache: Option<&DiskCache>,
 ) -> (Vec<Arc<Keyed<ArticleImages>>>, Vec<Diagnostic>) {
     let config = &site.config.images;
-    let mut jobs: Vec<ImageJob> = Vec::new();
-    for (i, article) in site.articles.iter().enumerate() {
-        let dir = article.source.path.parent().unwrap_or(Path::new(""));
-        for asset in article.assets.iter() {
-            let Some(Ok(file)) = inputs.file(asset) else {
-                continue;
-            };
-            let Some(kind) = Kind::from_path(asset) else {
-                continue;
-            };
-            let url = display_path(asset.strip_prefix(dir).unwrap_or(asset));
-            let key = Key::of("image plan", &(file.key, asset, &url, config));
-            jobs.push(ImageJob {
-                article: i,
-                asset: asset.clone(),
-                url,
-                key,
-                kind,
-                content: file.key,
-            });
-        }
-    }
+    // Each article's images, on every core (a warm build plans thousands again).
+    let jobs: Vec<ImageJob> = site
+        .articles
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, article)| {
+            let dir = article.source.path.parent().unwrap_or(Path::new(""));
+            article.assets.iter().filter_map(move |asset| {
+                let Some(Ok(file)) = inputs.file(asset) else {
+                    return None;
+                };
+                let kind = Kind::from_path(asset)?;
+                let url = display_path(asset.strip_prefix(dir).unwrap_or(asset));
+                let key = Key::of("image plan", &(file.key, asset, &url, config));
+                Some(ImageJob {
+                    article: i,
+                    asset: asset.clone(),
+                    url,
+                    key,
+                    kind,
+                    content: file.key,
+                })
+            })
+        })
+        .collect();
     // The sizes the last run probed, so that no image unchanged since is read again.
     let kept = cache.map(images::Sizes::load).unwrap_or_default();
     let keys: Vec<Key> = jobs.iter().map(|j| j.key).collect();
@@ -169,6 +173,47 @@ pub fn social_images(
         )
         .collect();
     (social, problems)
+}
+
+/// The files copied as they are (`copied`, by output path) that sit where pictures go: an
+/// image variant (`photo-480w.png` beside `photo.png`) or a card (`static/cards/<slug>.png`).
+/// Pages and pictures are written side by side, so one path must never come from both.
+pub fn clashes(
+    site: &Site,
+    images: &[Arc<Keyed<ArticleImages>>],
+    with_cards: bool,
+    copied: &BTreeMap<String, Copied>,
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for (article, plans) in site.articles.iter().zip(images) {
+        for plan in plans.values() {
+            for variant in plan.encoded() {
+                let Some(file) = copied.get(&variant_path(article, &variant.url)) else {
+                    continue;
+                };
+                found.push(
+                    Diagnostic::error(format!(
+                        "this file has the name folio gives the {} pixels wide variant of `{}`",
+                        variant.width, plan.url
+                    ))
+                    .in_file(&file.source)
+                    .help("rename it; if it is an older export of that image, remove it"),
+                );
+            }
+        }
+        let card = with_cards && article.source.front_matter.image.is_none();
+        if let Some(file) = copied.get(&card_path(article)).filter(|_| card) {
+            found.push(
+                Diagnostic::error(format!(
+                    "this file is where folio draws the social card of `{}`",
+                    display_path(&article.source.path)
+                ))
+                .in_file(&file.source)
+                .help("move it elsewhere, or give the article its own `image:`"),
+            );
+        }
+    }
+    found
 }
 
 fn card_path(article: &Article) -> String {
@@ -327,37 +372,40 @@ pub fn write(
     let card_cache = DiskCache::new(cache, "cards");
     let mut files = BTreeMap::new();
     let mut used_images = std::collections::HashSet::new();
-    // Every variant (its plan, output path and key), then which the sink keeps, in parallel
-    // (each is a look at the disk), then the plans with a variant it lacks.
-    let mut all_plans: Vec<&ImagePlan> = Vec::new();
-    let mut variants: Vec<(usize, String, Key)> = Vec::new();
-    for (article, plans) in site.articles.iter().zip(images) {
-        for plan in plans.values() {
-            for variant in plan.encoded() {
-                let (Some(name), path) = (&variant.cache_name, variant_path(article, &variant.url))
-                else {
-                    continue;
-                };
-                used_images.insert(name.clone());
-                variants.push((all_plans.len(), path, Key::of("image variant", name)));
-            }
-            all_plans.push(plan);
+    // Every plan's variants (output path, key and cache entry), and whether the sink lacks
+    // one of them: on every core, as each is a look at the disk.
+    type Look<'a> = (&'a ImagePlan, Vec<(String, Key, &'a String)>, bool);
+    let looks: Vec<Look> = site
+        .articles
+        .par_iter()
+        .zip(images)
+        .flat_map_iter(|(article, plans)| {
+            plans.values().map(move |plan| {
+                let mut missing = false;
+                let variants = plan
+                    .encoded()
+                    .filter_map(|variant| {
+                        let name = variant.cache_name.as_ref()?;
+                        let path = variant_path(article, &variant.url);
+                        let key = Key::of("image variant", name);
+                        missing |= !sink.keep(&path, key);
+                        Some((path, key, name))
+                    })
+                    .collect();
+                (plan, variants, missing)
+            })
+        })
+        .collect();
+    let mut wanted: Vec<&ImagePlan> = Vec::new();
+    for (plan, variants, missing) in looks {
+        for (path, key, name) in variants {
+            used_images.insert(name.clone());
+            files.insert(path, key);
+        }
+        if missing {
+            wanted.push(plan);
         }
     }
-    let kept: Vec<bool> = variants
-        .par_iter()
-        .map(|(_, path, key)| sink.keep(path, *key))
-        .collect();
-    let mut missing = vec![false; all_plans.len()];
-    for ((plan, path, key), kept) in variants.into_iter().zip(kept) {
-        missing[plan] |= !kept;
-        files.insert(path, key);
-    }
-    let wanted: Vec<&ImagePlan> = all_plans
-        .into_iter()
-        .zip(missing)
-        .filter_map(|(plan, missing)| missing.then_some(plan))
-        .collect();
     let (encoded, mut errors) =
         images::encode_missing(root, &wanted, &image_cache, site.config.images.quality);
     if !errors.is_empty() {
@@ -365,7 +413,12 @@ pub fn write(
     }
     let wanted_paths: std::collections::HashSet<&Path> =
         wanted.iter().map(|p| p.source.as_path()).collect();
-    for (article, plans) in site.articles.iter().zip(images) {
+    let with_wanted = site
+        .articles
+        .iter()
+        .zip(images)
+        .filter(|_| !wanted.is_empty()); // none when every variant was kept
+    for (article, plans) in with_wanted {
         for plan in plans
             .values()
             .filter(|p| wanted_paths.contains(p.source.as_path()))

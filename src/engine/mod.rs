@@ -216,19 +216,25 @@ impl Engine {
             .collect())
     }
 
-    /// Render and hand to `sink` every page and file of `prepared`.
+    /// Render and hand to `sink` every page and file of `prepared`: the pages and the
+    /// pictures side by side (no path comes from both: `media::clashes`).
     pub fn write(&self, prepared: &Prepared, sink: &dyn Sink) -> Result<Built, Vec<Diagnostic>> {
-        let mut built = self.write_pages(prepared, sink)?;
-        let mut phase = phase_timer();
-        let (pictures, made) = media::write(
-            &prepared.site,
-            &prepared.images,
-            &prepared.theme,
-            prepared.cards_kit.as_ref(),
-            (self.inputs.root(), &self.cache_dir()),
-            sink,
-        )?;
-        phase("pictures");
+        let cache_dir = self.cache_dir();
+        let (built, pictures) = rayon::join(
+            || self.write_pages(prepared, sink),
+            || {
+                media::write(
+                    &prepared.site,
+                    &prepared.images,
+                    &prepared.theme,
+                    prepared.cards_kit.as_ref(),
+                    (self.inputs.root(), &cache_dir),
+                    sink,
+                )
+            },
+        );
+        let mut built = built?;
+        let (pictures, made) = pictures?;
         built.files.extend(pictures);
         built.made = made;
         Ok(built)
@@ -396,7 +402,8 @@ impl Engine {
         let cards_kit =
             media::card_kit(&site, &self.inputs, &theme, theme_key, &mut self.memo.media)
                 .map_err(sorted)?;
-        let (social, problems) = media::social_images(&site, &images, cards_kit.is_some());
+        let (social, mut problems) = media::social_images(&site, &images, cards_kit.is_some());
+        problems.extend(media::clashes(&site, &images, cards_kit.is_some(), &copied));
         if !problems.is_empty() {
             return Err(sorted(problems));
         }

@@ -11,14 +11,14 @@ use super::Kind;
 use crate::disk_cache::{DiskCache, ENCODER_VERSIONS};
 use crate::key::Key;
 
-/// The entry's name in its cache folder.
-const ENTRY: &str = "sizes.json";
+/// The entry's name in its cache folder (bincode, `disk_cache::encode`).
+const ENTRY: &str = "sizes.bin";
 
-/// Sizes by image: `<content key>.<kind>` → (width, height).
+/// Sizes by image: (content key, kind) → (width, height).
 #[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Sizes {
     versions: String,
-    sizes: BTreeMap<String, (u32, u32)>,
+    sizes: BTreeMap<(Key, u8), (u32, u32)>,
 }
 
 impl Sizes {
@@ -26,7 +26,8 @@ impl Sizes {
     /// other versions.
     pub fn load(cache: &DiskCache) -> Sizes {
         cache
-            .get_json::<Sizes>(ENTRY)
+            .get(ENTRY)
+            .and_then(|bytes| crate::disk_cache::decode::<Sizes>(&bytes))
             .filter(|s| s.versions == *ENCODER_VERSIONS)
             .unwrap_or_default()
     }
@@ -37,24 +38,22 @@ impl Sizes {
             versions: ENCODER_VERSIONS.clone(),
             sizes: sizes
                 .into_iter()
-                .map(|(key, kind, size)| (name(key, kind), size))
+                .map(|(key, kind, size)| ((key, kind as u8), size))
                 .collect(),
         }
     }
 
-    /// The size kept for the image with content `key` read as `kind`.
+    /// The size of the image whose content has `key`, read as `kind`, if kept.
     pub fn get(&self, key: Key, kind: Kind) -> Option<(u32, u32)> {
-        self.sizes.get(&name(key, kind)).copied()
+        self.sizes.get(&(key, kind as u8)).copied()
     }
 
     /// Keep this table in `cache`, replacing the last (a failed write only costs time).
     pub fn store(&self, cache: &DiskCache) {
-        cache.put_json(ENTRY, self);
+        if let Some(bytes) = crate::disk_cache::encode(self) {
+            let _ = cache.put(ENTRY, &bytes);
+        }
     }
-}
-
-fn name(key: Key, kind: Kind) -> String {
-    format!("{}.{kind:?}", key.hex())
 }
 
 #[cfg(test)]
@@ -83,7 +82,7 @@ mod tests {
         other.versions = "folio 0.0.0".into();
         other.store(&cache);
         assert_eq!(Sizes::load(&cache), Sizes::default());
-        cache.put(ENTRY, b"{not json").unwrap();
+        cache.put(ENTRY, b"\xff\xff not a table").unwrap();
         assert_eq!(Sizes::load(&cache), Sizes::default());
     }
 }
