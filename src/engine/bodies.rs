@@ -65,7 +65,7 @@ pub fn render_all(
         .zip(images)
         .map(|(a, img)| key(a, md_key, img))
         .collect();
-    let inputs = Inputs {
+    let renderer = Renderer {
         site,
         images,
         md: Arc::new(md.clone()),
@@ -75,19 +75,19 @@ pub fn render_all(
     let pack = cache.map(|c| Packed::new(c, META_PACK));
     let keeping = pack.as_ref().map(|packed| Bodies {
         packed,
-        inputs: &inputs,
+        renderer: &renderer,
     });
     packed::take_all_kept(
         memo,
         &keys,
         keeping.as_ref(),
         || (),
-        |_, i| Arc::new(Keyed::new(keys[i], inputs.render(i)())),
+        |_, i| Arc::new(Keyed::new(keys[i], renderer.render(i)())),
     )
 }
 
-/// What rendering the bodies reads.
-struct Inputs<'a> {
+/// What rendering a body reads.
+struct Renderer<'a> {
     site: &'a Site,
     images: &'a [Arc<Keyed<ArticleImages>>],
     md: Arc<MarkdownConfig>,
@@ -95,7 +95,7 @@ struct Inputs<'a> {
     keys: &'a [Key],
 }
 
-impl Inputs<'_> {
+impl Renderer<'_> {
     /// What renders article `i`'s body, holding what it reads (a cached body's HTML, if its
     /// entry has gone by the time a page asks for it, is made again).
     fn render(&self, i: usize) -> impl Fn() -> Rendered + Send + Sync + Clone + 'static {
@@ -120,7 +120,7 @@ impl Inputs<'_> {
 /// its own entry, which a body always has: the pack holds no HTML.
 struct Bodies<'a> {
     packed: &'a Packed<'a>,
-    inputs: &'a Inputs<'a>,
+    renderer: &'a Renderer<'a>,
 }
 
 impl Keeping<Arc<Keyed<Rendered>>> for Bodies<'_> {
@@ -128,16 +128,16 @@ impl Keeping<Arc<Keyed<Rendered>>> for Bodies<'_> {
         self.packed
     }
     fn stored(&self, i: usize) -> Key {
-        self.inputs.keys[i]
+        self.renderer.keys[i]
     }
     fn unpack(&self, i: usize, meta: &[u8]) -> Option<Arc<Keyed<Rendered>>> {
-        let key = self.inputs.keys[i];
-        let body = with_meta(self.packed.cache(), key, meta, self.inputs.render(i))?;
+        let key = self.renderer.keys[i];
+        let body = with_meta(self.packed.cache(), key, meta, self.renderer.render(i))?;
         Some(Arc::new(Keyed::new(key, body)))
     }
     fn read(&self, i: usize) -> Option<Arc<Keyed<Rendered>>> {
-        let key = self.inputs.keys[i];
-        let body = load(self.packed.cache(), key, self.inputs.render(i))?;
+        let key = self.renderer.keys[i];
+        let body = load(self.packed.cache(), key, self.renderer.render(i))?;
         Some(Arc::new(Keyed::new(key, body)))
     }
     /// A body whose templates failed is not kept.
@@ -148,7 +148,7 @@ impl Keeping<Arc<Keyed<Rendered>>> for Bodies<'_> {
             .flatten()
     }
     fn keep(&self, i: usize, body: &Arc<Keyed<Rendered>>, _: bool) {
-        store(self.packed.cache(), self.inputs.keys[i], body);
+        store(self.packed.cache(), self.renderer.keys[i], body);
     }
 }
 

@@ -374,7 +374,6 @@ pub fn write(
     let mut used_images = std::collections::HashSet::new();
     // Every plan's variants (output path, key and cache entry), and whether the sink lacks
     // one of them: on every core, as each is a look at the disk.
-    type Look<'a> = (&'a ImagePlan, Vec<(String, Key, &'a String)>, bool);
     let looks: Vec<Look> = site
         .articles
         .par_iter()
@@ -396,45 +395,24 @@ pub fn write(
             })
         })
         .collect();
-    let mut wanted: Vec<&ImagePlan> = Vec::new();
-    for (plan, variants, missing) in looks {
-        for (path, key, name) in variants {
-            used_images.insert(name.clone());
-            files.insert(path, key);
-        }
-        if missing {
-            wanted.push(plan);
-        }
-    }
+    // The plans with a variant the sink lacks are encoded (what the cache lacks), then
+    // their variants linked from the cache.
+    let (lacking, complete): (Vec<Look>, Vec<Look>) = looks.into_iter().partition(|l| l.2);
+    let wanted: Vec<&ImagePlan> = lacking.iter().map(|l| l.0).collect();
     let (encoded, mut errors) =
         images::encode_missing(root, &wanted, &image_cache, site.config.images.quality);
     if !errors.is_empty() {
         return Err(errors);
     }
-    let wanted_paths: std::collections::HashSet<&Path> =
-        wanted.iter().map(|p| p.source.as_path()).collect();
-    let with_wanted = site
-        .articles
-        .iter()
-        .zip(images)
-        .filter(|_| !wanted.is_empty()); // none when every variant was kept
-    for (article, plans) in with_wanted {
-        for plan in plans
-            .values()
-            .filter(|p| wanted_paths.contains(p.source.as_path()))
-        {
-            for variant in plan.encoded() {
-                let Some(name) = &variant.cache_name else {
-                    continue;
-                };
-                let path = variant_path(article, &variant.url);
-                let key = Key::of("image variant", name);
-                if !sink.keep(&path, key) {
-                    let from = image_cache.path(name);
-                    errors.extend(sink.put(&path, key, Contents::Link(&from)).err());
-                }
-            }
+    for (path, key, name) in lacking.iter().flat_map(|l| &l.1) {
+        if !sink.keep(path, *key) {
+            let from = image_cache.path(name);
+            errors.extend(sink.put(path, *key, Contents::Link(&from)).err());
         }
+    }
+    for (path, key, name) in lacking.into_iter().chain(complete).flat_map(|l| l.1) {
+        used_images.insert(name.clone());
+        files.insert(path, key);
     }
     let mut drawn = 0;
     let mut used_cards = std::collections::HashSet::new();
@@ -499,6 +477,9 @@ pub struct Made {
     /// Names of the card cache's entries.
     pub used_cards: std::collections::HashSet<String>,
 }
+
+/// A plan, its variants (output path, key and cache entry), and whether the sink lacks one.
+type Look<'a> = (&'a ImagePlan, Vec<(String, Key, &'a String)>, bool);
 
 fn variant_path(article: &Article, url: &str) -> String {
     format!("articles/{}/{url}", article.slug)

@@ -219,6 +219,7 @@ impl Engine {
     /// Render and hand to `sink` every page and file of `prepared`: the pages and the
     /// pictures side by side (no path comes from both: `media::clashes`).
     pub fn write(&self, prepared: &Prepared, sink: &dyn Sink) -> Result<Built, Vec<Diagnostic>> {
+        let mut phase = phase_timer();
         let cache_dir = self.cache_dir();
         let (built, pictures) = rayon::join(
             || self.write_pages(prepared, sink),
@@ -233,6 +234,7 @@ impl Engine {
                 )
             },
         );
+        phase("pages and pictures");
         let mut built = built?;
         let (pictures, made) = pictures?;
         built.files.extend(pictures);
