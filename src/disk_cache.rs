@@ -19,7 +19,7 @@ pub fn default_dir(root: &Path) -> PathBuf {
 
 /// A stable 128-bit content hash, as 32 hex digits. SipHash-1-3 with fixed keys: the same
 /// bytes give the same name on every machine and every run (not for security).
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct KeyHasher(SipHasher13);
 
 impl KeyHasher {

@@ -159,7 +159,12 @@ pub fn plan_sized(
     if !config.process || !kind.resizable() {
         return plan;
     }
-    let source_hash = content.hex();
+    // What every variant's cache name starts from, hashed once per image (a warm build
+    // plans thousands of variants again).
+    let mut common = KeyHasher::new();
+    common
+        .field(content.hex().as_bytes())
+        .field(disk_cache::ENCODER_VERSIONS.as_bytes());
     let mut widths: Vec<u32> = config
         .widths
         .iter()
@@ -178,15 +183,14 @@ pub fn plan_sized(
             Format::Jpeg | Format::Webp { lossless: false } => config.quality,
             _ => 0,
         };
-        let name = KeyHasher::new()
-            .field(source_hash.as_bytes())
+        let name = common
+            .clone()
             .field(&w.to_le_bytes())
             .field(format.extension().as_bytes())
             .field(&[
                 quality,
                 matches!(format, Format::Webp { lossless: true }) as u8,
             ])
-            .field(disk_cache::ENCODER_VERSIONS.as_bytes())
             .finish();
         Variant {
             width: w,
