@@ -410,12 +410,13 @@ pub fn write(
             errors.extend(sink.put(path, *key, Contents::Link(&from)).err());
         }
     }
+    used_images.reserve(lacking.iter().chain(&complete).map(|l| l.1.len()).sum());
     for (path, key, name) in lacking.into_iter().chain(complete).flat_map(|l| l.1) {
         used_images.insert(name.clone());
         files.insert(path, key);
     }
     let mut drawn = 0;
-    let mut used_cards = std::collections::HashSet::new();
+    let mut used_cards = std::collections::HashSet::with_capacity(site.articles.len());
     if let Some(kit) = kit {
         let host = site
             .config

@@ -102,7 +102,13 @@ impl Staging {
     pub fn remember(self, cache_dir: &Path) -> Staging {
         let file = manifest::file_for(cache_dir, &self.target);
         let previous = Manifest::load(&file);
-        let recycled = recycle::take(&recycle::generation_of(&file), &self.dir);
+        // This build records about as many files as the last one did.
+        self.made
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .reserve(previous.len());
+        // The tree before last holds about as many files as the last manifest lists.
+        let recycled = recycle::take(&recycle::generation_of(&file), &self.dir, previous.len());
         Staging {
             manifest: Some((file, previous)),
             recycled,

@@ -47,7 +47,8 @@ pub fn generation_of(manifest_file: &Path) -> PathBuf {
 /// Move the kept generation to `staging` (an empty folder, replaced) and clean it of
 /// anything but files and folders. `None` when there is none, it is not folio's, or it
 /// cannot be moved (another file system): `staging` is then an empty folder as before.
-pub fn take(generation: &Path, staging: &Path) -> Option<Recycled> {
+/// `expected`: about how many files it holds (the table of them is made that large).
+pub fn take(generation: &Path, staging: &Path, expected: usize) -> Option<Recycled> {
     if !generation.join(MARK).is_file() {
         if generation.exists() {
             let _ = fs::remove_dir_all(generation);
@@ -61,7 +62,7 @@ pub fn take(generation: &Path, staging: &Path) -> Option<Recycled> {
     }
     let mut found = Listing {
         root: staging,
-        existing: FxHashMap::default(),
+        existing: FxHashMap::with_capacity_and_hasher(expected, Default::default()),
         loose: Vec::new(),
     };
     if found.list(staging).is_err() {
@@ -340,7 +341,7 @@ mod tests {
         }
         fs::write(generation.join("m/n/keep.html"), "old").unwrap();
 
-        let recycled = take(&generation, &staging).expect("taken");
+        let recycled = take(&generation, &staging, 0).expect("taken");
         assert!(!generation.exists());
         assert_eq!(
             tree(&staging),
@@ -406,7 +407,7 @@ mod tests {
         fs::create_dir_all(generation.join(&deep)).unwrap();
         fs::write(generation.join(&deep).join("bottom.html"), "deep").unwrap();
 
-        let recycled = take(&generation, &staging).expect("taken");
+        let recycled = take(&generation, &staging, 0).expect("taken");
         let found = tree(&staging);
         assert!(
             found
@@ -431,7 +432,7 @@ mod tests {
         fs::create_dir_all(&generation).unwrap();
         fs::create_dir_all(&staging).unwrap();
         fs::write(generation.join("x.html"), "x").unwrap();
-        assert!(take(&generation, &staging).is_none());
+        assert!(take(&generation, &staging, 0).is_none());
         assert!(!generation.exists());
         assert!(staging.is_dir());
     }
