@@ -65,7 +65,7 @@ pub fn take(generation: &Path, staging: &Path, expected: usize) -> Option<Recycl
         existing: FxHashMap::with_capacity_and_hasher(expected, Default::default()),
         loose: Vec::new(),
     };
-    if found.list(staging).is_err() {
+    if found.list().is_err() {
         // Unreadable: start from an empty folder, as without a recycled tree.
         let _ = fs::remove_dir_all(staging);
         let _ = fs::create_dir(staging);
@@ -88,15 +88,20 @@ struct Listing<'a> {
 /// removed whole.
 const DEEPEST: usize = 64;
 
+/// How a folder of the tree is opened: for reading its names, never through a link.
+#[cfg(unix)]
+const FOLDER: rustix::fs::OFlags = rustix::fs::OFlags::DIRECTORY
+    .union(rustix::fs::OFlags::RDONLY)
+    .union(rustix::fs::OFlags::CLOEXEC)
+    .union(rustix::fs::OFlags::NOFOLLOW);
+
 #[cfg(unix)]
 impl Listing<'_> {
-    /// Walk the tree at `root`. Each folder is opened from the one it is in, never by its
+    /// Walk the tree at the root. Each folder is opened from the one it is in, never by its
     /// whole path: for a tree of 1,600 folders, the kernel walking each path one name at a
     /// time cost as much as reading the folders.
-    fn list(&mut self, root: &Path) -> io::Result<()> {
-        use rustix::fs::{Mode, OFlags};
-        let flags = OFlags::DIRECTORY | OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOFOLLOW;
-        let fd = rustix::fs::open(root, flags, Mode::empty())?;
+    fn list(&mut self) -> io::Result<()> {
+        let fd = rustix::fs::open(self.root, FOLDER, rustix::fs::Mode::empty())?;
         self.folder(fd, &mut String::new(), 0).map(|_| ())
     }
 
@@ -110,8 +115,7 @@ impl Listing<'_> {
         rel: &mut String,
         depth: usize,
     ) -> io::Result<bool> {
-        use rustix::fs::{AtFlags, Dir, FileType, Mode, OFlags};
-        let flags = OFlags::DIRECTORY | OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOFOLLOW;
+        use rustix::fs::{AtFlags, Dir, FileType, Mode};
         let mut entries = Dir::new(fd)?;
         let mut holds = false;
         while let Some(entry) = entries.read() {
@@ -139,7 +143,7 @@ impl Listing<'_> {
                     let len = rel.len();
                     rel.push_str(name);
                     rel.push('/');
-                    let listed = rustix::fs::openat(dir, name, flags, Mode::empty())
+                    let listed = rustix::fs::openat(dir, name, FOLDER, Mode::empty())
                         .map_err(io::Error::from)
                         .and_then(|child| self.folder(child, rel, depth + 1));
                     let folder = Path::new(&rel[..rel.len() - 1]);
@@ -172,8 +176,9 @@ impl Listing<'_> {
 
 #[cfg(not(unix))]
 impl Listing<'_> {
-    /// Walk the tree at `root` (links are never followed, and removed).
-    fn list(&mut self, root: &Path) -> io::Result<()> {
+    /// Walk the tree at the root (links are never followed, and removed).
+    fn list(&mut self) -> io::Result<()> {
+        let root = self.root;
         // The folders the walk is in, outermost first, each with whether a file or folder
         // is in it: the walk gives a folder, then all that is in it.
         let mut open: Vec<(PathBuf, bool)> = Vec::new();
