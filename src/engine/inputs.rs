@@ -9,6 +9,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::content::{self, SourceFile, is_ignored_name};
 use crate::diagnostics::{Diagnostic, display_path};
@@ -53,6 +54,10 @@ pub struct Inputs {
     root: PathBuf,
     config: Result<Keyed<Arc<str>>, Diagnostic>,
     entries: BTreeMap<PathBuf, Entry>,
+    /// The key of every file of `entries` read whole (not an article), by path: a build
+    /// looks up every image and asset beside an article, and a search of `entries`
+    /// compares paths a component at a time.
+    file_keys: FxHashMap<PathBuf, Key>,
     /// Problems walking folders (unreadable folders, links leading out of the site, loops),
     /// by the path they concern.
     walk_errors: BTreeMap<PathBuf, Diagnostic>,
@@ -80,6 +85,7 @@ impl Inputs {
             config: read_config(&root),
             root,
             entries: BTreeMap::new(),
+            file_keys: FxHashMap::default(),
             walk_errors: BTreeMap::new(),
             folders: BTreeSet::new(),
         };
@@ -184,6 +190,12 @@ impl Inputs {
             Entry::File(f) => Some(f),
             Entry::Article(..) => None,
         }
+    }
+
+    /// The key of the file at `rel` (not an article), if it is a source read whole:
+    /// `file(rel)`'s key, looked up by hash.
+    pub fn file_key(&self, rel: &Path) -> Option<Key> {
+        self.file_keys.get(rel).copied()
     }
 
     /// The bytes of the source file at `rel` (an image to plan, a picture to embed), read
@@ -324,6 +336,7 @@ impl Inputs {
         let doomed: Vec<PathBuf> = self.under(rel).map(|(p, _)| p.clone()).collect();
         for p in doomed {
             self.entries.remove(&p);
+            self.file_keys.remove(&p);
         }
         let doomed: Vec<PathBuf> = self
             .walk_errors
@@ -383,6 +396,13 @@ impl Inputs {
                 (rel, entry)
             })
             .collect();
+        self.file_keys.reserve(read.len());
+        for (rel, entry) in &read {
+            match entry {
+                Entry::File(Ok(file)) => self.file_keys.insert(rel.clone(), file.key),
+                _ => self.file_keys.remove(rel),
+            };
+        }
         if self.entries.is_empty() {
             // All at once: sorted (the walk's order is nearly sorted already) and built in
             // one pass, not inserted one by one with a `Path` comparison, a component at a
@@ -508,5 +528,38 @@ mod tests {
         assert!(ignored("content/articles/.#a.md"));
         assert!(ignored("themes/default/templates/.git/x.html"));
         assert!(!ignored("content/articles/a.md"));
+    }
+
+    /// The table of file keys follows every read: the first, a changed file, a removed
+    /// folder; articles have none.
+    #[test]
+    fn file_keys_follow_the_entries() {
+        let site = tempfile::tempdir().unwrap();
+        let root = site.path();
+        std::fs::write(root.join("config.toml"), "title = \"t\"\n").unwrap();
+        std::fs::create_dir_all(root.join("content/a")).unwrap();
+        std::fs::create_dir_all(root.join("static")).unwrap();
+        std::fs::write(root.join("content/a/index.md"), "---\ntitle: A\n---\nx").unwrap();
+        std::fs::write(root.join("content/a/p.png"), "one").unwrap();
+        std::fs::write(root.join("static/x.css"), "b{}").unwrap();
+        let mut inputs = Inputs::read(root).unwrap();
+        let agree = |inputs: &Inputs, rel: &str| {
+            let by_search = match inputs.file(Path::new(rel)) {
+                Some(Ok(f)) => Some(f.key),
+                _ => None,
+            };
+            assert_eq!(inputs.file_key(Path::new(rel)), by_search, "{rel}");
+            by_search
+        };
+        assert_eq!(agree(&inputs, "content/a/p.png"), Some(Key::of_bytes(b"one")));
+        assert_eq!(agree(&inputs, "static/x.css"), Some(Key::of_bytes(b"b{}")));
+        assert_eq!(agree(&inputs, "content/a/index.md"), None);
+        std::fs::write(root.join("content/a/p.png"), "two").unwrap();
+        assert!(inputs.refresh(&[root.join("content/a/p.png")]));
+        assert_eq!(agree(&inputs, "content/a/p.png"), Some(Key::of_bytes(b"two")));
+        std::fs::remove_dir_all(root.join("content/a")).unwrap();
+        assert!(inputs.refresh(&[PathBuf::from("content/a")]));
+        assert_eq!(agree(&inputs, "content/a/p.png"), None);
+        assert_eq!(agree(&inputs, "static/x.css"), Some(Key::of_bytes(b"b{}")));
     }
 }
