@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use super::inputs::Inputs;
 use super::model::Site;
 use crate::config::Config;
@@ -55,24 +57,26 @@ pub fn statics(
 
 /// Files beside folder articles, by output path (next to the article's page).
 pub fn article_assets(site: &Site, inputs: &Inputs) -> BTreeMap<String, Copied> {
-    let mut out = BTreeMap::new();
-    for article in &site.articles {
-        let dir = article.source.path.parent().unwrap_or(Path::new(""));
-        for asset in article.assets.iter() {
-            let Some(Ok(file)) = inputs.file(asset) else {
-                continue;
-            };
-            let inside = display_path(asset.strip_prefix(dir).unwrap_or(asset));
-            out.insert(
-                format!("articles/{}/{inside}", article.slug),
-                Copied {
+    // On every core, then sorted once: a warm build looks up every asset again, and a
+    // lookup compares paths a component at a time.
+    let found: Vec<(String, Copied)> = site
+        .articles
+        .par_iter()
+        .flat_map_iter(|article| {
+            let dir = article.source.path.parent().unwrap_or(Path::new(""));
+            article.assets.iter().filter_map(move |asset| {
+                let key = inputs.file_key(asset)?;
+                let inside = display_path(asset.strip_prefix(dir).unwrap_or(asset));
+                let copied = Copied {
                     source: asset.clone(),
-                    key: file.key,
-                },
-            );
-        }
-    }
-    out
+                    key,
+                };
+                Some((format!("articles/{}/{inside}", article.slug), copied))
+            })
+        })
+        .collect();
+    // As inserting them in order would: a later duplicate wins.
+    found.into_iter().collect()
 }
 
 /// Files by output path, and warnings.

@@ -65,19 +65,17 @@ pub fn plan_images(
         .flat_map_iter(|(i, article)| {
             let dir = article.source.path.parent().unwrap_or(Path::new(""));
             article.assets.iter().filter_map(move |asset| {
-                let Some(Ok(file)) = inputs.file(asset) else {
-                    return None;
-                };
                 let kind = Kind::from_path(asset)?;
+                let content = inputs.file_key(asset)?;
                 let url = display_path(asset.strip_prefix(dir).unwrap_or(asset));
-                let key = Key::of("image plan", &(file.key, asset, &url, config));
+                let key = Key::of("image plan", &(content, asset, &url, config));
                 Some(ImageJob {
                     article: i,
                     asset: asset.clone(),
                     url,
                     key,
                     kind,
-                    content: file.key,
+                    content,
                 })
             })
         })
@@ -184,36 +182,46 @@ pub fn clashes(
     with_cards: bool,
     copied: &BTreeMap<String, Copied>,
 ) -> Vec<Diagnostic> {
-    let mut found = Vec::new();
-    for (article, plans) in site.articles.iter().zip(images) {
-        for plan in plans.values() {
-            for variant in plan.encoded() {
-                let Some(file) = copied.get(&variant_path(article, &variant.url)) else {
-                    continue;
-                };
+    // On every core: a warm build names thousands of variants again.
+    site.articles
+        .par_iter()
+        .zip(images)
+        .flat_map_iter(|(article, plans)| {
+            let mut found = Vec::new();
+            // One buffer for every variant's path (`variant_path`) of the article.
+            let mut path = variant_path(article, "");
+            let folder = path.len();
+            for plan in plans.values() {
+                for variant in plan.encoded() {
+                    path.truncate(folder);
+                    path.push_str(&variant.url);
+                    let Some(file) = copied.get(&path) else {
+                        continue;
+                    };
+                    found.push(
+                        Diagnostic::error(format!(
+                            "this file has the name folio gives the {} pixels wide variant of `{}`",
+                            variant.width, plan.url
+                        ))
+                        .in_file(&file.source)
+                        .help("rename it; if it is an older export of that image, remove it"),
+                    );
+                }
+            }
+            let card = with_cards && article.source.front_matter.image.is_none();
+            if let Some(file) = copied.get(&card_path(article)).filter(|_| card) {
                 found.push(
                     Diagnostic::error(format!(
-                        "this file has the name folio gives the {} pixels wide variant of `{}`",
-                        variant.width, plan.url
+                        "this file is where folio draws the social card of `{}`",
+                        display_path(&article.source.path)
                     ))
                     .in_file(&file.source)
-                    .help("rename it; if it is an older export of that image, remove it"),
+                    .help("move it elsewhere, or give the article its own `image:`"),
                 );
             }
-        }
-        let card = with_cards && article.source.front_matter.image.is_none();
-        if let Some(file) = copied.get(&card_path(article)).filter(|_| card) {
-            found.push(
-                Diagnostic::error(format!(
-                    "this file is where folio draws the social card of `{}`",
-                    display_path(&article.source.path)
-                ))
-                .in_file(&file.source)
-                .help("move it elsewhere, or give the article its own `image:`"),
-            );
-        }
-    }
-    found
+            found
+        })
+        .collect()
 }
 
 fn card_path(article: &Article) -> String {
