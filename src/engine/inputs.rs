@@ -551,12 +551,18 @@ mod tests {
             assert_eq!(inputs.file_key(Path::new(rel)), by_search, "{rel}");
             by_search
         };
-        assert_eq!(agree(&inputs, "content/a/p.png"), Some(Key::of_bytes(b"one")));
+        assert_eq!(
+            agree(&inputs, "content/a/p.png"),
+            Some(Key::of_bytes(b"one"))
+        );
         assert_eq!(agree(&inputs, "static/x.css"), Some(Key::of_bytes(b"b{}")));
         assert_eq!(agree(&inputs, "content/a/index.md"), None);
         std::fs::write(root.join("content/a/p.png"), "two").unwrap();
         assert!(inputs.refresh(&[root.join("content/a/p.png")]));
-        assert_eq!(agree(&inputs, "content/a/p.png"), Some(Key::of_bytes(b"two")));
+        assert_eq!(
+            agree(&inputs, "content/a/p.png"),
+            Some(Key::of_bytes(b"two"))
+        );
         std::fs::remove_dir_all(root.join("content/a")).unwrap();
         assert!(inputs.refresh(&[PathBuf::from("content/a")]));
         assert_eq!(agree(&inputs, "content/a/p.png"), None);
