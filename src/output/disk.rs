@@ -2,6 +2,7 @@
 //! replaces the output only once the whole build succeeded and is flushed to disk. A failed
 //! or killed build leaves the previous output exactly as it was. Only a folder folio wrote
 //! is replaced (`ownership`), and a linked output is replaced at its target (`place`).
+//! Staging folders and old outputs that killed builds left beside it go first (`leftovers`).
 //!
 //! A file the previous output already holds as this build would make it (`manifest`) is
 //! hard-linked into the staging folder rather than written: a warm build writes only what
@@ -9,6 +10,7 @@
 //! build's staging folder (`recycle`), so folders are neither removed nor made again.
 
 mod durable;
+mod leftovers;
 mod manifest;
 mod ownership;
 mod place;
@@ -25,13 +27,11 @@ use std::sync::{Mutex, OnceLock, PoisonError};
 use super::{Contents, Sink};
 use crate::diagnostics::Diagnostic;
 use crate::key::Key;
+pub use leftovers::clean_leftovers;
+use leftovers::{OLD_MARK, STAGING_MARK, parent_of, remove_leftovers};
 pub use manifest::{Manifest, prune_stale as prune_stale_outputs};
 pub use ownership::MARK;
 pub use target::check_target;
-
-/// Staging folders are named `.<output name>.folio-staging-<pid>` beside the output.
-const STAGING_MARK: &str = ".folio-staging-";
-const OLD_MARK: &str = ".folio-old-";
 
 /// A build's output in progress.
 pub struct Staging {
@@ -425,28 +425,12 @@ fn shown(path: &Path) -> PathBuf {
         .unwrap_or_else(|| path.to_path_buf())
 }
 
-/// Remove what killed builds left beside `target` (or beside the folder it links to),
-/// before anything else happens.
-pub fn clean_leftovers(target: &Path) {
-    let target = place::resolve(target).unwrap_or_else(|_| target.to_path_buf());
-    if let Some(name) = target.file_name() {
-        remove_leftovers(&parent_of(&target), &name.to_string_lossy());
-    }
-}
-
 /// Whether `rel` names something inside the output: only plain names (no root, no `..`,
 /// no `.`).
 fn inside(rel: &str) -> bool {
     Path::new(rel)
         .components()
         .all(|c| matches!(c, Component::Normal(_)))
-}
-
-fn parent_of(target: &Path) -> PathBuf {
-    match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
 }
 
 /// Swap two folders atomically. `Ok(false)` where the system cannot (then the caller swaps
@@ -464,76 +448,6 @@ fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
 #[cfg(not(target_os = "linux"))]
 fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
     Ok(false)
-}
-
-/// Remove staging and old-output folders of `name` left by killed builds, except ones that
-/// belong to a build still running (its pid is alive).
-fn remove_leftovers(parent: &Path, name: &str) {
-    let Ok(entries) = fs::read_dir(parent) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let file_name: OsString = entry.file_name();
-        let file_name = file_name.to_string_lossy();
-        let Some(rest) = file_name.strip_prefix(&format!(".{name}")) else {
-            continue;
-        };
-        let pid = rest
-            .strip_prefix(STAGING_MARK)
-            .or_else(|| rest.strip_prefix(OLD_MARK));
-        if let Some(pid) = pid.and_then(|p| p.parse::<u32>().ok())
-            && (pid == std::process::id() || !process_alive(pid))
-        {
-            ownership::rescue(&entry.path(), &parent.join(name));
-            let _ = fs::remove_dir_all(entry.path());
-        }
-    }
-}
-
-/// Whether a build with this pid may still be running (a killed, unreaped zombie is not).
-fn process_alive(pid: u32) -> bool {
-    match fs::read_to_string(format!("/proc/{pid}/stat")) {
-        // The state follows the command name in parentheses: `123 (folio) Z ...`.
-        Ok(stat) => !matches!(
-            stat.rsplit(')')
-                .next()
-                .map(str::trim_start)
-                .and_then(|s| s.chars().next()),
-            Some('Z' | 'X')
-        ),
-        Err(_) => !Path::new("/proc").is_dir(),
-    }
-}
-
-/// Every file under `dir`, as (absolute path, `/`-separated path relative to `dir`), sorted;
-/// links leading outside the site at `root` are refused (see `fence`).
-pub fn files_under(root: &Path, dir: &Path) -> Result<Vec<(PathBuf, String)>, Vec<Diagnostic>> {
-    let mut out = Vec::new();
-    let mut refused = Vec::new();
-    for entry in crate::fence::Fence::new(root).walk(dir) {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(d) => {
-                refused.push(d);
-                continue;
-            }
-        };
-        if entry.file_type().is_file() {
-            let name = entry.file_name().to_string_lossy();
-            if crate::content::is_ignored_name(&name) {
-                continue;
-            }
-            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-            out.push((
-                entry.path().to_path_buf(),
-                crate::diagnostics::display_path(rel),
-            ));
-        }
-    }
-    match refused.is_empty() {
-        true => Ok(out),
-        false => Err(refused),
-    }
 }
 
 #[cfg(test)]
