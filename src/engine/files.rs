@@ -85,12 +85,7 @@ pub type BrandFiles = (BTreeMap<String, Copied>, Vec<Diagnostic>);
 /// The brand's files (`[brand]` logo and favicon, authors' photos), by output path; and the
 /// brand's warnings. A file named there must be a source of the site.
 pub fn brand(config: &Config, inputs: &Inputs) -> Result<BrandFiles, Vec<Diagnostic>> {
-    let key = |path: &Path| {
-        inputs
-            .file(path)
-            .and_then(|f| f.as_ref().ok())
-            .map(|f| f.key)
-    };
+    let key = |path: &Path| inputs.file_key(path);
     let (files, warnings) = crate::brand::load(config, |p| key(p).is_some())?;
     let copied = files
         .into_iter()

@@ -187,7 +187,9 @@ impl Inputs {
             })
     }
 
-    /// The file at `rel` (not an article), if it is a source.
+    /// The file at `rel` (not an article), if it is a source: what `file_key` is checked
+    /// against in tests.
+    #[cfg(test)]
     pub fn file(&self, rel: &Path) -> Option<&Result<FileInput, Diagnostic>> {
         match self.entries.get(rel)? {
             Entry::File(f) => Some(f),

@@ -70,10 +70,7 @@ pub fn card_kit(
     }
     let keys: Vec<Key> = named
         .iter()
-        .map(|(_, _, path)| {
-            let file = inputs.file(Path::new(path)).and_then(|f| f.as_ref().ok());
-            Key::of("picture", &(path, file.map(|f| f.key)))
-        })
+        .map(|(_, _, path)| Key::of("picture", &(path, inputs.file_key(Path::new(path)))))
         .collect();
     let (pictures, _) = memo.pictures.take_all(&keys, |i| {
         let path = named[i].2;
