@@ -196,6 +196,14 @@ impl DiskCache {
         }
     }
 
+    /// Remove the entry `name` (one this folio no longer reads), unless the store is for
+    /// reading only.
+    pub fn remove(&self, name: &str) {
+        if !self.read_only {
+            let _ = std::fs::remove_file(self.path(name));
+        }
+    }
+
     /// Whether the entry exists (complete: entries only ever appear whole).
     pub fn has(&self, name: &str) -> bool {
         self.path(name).is_file()

@@ -4,6 +4,7 @@
 //! no disk access.
 
 mod expansion;
+mod json_text;
 mod publishing;
 
 use std::ops::Range;
@@ -35,6 +36,8 @@ pub struct FrontMatter {
     /// The picture a shared link shows instead of the drawn card: a file beside the
     /// article, or an absolute URL.
     pub image: Option<Spanned<String>>,
+    /// Stored as JSON text (see `json_text`).
+    #[serde(with = "json_text")]
     pub extra: Option<serde_json::Value>,
     pub series: Option<SeriesRef>,
     /// Old addresses, each to get a redirect page.
