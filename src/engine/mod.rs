@@ -20,6 +20,7 @@ pub mod pages;
 pub mod rank;
 pub mod search;
 pub mod series;
+mod setup;
 mod stat_keys;
 
 use std::collections::BTreeMap;
@@ -34,7 +35,7 @@ use crate::images::ArticleImages;
 use crate::key::{Key, Keyed};
 use crate::markdown::{Body, Rendered};
 use crate::output::Sink;
-use crate::render::{Card, Globals, Model, Theme, builtin};
+use crate::render::{Card, Globals, Model, Theme};
 use files::{Copied, Generated};
 use inputs::Inputs;
 use media::{CardKit, Made, MediaMemo};
@@ -437,107 +438,6 @@ impl Engine {
             warnings,
         })
     }
-
-    /// The parsed config (kept while its text and the `base_url` override are the same).
-    fn config(&mut self) -> Result<(Arc<Config>, Key), Vec<Diagnostic>> {
-        let text = self.inputs.config().map_err(|d| vec![d.clone()])?;
-        let key = Key::of("config", &(text.key(), &self.settings.base_url));
-        if let Some((k, config)) = &self.memo.config
-            && *k == key
-        {
-            return Ok((config.clone(), key));
-        }
-        let mut config = Config::parse(text, Path::new("config.toml")).map_err(|d| vec![d])?;
-        if let Some(url) = &self.settings.base_url {
-            config
-                .set_base_url(url)
-                .map_err(|e| vec![Diagnostic::error(e)])?;
-        }
-        let config = Arc::new(config);
-        self.memo.config = Some((key, config.clone()));
-        Ok((config, key))
-    }
-
-    /// The theme: `themes/<name>/templates/` with the site's `templates/` on top (kept while
-    /// every template's text is the same).
-    fn theme(&mut self, config: &Config) -> Result<(Arc<Theme>, Key), Diagnostic> {
-        let name = &config.theme;
-        let theme_dir = Path::new("themes").join(name);
-        let built_in = !self.inputs.has_dir(&theme_dir) && name == builtin::NAME;
-        if !self.inputs.has_dir(&theme_dir) && !built_in {
-            return Err(theme_not_found(&self.inputs, config));
-        }
-        let templates_dir = theme_dir.join("templates");
-        let mut files = BTreeMap::new();
-        if built_in {
-            // The default theme in the binary: its files are part of the binary's identity.
-            let shown = Path::new(builtin::SHOWN_AS).join("templates");
-            for (name, text) in builtin::TEMPLATES {
-                let key = Key::of("built-in template", &(name, text));
-                files.insert(name.to_string(), (shown.join(name), Arc::from(*text), key));
-            }
-        }
-        for dir in [templates_dir.as_path(), Path::new("templates")] {
-            for (path, rel, file) in self.inputs.files_under(dir) {
-                let file = file.as_ref().map_err(Clone::clone)?;
-                let text = file.text.clone().unwrap_or_default();
-                files.insert(
-                    diagnostics::display_path(rel),
-                    (path.to_path_buf(), text, file.key),
-                );
-            }
-        }
-        let key = Key::of(
-            "theme",
-            &(
-                name,
-                config.limits.page_time(),
-                files
-                    .iter()
-                    .map(|(n, (p, _, k))| (n, p, k))
-                    .collect::<Vec<_>>(),
-            ),
-        );
-        if let Some((k, theme)) = &self.memo.theme
-            && *k == key
-        {
-            return Ok((theme.clone(), key));
-        }
-        let sources = files
-            .into_iter()
-            .map(|(n, (p, text, _))| (n, (p, text)))
-            .collect();
-        let page_time = config.limits.page_time();
-        let theme = Theme::from_sources(name, sources, &templates_dir, page_time).map_err(|d| {
-            if d.file.is_none() {
-                config.point_at(d, "theme")
-            } else {
-                d
-            }
-        })?;
-        let theme = Arc::new(theme);
-        self.memo.theme = Some((key, theme.clone()));
-        Ok((theme, key))
-    }
-}
-
-fn theme_not_found(inputs: &Inputs, config: &Config) -> Diagnostic {
-    let mut available: Vec<String> = inputs
-        .files_under(Path::new("themes"))
-        .filter_map(|(_, rel, _)| rel.components().next())
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    available.dedup();
-    if !available.iter().any(|n| n == builtin::NAME) {
-        available.push(format!("{} (built in)", builtin::NAME));
-    }
-    let d = Diagnostic::error(format!("theme `{}` not found in `themes/`", config.theme)).help(
-        format!(
-            "themes available: {}; a theme is a folder `themes/<name>/templates/`",
-            available.join(", ")
-        ),
-    );
-    config.point_at(d, "theme")
 }
 
 fn sorted(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
