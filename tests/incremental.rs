@@ -450,14 +450,35 @@ fn without_cache(root: &Path) -> Arc<Snapshot> {
 fn kept_parses_build_the_same_site_and_an_article_changed_meanwhile_fails_the_build() {
     let site = example_site();
     let root = site.path();
+    // Free-form `extra` values of every kind: the kept parse holds them as JSON text.
+    let with_extra = article(root, "cursor-pagination");
+    let text = fs::read_to_string(&with_extra).unwrap();
+    let extra = "extra:\n  team: platform\n  weights: [1, 2.5, null, true]\n  nested: {a: b}\n";
+    fs::write(
+        &with_extra,
+        text.replacen("---\n", &format!("---\n{extra}"), 1),
+    )
+    .unwrap();
+    let extra_of = |served: &Served| {
+        let (_, parsed) = served
+            .engine
+            .inputs()
+            .articles()
+            .find(|(p, _)| root.join(p) == with_extra)
+            .unwrap();
+        parsed.as_ref().unwrap().front_matter.extra.clone()
+    };
     let_files_settle();
     let (first, _) = Served::start(root);
     first.engine.keep_stat_keys();
+    let parsed_extra = extra_of(&first);
+    assert!(parsed_extra.is_some());
     drop(first);
 
     // A new run: every article's parse comes from its status, and no text is read.
     let (second, _) = Served::start(root);
     assert_same(&second.site, &without_cache(root));
+    assert_eq!(extra_of(&second), parsed_extra);
     drop(second);
 
     // The article changes after the run took its status, and its body is no longer in the
