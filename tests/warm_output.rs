@@ -62,7 +62,9 @@ fn a_build_with_nothing_changed_rewrites_no_file() {
         let files: Vec<_> = fs::read_dir(outputs)
             .unwrap()
             .map(|e| e.unwrap().path())
-            .filter(|p| p.is_file())
+            // Not the record of the tree's folders (`<manifest>.folders`): it is new with
+            // every tree.
+            .filter(|p| p.is_file() && p.extension().is_none())
             .collect();
         assert_eq!(files.len(), 1, "one manifest: {files:?}");
         let meta = fs::metadata(&files[0]).unwrap();
@@ -324,11 +326,32 @@ fn builds_killed_at_any_moment_never_poison_the_cache_or_the_manifest() {
     assert_trees_equal(&from_scratch(&site), &last.tree());
 }
 
+/// A folder outside the site, with a file of its own, for links planted in the output.
+fn outside() -> tempfile::TempDir {
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("keep.txt"), "not folio's").unwrap();
+    outside
+}
+
+/// That `outside()` still holds its file alone, as it was: nothing was written through a
+/// link planted in the output.
+fn untouched(outside: &tempfile::TempDir) {
+    let names: Vec<_> = fs::read_dir(outside.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(names, ["keep.txt"], "nothing was written through the link");
+    assert_eq!(
+        fs::read_to_string(outside.path().join("keep.txt")).unwrap(),
+        "not folio's"
+    );
+}
+
 #[test]
 fn the_output_before_last_is_recycled_and_a_link_planted_in_it_is_never_followed() {
     let site = site();
-    let outside = tempfile::tempdir().unwrap();
-    fs::write(outside.path().join("keep.txt"), "not folio's").unwrap();
+    let outside = outside();
     site.build().success();
     // Planted in the output; the next build moves this tree aside, the one after starts
     // from it.
@@ -354,16 +377,70 @@ fn the_output_before_last_is_recycled_and_a_link_planted_in_it_is_never_followed
         1,
         "the output before last is kept in the cache folder"
     );
-    let names: Vec<_> = fs::read_dir(outside.path())
+    untouched(&outside);
+}
+
+/// The number of top folders a build took from its recycled tree's record unread, from
+/// its `FOLIO_TIMINGS` line `(N top folders as recorded)`.
+fn vouched(site: &Site) -> usize {
+    let out = site.run_with_env(
+        &["build"],
+        &[("FOLIO_TIMINGS", "1")],
+        std::time::Duration::from_secs(120),
+    );
+    let out = out.success();
+    let line = out
+        .stderr
+        .lines()
+        .find(|l| l.contains("top folders as recorded"))
+        .unwrap_or_else(|| panic!("no staging line in:\n{}", out.stderr));
+    let open = line.rfind('(').expect("a count in parentheses");
+    line[open + 1..]
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("a count in {line:?}"))
+}
+
+/// The folders of an output tree are recorded as the build leaves them; the build that
+/// recycles the tree takes a folder on the record's word only while nothing in it (however
+/// deep) changed, and reads the rest as before: a file or a link planted deep inside the
+/// output is found and removed, and the output equals a fresh build.
+#[test]
+fn a_recycled_tree_is_read_only_where_it_changed_since_its_build() {
+    let site = site();
+    let outside = outside();
+    site.build().success();
+    site.build().success();
+    // The third build recycles the first one's tree, which nobody touched.
+    let clean = vouched(&site);
+    assert!(clean >= 3, "the record vouched for {clean} top folders");
+    // Planted deep in the live output (the fourth build's tree is the one after that).
+    let page = inodes(&site.public())
+        .into_keys()
+        .find(|p| p.starts_with("articles/") && p.ends_with("/index.html"))
+        .expect("an article page");
+    let folder = site.public().join(Path::new(&page).parent().unwrap());
+    fs::write(folder.join("stray.html"), "planted").unwrap();
+    let tag = fs::read_dir(site.public().join("tags"))
         .unwrap()
         .flatten()
-        .map(|e| e.file_name())
-        .collect();
-    assert_eq!(names, ["keep.txt"], "nothing was written through the link");
+        .find(|e| e.file_type().unwrap().is_dir())
+        .expect("a tag folder");
+    std::os::unix::fs::symlink(outside.path(), tag.path().join("planted")).unwrap();
     assert_eq!(
-        fs::read_to_string(outside.path().join("keep.txt")).unwrap(),
-        "not folio's"
+        vouched(&site),
+        clean,
+        "the fourth build takes the second tree"
     );
+    let fifth = vouched(&site);
+    assert_eq!(fifth, clean - 2, "articles/ and tags/ were read again");
+    let tree = read_tree(&site.public()).unwrap();
+    assert_trees_equal(&from_scratch(&site), &tree);
+    untouched(&outside);
+    // The fifth build's own tree (recorded anew) is vouched for again two builds on.
+    vouched(&site);
+    assert_eq!(vouched(&site), clean);
 }
 
 /// Sets the modification time of `path` to `ago` before now.
@@ -409,6 +486,8 @@ fn the_cache_is_pruned_once_a_day_of_entries_unused_and_a_week_old() {
     fs::create_dir_all(old_tree.join("articles/a")).unwrap();
     fs::write(old_tree.join("articles/a/index.html"), b"old").unwrap();
     fs::write(&old_manifest, b"folio output manifest 1\n").unwrap();
+    let old_record = old_manifest.with_extension("previous.folders");
+    fs::write(&old_record, b"folio output folders 1\n").unwrap();
     age(&old_manifest, 8 * DAY);
 
     // Pruned an hour ago: this build walks nothing.
@@ -421,11 +500,31 @@ fn the_cache_is_pruned_once_a_day_of_entries_unused_and_a_week_old() {
     site.build().success();
     assert!(!gone.exists(), "an unused entry over a week old is removed");
     assert!(
-        !old_manifest.exists() && !old_tree.exists(),
-        "an output manifest over a week old goes with its tree"
+        !old_manifest.exists() && !old_tree.exists() && !old_record.exists(),
+        "an output manifest over a week old goes with its tree and its record"
     );
     let outputs: Vec<_> = fs::read_dir(cache.join("outputs")).unwrap().collect();
-    assert_eq!(outputs.len(), 2, "this output's manifest and tree stay");
+    let mut names: Vec<String> = outputs
+        .iter()
+        .map(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .map(|n| {
+            n.split_once('.')
+                .map_or("manifest", |(_, ext)| ext)
+                .to_string()
+        })
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["folders", "manifest", "previous", "previous.folders"],
+        "this output's manifest and tree stay, with the records of both trees' folders"
+    );
     assert!(recent.exists(), "an unused entry of yesterday is kept");
     assert!(bodies.iter().all(|b| b.exists()), "used entries are kept");
     let since = fs::metadata(&stamp).unwrap().modified().unwrap().elapsed();

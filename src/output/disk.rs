@@ -10,6 +10,7 @@
 //! build's staging folder (`recycle`), so folders are neither removed nor made again.
 
 mod durable;
+mod folders;
 mod leftovers;
 mod manifest;
 mod ownership;
@@ -122,6 +123,12 @@ impl Staging {
         self.folder.get_or_init(|| status::Folder::open(&self.dir))
     }
 
+    /// How many folders right under the output's root the recycled tree's record vouched
+    /// for, so they were not read (for `FOLIO_TIMINGS`).
+    pub fn vouched(&self) -> usize {
+        self.recycled.as_ref().map_or(0, |r| r.vouched)
+    }
+
     /// The file of the output's manifest in the cache folder, if the build keeps one.
     pub fn manifest_file(&self) -> Option<&Path> {
         self.manifest.as_ref().map(|(file, _)| file.as_path())
@@ -152,7 +159,8 @@ impl Staging {
         if !entry.matches(&old) {
             return false;
         }
-        if self.recycled.is_some() {
+        if let Some(recycled) = &self.recycled {
+            recycled.changed(rel);
             let _ = fs::remove_file(&new);
         }
         let linked = self.make_way(&new).is_ok() && fs::hard_link(&old, &new).is_ok();
@@ -198,6 +206,7 @@ impl Staging {
         let path = self.path_of(rel)?;
         if let Some(recycled) = &self.recycled {
             recycled.touch(rel);
+            recycled.changed(rel);
         }
         self.make_way(&path)
             .map_err(|e| Diagnostic::io(Path::new(rel), "create folder for", &e))?;
@@ -267,6 +276,7 @@ impl Staging {
     /// (`ownership`) move into the new one just before the swap. Then the manifest of the
     /// new output is kept. Returns the previous output, for the caller to remove.
     pub fn commit(self) -> Result<Previous, Diagnostic> {
+        let mut record = None;
         // Through `put`, so a mark like the last one is linked, not written.
         let sealed = ownership::mark_text(&self.dir)
             .map_err(|e| Diagnostic::io(&self.target, "list the new output's dot files", &e))
@@ -281,7 +291,13 @@ impl Staging {
                 None => Ok(()),
             })
             .and_then(|()| {
-                durable::flush_tree(&self.dir)
+                // The folders are looked at while the disk flushes: nothing changes them now.
+                let (flushed, made) = std::thread::scope(|s| {
+                    let made = s.spawn(|| self.record_folders());
+                    (durable::flush_tree(&self.dir), made.join().ok().flatten())
+                });
+                record = made;
+                flushed
                     .map_err(|e| Diagnostic::io(&self.target, "flush the new output to disk", &e))
             });
         let kept = match sealed.and_then(|()| self.carry_kept()) {
@@ -309,13 +325,39 @@ impl Staging {
             } else if let Ok(f) = fs::File::options().append(true).open(file) {
                 let _ = f.set_modified(std::time::SystemTime::now());
             }
-            if let Previous(Some(dir)) = &previous
-                && recycle::keep_aside(dir, &recycle::generation_of(file))
-            {
-                previous = Previous(None);
+            let generation = recycle::generation_of(file);
+            let (current, kept) = (folders::file_of(file), folders::file_of(&generation));
+            if let Previous(Some(dir)) = &previous {
+                // The record of the tree moved aside goes with it (or goes).
+                if recycle::keep_aside(dir, &generation) {
+                    previous = Previous(None);
+                    if fs::rename(&current, &kept).is_err() {
+                        let _ = fs::remove_file(&kept);
+                    }
+                } else {
+                    let _ = fs::remove_file(&kept);
+                }
+            }
+            match record {
+                Some(record) => {
+                    let _ = record.save(&current);
+                }
+                None => {
+                    let _ = fs::remove_file(&current);
+                }
             }
         }
         Ok(previous)
+    }
+
+    /// The record of the staging folder's folders (see `folders`), made when it holds
+    /// exactly the files recorded for the manifest.
+    fn record_folders(&self) -> Option<folders::Record> {
+        self.manifest.as_ref()?;
+        let made = self.made.lock().unwrap_or_else(PoisonError::into_inner);
+        let files = made.iter().map(|(rel, _)| rel.as_str());
+        let unchanged = self.recycled.as_ref().map(|r| r.unchanged());
+        folders::Record::make(&self.dir, files, |rel| unchanged.as_ref()?(rel))
     }
 
     fn carry_kept(&self) -> Result<Vec<OsString>, Diagnostic> {

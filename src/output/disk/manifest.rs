@@ -99,20 +99,26 @@ impl Manifest {
                 .all(|(path, entry)| self.entries.get(path) == Some(entry))
     }
 
-    /// Keep `entries` in `file`, replacing it whole (a killed build leaves the old manifest
-    /// or the new one, never half of one).
+    /// Keep `entries` in `file`, replacing it whole (`write_whole`).
     pub fn save(file: &Path, mut entries: Vec<(String, Entry)>) -> io::Result<()> {
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         let body = crate::disk_cache::encode(&entries)
             .ok_or_else(|| io::Error::other("the manifest cannot be encoded"))?;
-        let dir = file.parent().unwrap_or(Path::new("."));
-        fs::create_dir_all(dir)?;
-        let mut tmp = tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir)?;
-        io::Write::write_all(&mut tmp, HEADER)?;
-        io::Write::write_all(&mut tmp, &body)?;
-        tmp.persist(file).map_err(|e| e.error)?;
-        Ok(())
+        write_whole(file, HEADER, &body)
     }
+}
+
+/// Put `header` then `body` in `file`, replacing it whole: a killed build leaves the old
+/// file or the new one, never half of one. The part-written file's name starts `.tmp-`
+/// (`prune_stale` removes one left by a killed build).
+pub fn write_whole(file: &Path, header: &[u8], body: &[u8]) -> io::Result<()> {
+    let dir = file.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir)?;
+    io::Write::write_all(&mut tmp, header)?;
+    io::Write::write_all(&mut tmp, body)?;
+    tmp.persist(file).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// Where the manifest of the output folder `target` (as resolved) is kept in `cache_dir`.
@@ -146,18 +152,24 @@ pub fn prune_stale(cache_dir: &Path, age: std::time::Duration, in_use: Option<&P
         let gone = if Key::from_hex(&name).is_some() {
             let gone = old(&path) && fs::remove_file(&path).is_ok();
             if gone {
-                let _ = fs::remove_dir_all(super::recycle::generation_of(&path));
+                let generation = super::recycle::generation_of(&path);
+                let _ = fs::remove_dir_all(&generation);
+                for record in [&path, &generation].map(|t| super::folders::file_of(t)) {
+                    let _ = fs::remove_file(record);
+                }
             }
             gone
-        } else if let Some(owner) = name.strip_suffix(".previous")
-            && Key::from_hex(owner).is_some()
-        {
-            // A tree with a manifest goes with it (above).
+        } else if let Some(owner) = owner_of(&name) {
+            // A tree or a record with a manifest goes with it (above).
             let owner = dir.join(owner);
             !owner.exists()
                 && in_use != Some(owner.as_path())
                 && old(&path)
-                && fs::remove_dir_all(&path).is_ok()
+                && if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                    fs::remove_dir_all(&path).is_ok()
+                } else {
+                    fs::remove_file(&path).is_ok()
+                }
         } else {
             name.starts_with(".tmp-") && old(&path) && fs::remove_file(&path).is_ok()
         };
@@ -166,12 +178,20 @@ pub fn prune_stale(cache_dir: &Path, age: std::time::Duration, in_use: Option<&P
     removed
 }
 
+/// The manifest (its name) that a recycled tree (`<key>.previous`) or a folders record
+/// (`<key>.folders`, `<key>.previous.folders`) of the outputs folder belongs to.
+fn owner_of(name: &str) -> Option<&str> {
+    let tree = name.strip_suffix(".folders").unwrap_or(name);
+    let owner = tree.strip_suffix(".previous").unwrap_or(tree);
+    (owner != name && Key::from_hex(owner).is_some()).then_some(owner)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn stale_manifests_go_with_their_trees_and_orphan_trees_go_alone() {
+    fn stale_manifests_go_with_their_trees_and_records_and_orphans_go_alone() {
         let tmp = tempfile::tempdir().unwrap();
         let outputs = tmp.path().join(OUTPUTS);
         let week = std::time::Duration::from_secs(7 * 24 * 3600);
@@ -192,6 +212,19 @@ mod tests {
         for name in [&fresh, &stale, &stale_alone, &building] {
             fs::write(outputs.join(name), HEADER).unwrap();
         }
+        // Records of trees' folders (`folders`) go as trees do.
+        let record = |name: &str| format!("{name}.folders");
+        for name in [
+            record(&stale),
+            record(&tree(&stale)),
+            record(&fresh),
+            record(&orphan_old),
+            record(&tree(&orphan_new)),
+        ] {
+            fs::write(outputs.join(name), "r").unwrap();
+        }
+        date(&record(&fresh));
+        date(&record(&orphan_old));
         // Not folio's names: never removed, however old.
         fs::write(outputs.join("notes.txt"), "mine").unwrap();
         fs::create_dir_all(outputs.join("mine.previous")).unwrap();
@@ -207,7 +240,7 @@ mod tests {
 
         // `building` is the manifest of the build that prunes: it stays, however old.
         let in_use = outputs.join(&building);
-        assert_eq!(prune_stale(tmp.path(), week, Some(&in_use)), 4);
+        assert_eq!(prune_stale(tmp.path(), week, Some(&in_use)), 5);
         let mut left: Vec<String> = fs::read_dir(&outputs)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -217,7 +250,9 @@ mod tests {
             building.clone(),
             fresh.clone(),
             tree(&fresh),
+            record(&fresh),
             tree(&orphan_new),
+            record(&tree(&orphan_new)),
             "mine.previous".into(),
             "notes.txt".into(),
         ];

@@ -22,9 +22,11 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::folders::{self, Record};
 use super::ownership::MARK;
 
 /// A previous output taken as the staging folder: what it held, and what the build touched.
@@ -37,6 +39,15 @@ pub struct Recycled {
     /// Folders (relative) that held no file or folder once its links were removed: gone
     /// unless the build puts something in them.
     loose: Vec<PathBuf>,
+    /// How many folders right under the root the record of the tree vouched for (each with
+    /// all that is in it), so they were not read (`folders`).
+    pub vouched: usize,
+    /// Those folders, and the record: the stamps of their folders the build does not change
+    /// are still true, so the record of the new tree takes them without a look.
+    vouched_tops: FxHashSet<Box<str>>,
+    record: Option<Record>,
+    /// The folders the build changed something in (`changed`).
+    changed: Mutex<FxHashSet<Box<str>>>,
 }
 
 /// Where the output before last is kept, beside the manifest file of the output.
@@ -64,6 +75,8 @@ pub fn take(generation: &Path, staging: &Path, expected: usize) -> Option<Recycl
         root: staging,
         existing: FxHashMap::with_capacity_and_hasher(expected, Default::default()),
         loose: Vec::new(),
+        record: Record::load(&folders::file_of(generation)),
+        vouched_tops: FxHashSet::default(),
     };
     if found.list().is_err() {
         // Unreadable: start from an empty folder, as without a recycled tree.
@@ -72,9 +85,20 @@ pub fn take(generation: &Path, staging: &Path, expected: usize) -> Option<Recycl
         return None;
     }
     let Listing {
-        existing, loose, ..
+        existing,
+        loose,
+        vouched_tops,
+        record,
+        ..
     } = found;
-    Some(Recycled { existing, loose })
+    Some(Recycled {
+        existing,
+        loose,
+        vouched: vouched_tops.len(),
+        vouched_tops,
+        record,
+        changed: Mutex::new(FxHashSet::default()),
+    })
 }
 
 /// What the walk of a recycled tree found: its files, and its folders that hold nothing.
@@ -82,6 +106,10 @@ struct Listing<'a> {
     root: &'a Path,
     existing: FxHashMap<Box<str>, AtomicBool>,
     loose: Vec<PathBuf>,
+    /// What the build that made the tree recorded of its folders, if it is this tree's.
+    record: Option<Record>,
+    /// The folders right under the root taken on the record's word, not read.
+    vouched_tops: FxHashSet<Box<str>>,
 }
 
 /// How deep a recycled tree is walked: a folder deeper than this (folio makes none) is
@@ -102,6 +130,8 @@ impl Listing<'_> {
     /// time cost as much as reading the folders.
     fn list(&mut self) -> io::Result<()> {
         let fd = rustix::fs::open(self.root, FOLDER, rustix::fs::Mode::empty())?;
+        let root = rustix::fs::fstat(&fd)?.st_ino as u64;
+        self.record = self.record.take().filter(|r| r.is_of(root));
         self.folder(fd, &mut String::new(), 0).map(|_| ())
     }
 
@@ -139,6 +169,9 @@ impl Listing<'_> {
                     );
                     holds = true;
                 }
+                (FileType::Directory, Some(name)) if depth == 0 && self.vouch(&dir, name) => {
+                    holds = true;
+                }
                 (FileType::Directory, Some(name)) if depth < DEEPEST => {
                     let len = rel.len();
                     rel.push_str(name);
@@ -171,6 +204,22 @@ impl Listing<'_> {
             }
         }
         Ok(holds)
+    }
+}
+
+#[cfg(unix)]
+impl Listing<'_> {
+    /// Note the files of the folder `name` right under the root (open at `root`) from the
+    /// record, if it vouches for that folder and all in it; whether it did.
+    fn vouch(&mut self, root: &rustix::fd::BorrowedFd<'_>, name: &str) -> bool {
+        let Some(files) = self.record.as_ref().and_then(|r| r.vouch(root, name)) else {
+            return false;
+        };
+        for file in files {
+            self.existing.insert(file.clone(), AtomicBool::new(false));
+        }
+        self.vouched_tops.insert(Box::from(name));
+        true
     }
 }
 
@@ -221,6 +270,34 @@ impl Listing<'_> {
 }
 
 impl Recycled {
+    /// Note that the build changes `rel` (a file it writes or removes): every folder it is
+    /// in changes (or may: a folder made for it changes its parent).
+    pub fn changed(&self, rel: &str) {
+        let mut changed = self.changed.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut at = rel.len();
+        while let Some(slash) = rel[..at].rfind('/') {
+            if !changed.insert(Box::from(&rel[..slash])) {
+                // Its folders are in already.
+                break;
+            }
+            at = slash;
+        }
+    }
+
+    /// The stamps the tree's record gave its folders that still hold: those in the folders
+    /// the record vouched for that the build changed nothing in. Asked once the build is
+    /// done (the set of changed folders is locked once, not for every folder).
+    pub fn unchanged(&self) -> impl Fn(&str) -> Option<folders::Stamp> + Sync + '_ {
+        let changed = self.changed.lock().unwrap_or_else(PoisonError::into_inner);
+        move |rel| {
+            let top = rel.split('/').next()?;
+            if !self.vouched_tops.contains(top) || changed.contains(rel) {
+                return None;
+            }
+            self.record.as_ref()?.stamp(rel)
+        }
+    }
+
     /// Note that the build puts or keeps `rel` (only a file the tree held needs noting:
     /// `prune` removes those not noted).
     pub fn touch(&self, rel: &str) {
@@ -255,6 +332,10 @@ impl Recycled {
         }
         // Deepest first, so a folder is tried after every folder in it.
         while let Some((_, dir)) = dirs.pop_first() {
+            // Something in it was removed, or it is removed itself (then its parent changes).
+            if let Some(dir) = dir.to_str() {
+                self.changed(&format!("{dir}/"));
+            }
             // Fails when not empty, as it should.
             if fs::remove_dir(staging.join(&dir)).is_ok() {
                 note(&mut dirs, dir.parent());
