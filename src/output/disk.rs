@@ -126,7 +126,7 @@ impl Staging {
     /// How many folders right under the output's root the recycled tree's record vouched
     /// for, so they were not read (for `FOLIO_TIMINGS`).
     pub fn vouched(&self) -> usize {
-        self.recycled.as_ref().map_or(0, |r| r.vouched)
+        self.recycled.as_ref().map_or(0, recycle::Recycled::vouched)
     }
 
     /// The file of the output's manifest in the cache folder, if the build keeps one.
@@ -326,26 +326,14 @@ impl Staging {
                 let _ = f.set_modified(std::time::SystemTime::now());
             }
             let generation = recycle::generation_of(file);
-            let (current, kept) = (folders::file_of(file), folders::file_of(&generation));
-            if let Previous(Some(dir)) = &previous {
-                // The record of the tree moved aside goes with it (or goes).
-                if recycle::keep_aside(dir, &generation) {
-                    previous = Previous(None);
-                    if fs::rename(&current, &kept).is_err() {
-                        let _ = fs::remove_file(&kept);
-                    }
-                } else {
-                    let _ = fs::remove_file(&kept);
-                }
+            let moved_aside = match &previous {
+                Previous(Some(dir)) => Some(recycle::keep_aside(dir, &generation)),
+                Previous(None) => None,
+            };
+            if moved_aside == Some(true) {
+                previous = Previous(None);
             }
-            match record {
-                Some(record) => {
-                    let _ = record.save(&current);
-                }
-                None => {
-                    let _ = fs::remove_file(&current);
-                }
-            }
+            folders::carry_over(file, &generation, moved_aside, record);
         }
         Ok(previous)
     }

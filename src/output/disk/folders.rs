@@ -46,7 +46,7 @@ pub struct Record {
     /// Every folder but the root (`/`-separated, relative), in byte order: a folder comes
     /// before those in it.
     folders: Vec<(Box<str>, Stamp)>,
-    /// Every file (relative), in byte order.
+    /// Every file in a folder below the root (relative), in byte order.
     files: Vec<Box<str>>,
 }
 
@@ -56,6 +56,34 @@ pub fn file_of(tree: &Path) -> PathBuf {
     let mut name = tree.as_os_str().to_owned();
     name.push(".folders");
     PathBuf::from(name)
+}
+
+/// After a commit: the record of the output before (`<manifest>.folders`) goes with its
+/// tree when the swap moved that tree aside as the recycled generation (`moved_aside`:
+/// whether there was one, and whether it was kept), and `record` (of the new output, if
+/// one was made) takes its place.
+pub fn carry_over(
+    manifest: &Path,
+    generation: &Path,
+    moved_aside: Option<bool>,
+    record: Option<Record>,
+) {
+    let (current, kept) = (file_of(manifest), file_of(generation));
+    match moved_aside {
+        Some(true) if fs::rename(&current, &kept).is_ok() => {}
+        Some(_) => {
+            let _ = fs::remove_file(&kept);
+        }
+        None => {}
+    }
+    match record {
+        Some(record) => {
+            let _ = record.save(&current);
+        }
+        None => {
+            let _ = fs::remove_file(&current);
+        }
+    }
 }
 
 impl Record {
@@ -71,7 +99,8 @@ impl Record {
         known: impl Fn(&str) -> Option<Stamp> + Sync,
     ) -> Option<Record> {
         use rustix::fs::{AtFlags, Mode, OFlags, statat};
-        let mut files: Vec<Box<str>> = files.map(Box::from).collect();
+        // The root's own files are never taken from a record (the root is always read).
+        let mut files: Vec<Box<str>> = files.filter(|f| f.contains('/')).map(Box::from).collect();
         files.sort_unstable();
         files.dedup();
         // Every folder a file is in; the files come sorted, so a folder's files together.
@@ -163,15 +192,12 @@ impl Record {
     #[cfg(unix)]
     pub fn vouch(&self, dir: impl rustix::fd::AsFd, top: &str) -> Option<&[Box<str>]> {
         use rustix::fs::{AtFlags, statat};
-        let at = self
-            .folders
-            .binary_search_by(|(n, _)| (**n).cmp(top))
-            .ok()?;
         let prefix = format!("{top}/");
         let inside = under(&self.folders, &prefix, |(n, _)| n);
-        for (name, stamp) in std::iter::once(&self.folders[at]).chain(inside) {
-            let st = statat(&dir, &**name, AtFlags::SYMLINK_NOFOLLOW).ok()?;
-            if stamp_of(&st)? != *stamp {
+        let top = (top, self.stamp(top)?);
+        for (name, stamp) in std::iter::once(top).chain(inside.iter().map(|(n, s)| (&**n, *s))) {
+            let st = statat(&dir, name, AtFlags::SYMLINK_NOFOLLOW).ok()?;
+            if stamp_of(&st)? != stamp {
                 return None;
             }
         }

@@ -39,11 +39,10 @@ pub struct Recycled {
     /// Folders (relative) that held no file or folder once its links were removed: gone
     /// unless the build puts something in them.
     loose: Vec<PathBuf>,
-    /// How many folders right under the root the record of the tree vouched for (each with
-    /// all that is in it), so they were not read (`folders`).
-    pub vouched: usize,
-    /// Those folders, and the record: the stamps of their folders the build does not change
-    /// are still true, so the record of the new tree takes them without a look.
+    /// The folders right under the root the record of the tree vouched for (each with all
+    /// that is in it), so they were not read (`folders`), and the record: the stamps of
+    /// their folders the build does not change are still true, so the record of the new
+    /// tree takes them without a look.
     vouched_tops: FxHashSet<Box<str>>,
     record: Option<Record>,
     /// The folders the build changed something in (`changed`).
@@ -94,7 +93,6 @@ pub fn take(generation: &Path, staging: &Path, expected: usize) -> Option<Recycl
     Some(Recycled {
         existing,
         loose,
-        vouched: vouched_tops.len(),
         vouched_tops,
         record,
         changed: Mutex::new(FxHashSet::default()),
@@ -270,6 +268,11 @@ impl Listing<'_> {
 }
 
 impl Recycled {
+    /// How many folders right under the root were taken on the record's word, not read.
+    pub fn vouched(&self) -> usize {
+        self.vouched_tops.len()
+    }
+
     /// Note that the build changes `rel` (a file it writes or removes): every folder it is
     /// in changes (or may: a folder made for it changes its parent).
     pub fn changed(&self, rel: &str) {
