@@ -129,18 +129,7 @@ fn an_edited_body_rewrites_its_page_and_what_lists_it_only() {
 fn a_changed_title_in_config_rewrites_every_page_and_equals_a_fresh_build() {
     let site = site();
     site.build().success();
-    site.edit("config.toml", |text| {
-        let mut out = String::new();
-        for line in text.lines() {
-            if line.starts_with("title") {
-                out.push_str("title = \"A renamed firm\"\n");
-            } else {
-                out.push_str(line);
-                out.push('\n');
-            }
-        }
-        out
-    });
+    retitle(&site, "A renamed firm");
     site.build().success();
     let tree = read_tree(&site.public()).unwrap();
     let index = String::from_utf8(tree["index.html"].clone()).unwrap();
@@ -148,6 +137,83 @@ fn a_changed_title_in_config_rewrites_every_page_and_equals_a_fresh_build() {
         index.contains("A renamed firm"),
         "the new title is on the index"
     );
+    assert_trees_equal(&from_scratch(&site), &tree);
+}
+
+/// Set config.toml's `title` (every page shows it).
+fn retitle(site: &Site, title: &str) {
+    site.edit("config.toml", |text| {
+        let mut out = String::new();
+        for line in text.lines() {
+            if line.starts_with("title") {
+                out.push_str(&format!("title = \"{title}\"\n"));
+            } else {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        out
+    });
+}
+
+/// A page that changed is written over the recycled tree's own file (same inode, no file
+/// removed and made again), but never over a file that has a second name: a hard-linked
+/// copy of the output someone made (`cp -al public snapshot`) keeps its bytes.
+#[test]
+fn changed_pages_are_written_over_the_recycled_trees_own_files_never_a_shared_one() {
+    let site = site();
+    site.build().success();
+    // A file is known by its inode and its birth time: a file system may give a new file
+    // the inode number of one just removed, never its birth time.
+    let files = |dir: &Path| -> BTreeMap<String, (u64, Option<std::time::SystemTime>)> {
+        inodes(dir)
+            .into_iter()
+            .map(|(rel, ino)| {
+                let born = fs::metadata(dir.join(&rel)).unwrap().created().ok();
+                (rel, (ino, born))
+            })
+            .collect()
+    };
+    let first = files(&site.public());
+    let snapshot = tempfile::tempdir().unwrap();
+    // In byte order, as the listing below.
+    let shared = ["articles/gen-0003/index.html", "index.html"];
+    for (i, rel) in shared.iter().enumerate() {
+        fs::hard_link(site.public().join(rel), snapshot.path().join(i.to_string())).unwrap();
+    }
+    let snapshotted: Vec<Vec<u8>> = (0..shared.len())
+        .map(|i| fs::read(snapshot.path().join(i.to_string())).unwrap())
+        .collect();
+    // The first output moves aside; the build after starts from it.
+    retitle(&site, "Once renamed");
+    site.build().success();
+    retitle(&site, "Twice renamed");
+    site.build().success().no_staging_leftovers();
+    let tree = read_tree(&site.public()).unwrap();
+    let third = files(&site.public());
+    let pages: Vec<&String> = third
+        .keys()
+        .filter(|p| p.ends_with(".html"))
+        .filter(|p| String::from_utf8_lossy(&tree[p.as_str()]).contains("Twice renamed"))
+        .collect();
+    assert!(pages.len() > 60, "pages show the title: {}", pages.len());
+    let (kept, new): (Vec<&String>, Vec<&String>) = pages
+        .into_iter()
+        .partition(|p| first.get(*p) == third.get(*p));
+    assert_eq!(
+        new,
+        shared.iter().collect::<Vec<_>>(),
+        "only the files with a second name were made again"
+    );
+    assert!(kept.len() > 60);
+    for (i, bytes) in snapshotted.iter().enumerate() {
+        assert_eq!(
+            &fs::read(snapshot.path().join(i.to_string())).unwrap(),
+            bytes,
+            "the snapshot's copy of {} was written through",
+            shared[i]
+        );
+    }
     assert_trees_equal(&from_scratch(&site), &tree);
 }
 

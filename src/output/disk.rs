@@ -230,9 +230,25 @@ impl Staging {
 
     /// Write `bytes` at `rel` (a `/`-separated path inside the output).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let failed = |e| Diagnostic::io(&self.target.join(rel), "write", &e);
+        if self.overwrite(rel, bytes).map_err(failed)? {
+            return Ok(());
+        }
         let path = self.new_file(rel)?;
-        durable::write(&path, bytes)
-            .map_err(|e| Diagnostic::io(&self.target.join(rel), "write", &e))
+        durable::write(&path, bytes).map_err(failed)
+    }
+
+    /// Write `bytes` over the recycled tree's own file at `rel`, when it holds one that
+    /// nothing else links to (not the previous output's, not the cache's): a page that
+    /// changed keeps its inode and blocks instead of being removed and made again. Whether
+    /// it did.
+    fn overwrite(&self, rel: &str, bytes: &[u8]) -> io::Result<bool> {
+        let Some(recycled) = self.recycled.as_ref().filter(|r| r.holds(rel)) else {
+            return Ok(false);
+        };
+        recycled.touch(rel);
+        recycled.changed(rel);
+        durable::overwrite_sole(&self.dir.join(rel), bytes)
     }
 
     /// Copy the file `from` to `rel` inside the output.

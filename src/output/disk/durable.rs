@@ -29,6 +29,39 @@ pub fn copy(from: &Path, to: &Path) -> io::Result<()> {
     flush_file(&file)
 }
 
+/// Write `bytes` over the file at `path` where it stands, when it is a regular file that no
+/// other name links to: its inode and its blocks stay, rather than being freed and taken
+/// again (on a file system mounted with `discard`, freeing a file's blocks waits for the
+/// disk). Whether it did; a missing file, a link, a folder, a pipe or a file with more
+/// than one name is left alone, for the caller to replace.
+#[cfg(unix)]
+pub fn overwrite_sole(path: &Path, bytes: &[u8]) -> io::Result<bool> {
+    use rustix::fs::OFlags;
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+    // Not through a link, and never waiting on a pipe nobody reads.
+    let flags = OFlags::NOFOLLOW | OFlags::NONBLOCK;
+    let Ok(mut file) = fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(flags.bits() as i32)
+        .open(path)
+    else {
+        return Ok(false);
+    };
+    let meta = file.metadata()?;
+    if !meta.is_file() || meta.nlink() != 1 {
+        return Ok(false);
+    }
+    file.write_all(bytes)?;
+    file.set_len(bytes.len() as u64)?;
+    flush_file(&file)?;
+    Ok(true)
+}
+
+#[cfg(not(unix))]
+pub fn overwrite_sole(_: &Path, _: &[u8]) -> io::Result<bool> {
+    Ok(false)
+}
+
 fn flush_file(file: &File) -> io::Result<()> {
     if WHOLE_FILE_SYSTEM {
         return Ok(());
@@ -85,5 +118,44 @@ mod tests {
         flush_tree(tmp.path()).unwrap();
         sync_folders(tmp.path()).unwrap();
         assert!(copy(&tmp.path().join("nope"), &a).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_a_regular_file_with_one_name_is_written_over_in_place() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let at = |name: &str| tmp.path().join(name);
+        let inode = |name: &str| fs::symlink_metadata(at(name)).unwrap().ino();
+        // Longer, then shorter: the file holds exactly the new bytes, under its inode.
+        write(&at("sole"), b"first bytes").unwrap();
+        let before = inode("sole");
+        assert!(overwrite_sole(&at("sole"), b"second, longer bytes").unwrap());
+        assert_eq!(fs::read(at("sole")).unwrap(), b"second, longer bytes");
+        assert!(overwrite_sole(&at("sole"), b"third").unwrap());
+        assert_eq!(fs::read(at("sole")).unwrap(), b"third");
+        assert_eq!(inode("sole"), before);
+        // A file with a second name (a link elsewhere) is not written through.
+        write(&at("shared"), b"shared").unwrap();
+        fs::hard_link(at("shared"), at("other name")).unwrap();
+        assert!(!overwrite_sole(&at("shared"), b"changed").unwrap());
+        assert_eq!(fs::read(at("other name")).unwrap(), b"shared");
+        // Nor a symbolic link, nor a folder, nor a pipe (which must not block), nor nothing.
+        std::os::unix::fs::symlink(at("sole"), at("link")).unwrap();
+        assert!(!overwrite_sole(&at("link"), b"changed").unwrap());
+        assert_eq!(fs::read(at("sole")).unwrap(), b"third");
+        fs::create_dir(at("folder")).unwrap();
+        assert!(!overwrite_sole(&at("folder"), b"changed").unwrap());
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            at("pipe"),
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o600),
+            0,
+        )
+        .unwrap();
+        assert!(!overwrite_sole(&at("pipe"), b"changed").unwrap());
+        assert!(!overwrite_sole(&at("missing"), b"changed").unwrap());
+        assert!(!at("missing").exists());
     }
 }

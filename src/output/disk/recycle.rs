@@ -301,6 +301,11 @@ impl Recycled {
         }
     }
 
+    /// Whether the tree held a file at `rel` when it was taken.
+    pub fn holds(&self, rel: &str) -> bool {
+        self.existing.contains_key(rel)
+    }
+
     /// Note that the build puts or keeps `rel` (only a file the tree held needs noting:
     /// `prune` removes those not noted).
     pub fn touch(&self, rel: &str) {
