@@ -111,12 +111,12 @@ pub fn cards(
         let image = social.get(i).cloned().flatten();
         let summary = summary_of(site, i, &rendered[i], (globals, &tags), image);
         let fm = &site.articles[i].source.front_matter;
-        Arc::new(Card::keyed(Card {
+        Arc::new(Card::keyed(Card::new(
             summary,
-            extra: fm.extra.clone(),
-            published: fm.date.rfc3339(),
-            changed: fm.updated.unwrap_or(fm.date).rfc3339(),
-        }))
+            fm.extra.clone(),
+            fm.date.rfc3339(),
+            fm.updated.unwrap_or(fm.date).rfc3339(),
+        )))
     })
     .0
 }

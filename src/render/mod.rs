@@ -19,7 +19,7 @@ pub mod theme;
 mod unclosed;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use tera::Context;
 
@@ -115,9 +115,35 @@ pub struct Card {
     pub published: String,
     /// RFC 3339 time of `updated`, else `date`.
     pub changed: String,
+    /// `summary` as a template value, made the first time a list shows it: an article is
+    /// listed on several pages (an index page, each of its tags' pages, its author's), and
+    /// a template value's map is shared between them, not made again.
+    listed: OnceLock<tera::Value>,
 }
 
 impl Card {
+    pub fn new(
+        summary: ArticleSummary,
+        extra: Option<serde_json::Value>,
+        published: String,
+        changed: String,
+    ) -> Card {
+        Card {
+            summary,
+            extra,
+            published,
+            changed,
+            listed: OnceLock::new(),
+        }
+    }
+
+    /// The summary as lists show it (`articles` on index, tag, author and series pages).
+    fn listed(&self) -> tera::Value {
+        self.listed
+            .get_or_init(|| tera::Value::from_serializable(&self.summary))
+            .clone()
+    }
+
     /// The card, keyed by all of its contents.
     pub fn keyed(card: Card) -> Keyed<Card> {
         let extra = card.extra.as_ref().map(|e| e.to_string());
@@ -365,15 +391,15 @@ pub fn render_page(theme: &Theme, globals: &Globals, page: &Page) -> Result<Stri
     ctx.insert_value("site", globals.site_value.clone());
     ctx.insert_value("assets", globals.assets_value.clone());
     ctx.insert("page", &page.meta);
-    fn summaries<'c>(cards: &[&'c Keyed<Card>]) -> Vec<&'c ArticleSummary> {
-        cards.iter().map(|c| &c.summary).collect()
+    fn summaries(cards: &[&Keyed<Card>]) -> tera::Value {
+        tera::Value::from(cards.iter().map(|c| c.listed()).collect::<Vec<_>>())
     }
     match &page.data {
         PageData::Index {
             articles,
             paginator,
         } => {
-            ctx.insert("articles", &summaries(articles));
+            ctx.insert_value("articles", summaries(articles));
             ctx.insert("paginator", paginator);
         }
         PageData::Article {
@@ -405,12 +431,12 @@ pub fn render_page(theme: &Theme, globals: &Globals, page: &Page) -> Result<Stri
             paginator,
         } => {
             ctx.insert("author", author);
-            ctx.insert("articles", &summaries(articles));
+            ctx.insert_value("articles", summaries(articles));
             ctx.insert("paginator", paginator);
         }
         PageData::Series { series, articles } => {
             ctx.insert("series", series);
-            ctx.insert("articles", &summaries(articles));
+            ctx.insert_value("articles", summaries(articles));
         }
         PageData::Tags { tags } => ctx.insert("tags", tags),
         PageData::Tag {
@@ -418,7 +444,7 @@ pub fn render_page(theme: &Theme, globals: &Globals, page: &Page) -> Result<Stri
             articles,
             paginator,
         } => {
-            ctx.insert("articles", &summaries(articles));
+            ctx.insert_value("articles", summaries(articles));
             ctx.insert("paginator", paginator);
             ctx.insert("tag", tag);
         }
