@@ -2,13 +2,12 @@
 //! `templates/markdown/` over them), compiled apart from the page templates and kept while
 //! their texts are the same. Their key is part of every rendered body's key.
 
-use std::collections::BTreeMap;
-use std::path::Path;
 use std::sync::Arc;
 
 use super::inputs::Inputs;
+use super::templates;
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, display_path};
+use crate::diagnostics::Diagnostic;
 use crate::key::Key;
 use crate::render::components::TemplateComponents;
 
@@ -21,38 +20,19 @@ pub fn load(
     config: &Config,
     memo: &mut ComponentsMemo,
 ) -> Result<(Arc<TemplateComponents>, Key), Diagnostic> {
-    let theme_templates = Path::new("themes").join(&config.theme).join("templates");
-    let mut files = BTreeMap::new();
-    for dir in [theme_templates.as_path(), Path::new("templates")] {
-        let dir = dir.join("markdown");
-        for (path, rel, file) in inputs.files_under(&dir) {
-            let file = file.as_ref().map_err(Clone::clone)?;
-            let text = file.text.clone().unwrap_or_default();
-            let name = format!("markdown/{}", display_path(rel));
-            files.insert(name, (path.to_path_buf(), text, file.key));
-        }
-    }
+    let mut files = templates::Files::new();
+    templates::gather(inputs, &config.theme, Some("markdown"), &mut files)?;
     let page_time = config.limits.page_time();
-    let key = Key::of(
-        "components",
-        &(
-            page_time,
-            files
-                .iter()
-                .map(|(n, (p, _, k))| (n, p, k))
-                .collect::<Vec<_>>(),
-        ),
-    );
+    let key = Key::of("components", &(page_time, templates::identity(&files)));
     if let Some((k, components)) = memo
         && *k == key
     {
         return Ok((components.clone(), key));
     }
-    let sources = files
-        .into_iter()
-        .map(|(n, (p, text, _))| (n, (p, text)))
-        .collect();
-    let components = Arc::new(TemplateComponents::new(sources, page_time)?);
+    let components = Arc::new(TemplateComponents::new(
+        templates::sources(files),
+        page_time,
+    )?);
     *memo = Some((key, components.clone()));
     Ok((components, key))
 }

@@ -22,6 +22,7 @@ pub mod search;
 pub mod series;
 mod setup;
 mod stat_keys;
+mod templates;
 
 use std::collections::BTreeMap;
 use std::io::Write as _;

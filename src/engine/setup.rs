@@ -2,14 +2,14 @@
 //! the theme's templates (the site's own on top) compiled, each kept while its files are
 //! the same.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
 use super::Engine;
 use super::inputs::Inputs;
+use super::templates;
 use crate::config::Config;
-use crate::diagnostics::{self, Diagnostic};
+use crate::diagnostics::Diagnostic;
 use crate::key::Key;
 use crate::render::{Theme, builtin};
 
@@ -44,7 +44,7 @@ impl Engine {
             return Err(theme_not_found(&self.inputs, config));
         }
         let templates_dir = theme_dir.join("templates");
-        let mut files = BTreeMap::new();
+        let mut files = templates::Files::new();
         if built_in {
             // The default theme in the binary: its files are part of the binary's identity.
             let shown = Path::new(builtin::SHOWN_AS).join("templates");
@@ -53,44 +53,25 @@ impl Engine {
                 files.insert(name.to_string(), (shown.join(name), Arc::from(*text), key));
             }
         }
-        for dir in [templates_dir.as_path(), Path::new("templates")] {
-            for (path, rel, file) in self.inputs.files_under(dir) {
-                let file = file.as_ref().map_err(Clone::clone)?;
-                let text = file.text.clone().unwrap_or_default();
-                files.insert(
-                    diagnostics::display_path(rel),
-                    (path.to_path_buf(), text, file.key),
-                );
-            }
-        }
+        templates::gather(&self.inputs, name, None, &mut files)?;
         let key = Key::of(
             "theme",
-            &(
-                name,
-                config.limits.page_time(),
-                files
-                    .iter()
-                    .map(|(n, (p, _, k))| (n, p, k))
-                    .collect::<Vec<_>>(),
-            ),
+            &(name, config.limits.page_time(), templates::identity(&files)),
         );
         if let Some((k, theme)) = &self.memo.theme
             && *k == key
         {
             return Ok((theme.clone(), key));
         }
-        let sources = files
-            .into_iter()
-            .map(|(n, (p, text, _))| (n, (p, text)))
-            .collect();
         let page_time = config.limits.page_time();
-        let theme = Theme::from_sources(name, sources, &templates_dir, page_time).map_err(|d| {
-            if d.file.is_none() {
-                config.point_at(d, "theme")
-            } else {
-                d
-            }
-        })?;
+        let theme = Theme::from_sources(name, templates::sources(files), &templates_dir, page_time)
+            .map_err(|d| {
+                if d.file.is_none() {
+                    config.point_at(d, "theme")
+                } else {
+                    d
+                }
+            })?;
         let theme = Arc::new(theme);
         self.memo.theme = Some((key, theme.clone()));
         Ok((theme, key))
